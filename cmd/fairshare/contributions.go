@@ -1,0 +1,440 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/ledgerio"
+	"github.com/fairshare/fairshare/internal/render"
+)
+
+var timeNow = time.Now
+
+func init() {
+	register("contributions add", "record one contribution", runContribAdd)
+	register("contributions list", "list current contributions (filters, --as-of)", runContribList)
+	register("contributions show", "show one contribution", runContribShow)
+	register("contributions edit", "correct a contribution (records a new version)", runContribEdit)
+	register("contributions delete", "delete a contribution (records a deleted version)", runContribDelete)
+	register("contributions history", "every recorded version of a contribution", runContribHistory)
+	register("contributions import", "import contributions from CSV or JSON (all or nothing)", runContribImport)
+	register("contributions export", "export current contributions as CSV or JSON", runContribExport)
+}
+
+const csvDoc = `CSV format (header required, columns in any order):
+  required: donor,date,amount,currency,category,status,source_url
+  optional: recipient,dataset,description,source_title,publisher,source_date,id
+  donor: ISO 3166-1 alpha-3 (EUI for EU institutions); date: YYYY-MM-DD;
+  amount: plain decimal, '.' or ',' as decimal separator, no thousands
+  separators; currency: ISO 4217; category: equipment-purchase, in-kind,
+  maintenance-logistics, training, operations, defence-industry,
+  nato-trust-fund (the seven NATO pledge categories), financial, humanitarian;
+  status: pledged, committed or delivered. ';' may separate fields.`
+
+// fieldFlags registers the contribution fields as flags.
+type fieldFlags struct {
+	donor, recipient, date, amount, currency, category, status, dataset, description *string
+	url, title, publisher, sourceDate, reason                                         *string
+}
+
+func addFieldFlags(f *flags) *fieldFlags {
+	return &fieldFlags{
+		donor: f.String("donor", "", "donor code, e.g. DNK"), recipient: f.String("recipient", "", "recipient (default UKR)"),
+		date: f.String("date", "", "date YYYY-MM-DD"), amount: f.String("amount", "", "amount, e.g. 1000000000 or 12.5"),
+		currency: f.String("currency", "", "ISO 4217 currency, e.g. DKK"), category: f.String("category", "", "category id"),
+		status: f.String("status", "", "pledged, committed or delivered"), dataset: f.String("dataset", "", "dataset (default user)"),
+		description: f.String("description", "", "what was given"), url: f.String("source-url", "", "source URL (required)"),
+		title: f.String("source-title", "", "source title"), publisher: f.String("publisher", "", "source publisher"),
+		sourceDate: f.String("source-date", "", "source date YYYY-MM-DD"), reason: f.String("reason", "", "why (recorded in the history)"),
+	}
+}
+
+func (ff *fieldFlags) values(base ledgerio.JSONContribution, f *flags) ledgerio.JSONContribution {
+	set := map[string]bool{}
+	f.Visit(func(fl *flagT) { set[fl.Name] = true })
+	pick := func(name string, v *string, dst *string) {
+		if set[name] {
+			*dst = *v
+		}
+	}
+	pick("donor", ff.donor, &base.Donor)
+	pick("recipient", ff.recipient, &base.Recipient)
+	pick("date", ff.date, &base.Date)
+	pick("amount", ff.amount, &base.Amount)
+	pick("currency", ff.currency, &base.Currency)
+	pick("category", ff.category, &base.Category)
+	pick("status", ff.status, &base.Status)
+	pick("dataset", ff.dataset, &base.Dataset)
+	pick("description", ff.description, &base.Description)
+	pick("source-url", ff.url, &base.SourceURL)
+	pick("source-title", ff.title, &base.SourceTitle)
+	pick("publisher", ff.publisher, &base.Publisher)
+	pick("source-date", ff.sourceDate, &base.SourceDate)
+	return base
+}
+
+func author(e *env) string {
+	if u := e.getenv("USER"); u != "" {
+		return u
+	}
+	return "cli"
+}
+
+func runContribAdd(e *env, args []string) error {
+	f := newFlags(e, "contributions add", "", "Records one contribution in the ledger and prints its id.\n\n"+csvDoc, false)
+	ff := addFieldFlags(f)
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	a, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ref, err := a.Reference(e.ctx)
+	if err != nil {
+		return err
+	}
+	c, field, err := ledgerio.FromJSON(ff.values(ledgerio.JSONContribution{}, f), ref, ledgerio.Options{})
+	if err != nil {
+		return usagef("--%s: %v", strings.ReplaceAll(field, "_", "-"), err)
+	}
+	res, err := a.Store.AddContributions(e.ctx, []fairshare.Contribution{c}, fairshare.Change{Author: author(e), Reason: *ff.reason})
+	if err != nil {
+		return err
+	}
+	if res.Added == 0 {
+		fmt.Fprintf(e.stderr, "already recorded: %s\n", c.NaturalID())
+	}
+	id := c.ID
+	if id == "" {
+		id = c.NaturalID()
+	}
+	fmt.Fprintln(e.stdout, id)
+	return nil
+}
+
+func listFlags(f *flags) (donor, dataset, from, to, asOf *string) {
+	return f.String("donor", "", "only this donor"), f.String("dataset", "", "only this dataset"),
+		f.String("from", "", "dated on or after YYYY-MM-DD"), f.String("to", "", "dated on or before YYYY-MM-DD"),
+		f.String("as-of", "", "ledger as recorded at this date or RFC 3339 time")
+}
+
+func buildFilter(donor, dataset, from, to, asOf string) (fairshare.ContributionFilter, error) {
+	flt := fairshare.ContributionFilter{Donor: strings.ToUpper(donor), Dataset: dataset}
+	var err error
+	if from != "" {
+		if flt.From, err = fairshare.ParseDate(from); err != nil {
+			return flt, usagef("--from: %v", err)
+		}
+	}
+	if to != "" {
+		if flt.To, err = fairshare.ParseDate(to); err != nil {
+			return flt, usagef("--to: %v", err)
+		}
+	}
+	if flt.AsOf, err = parseAsOf(asOf); err != nil {
+		return flt, usagef("%v", err)
+	}
+	return flt, nil
+}
+
+func runContribList(e *env, args []string) error {
+	f := newFlags(e, "contributions list", "", "Lists current contributions (newest version of each, deletions hidden).", true)
+	donor, dataset, from, to, asOf := listFlags(f)
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	flt, err := buildFilter(*donor, *dataset, *from, *to, *asOf)
+	if err != nil {
+		return err
+	}
+	a, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	cs, err := a.Store.Contributions(e.ctx, flt)
+	if err != nil {
+		return err
+	}
+	return writeContributions(e.stdout, cs, *f.format)
+}
+
+func writeContributions(w io.Writer, cs []fairshare.Contribution, format string) error {
+	switch format {
+	case "json":
+		return ledgerio.WriteJSON(w, cs)
+	case "csv":
+		return ledgerio.WriteCSV(w, cs)
+	}
+	rows := make([][]string, len(cs))
+	for i, c := range cs {
+		rows[i] = []string{c.ID[:min(8, len(c.ID))], c.Date.String(), c.Donor, c.Amount.Format(c.Currency) + " " + c.Currency,
+			string(c.Category), string(c.Status), c.Dataset, trunc(c.Description, 40)}
+	}
+	return render.Table(w, format, []string{"id", "date", "donor", "amount", "category", "status", "dataset", "description"}, rows)
+}
+
+func trunc(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// resolveID accepts a full id or a unique prefix of at least 6 characters.
+func resolveID(e *env, a *app.App, id string) (string, error) {
+	if len(id) >= 36 {
+		return id, nil
+	}
+	if len(id) < 6 {
+		return "", usagef("id %q: give at least 6 characters", id)
+	}
+	all, err := a.Store.Contributions(e.ctx, fairshare.ContributionFilter{})
+	if err != nil {
+		return "", err
+	}
+	var found []string
+	for _, c := range all {
+		if strings.HasPrefix(c.ID, id) {
+			found = append(found, c.ID)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", fairshare.Errorf(fairshare.ENOTFOUND, "no contribution %s", id)
+	}
+	return "", fairshare.Errorf(fairshare.EINVALID, "id %s is ambiguous (%d matches)", id, len(found))
+}
+
+func oneID(e *env, f *flags, args []string) (*app.App, string, error) {
+	pos, err := f.parse(args)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := wantArgs(pos, 1, "one ID"); err != nil {
+		return nil, "", err
+	}
+	a, err := f.open()
+	if err != nil {
+		return nil, "", err
+	}
+	id, err := resolveID(e, a, pos[0])
+	if err != nil {
+		a.Close()
+		return nil, "", err
+	}
+	return a, id, nil
+}
+
+func runContribShow(e *env, args []string) error {
+	f := newFlags(e, "contributions show", "ID", "Shows the current version of a contribution (ID or a unique prefix).", true)
+	asOf := f.String("as-of", "", "as recorded at this date or RFC 3339 time")
+	a, id, err := oneID(e, f, args)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	at, err := parseAsOf(*asOf)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	c, err := a.Store.Contribution(e.ctx, id, at)
+	if err != nil {
+		return err
+	}
+	if *f.format != "table" {
+		return writeContributions(e.stdout, []fairshare.Contribution{c}, *f.format)
+	}
+	return showContribution(e.stdout, c)
+}
+
+func showContribution(w io.Writer, c fairshare.Contribution) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	j := ledgerio.ToJSON(c)
+	for _, kv := range [][2]string{{"id", j.ID}, {"version", fmt.Sprint(j.Version)}, {"recorded", j.RecordedAt},
+		{"donor", j.Donor}, {"recipient", j.Recipient}, {"date", j.Date}, {"amount", j.Amount + " " + j.Currency},
+		{"category", j.Category}, {"status", j.Status}, {"dataset", j.Dataset}, {"description", j.Description},
+		{"source", j.SourceURL}, {"source title", j.SourceTitle}, {"publisher", j.Publisher}, {"source date", j.SourceDate},
+		{"by", j.Author}, {"reason", j.Reason}} {
+		if kv[1] != "" {
+			fmt.Fprintf(tw, "%s\t%s\n", kv[0], kv[1])
+		}
+	}
+	return tw.Flush()
+}
+
+func runContribEdit(e *env, args []string) error {
+	f := newFlags(e, "contributions edit", "ID", "Corrects a contribution: the fields given replace the current ones in a new\nversion; the earlier versions stay in the history.", false)
+	ff := addFieldFlags(f)
+	a, id, err := oneID(e, f, args)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	cur, err := a.Store.Contribution(e.ctx, id, time.Time{})
+	if err != nil {
+		return err
+	}
+	ref, err := a.Reference(e.ctx)
+	if err != nil {
+		return err
+	}
+	j := ff.values(ledgerio.ToJSON(cur), f)
+	j.ID = id
+	c, field, err := ledgerio.FromJSON(j, ref, ledgerio.Options{})
+	if err != nil {
+		return usagef("--%s: %v", strings.ReplaceAll(field, "_", "-"), err)
+	}
+	c.ID = id
+	out, err := a.Store.AmendContribution(e.ctx, c, fairshare.Change{Author: author(e), Reason: *ff.reason})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s now at version %d\n", out.ID, out.Version)
+	return nil
+}
+
+func runContribDelete(e *env, args []string) error {
+	f := newFlags(e, "contributions delete", "ID", "Deletes a contribution by recording a deleted version; history keeps it.", false)
+	reason := f.String("reason", "", "why (recorded in the history)")
+	a, id, err := oneID(e, f, args)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.Store.DeleteContribution(e.ctx, id, fairshare.Change{Author: author(e), Reason: *reason}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s deleted\n", id)
+	return nil
+}
+
+func runContribHistory(e *env, args []string) error {
+	f := newFlags(e, "contributions history", "ID", "Shows every recorded version of a contribution, oldest first.", true)
+	a, id, err := oneID(e, f, args)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	vs, err := a.Store.History(e.ctx, id)
+	if err != nil {
+		return err
+	}
+	switch *f.format {
+	case "json", "csv":
+		return writeContributionsVersions(e.stdout, vs, *f.format)
+	}
+	rows := make([][]string, len(vs))
+	for i, c := range vs {
+		what := c.Amount.Format(c.Currency) + " " + c.Currency + " " + string(c.Status)
+		if c.Deleted {
+			what = "deleted"
+		}
+		rows[i] = []string{fmt.Sprint(c.Version), c.RecordedAt.Format(time.RFC3339), c.Date.String(), what, c.Author, c.Reason}
+	}
+	return render.Table(e.stdout, *f.format, []string{"version", "recorded", "date", "amount/status", "by", "reason"}, rows)
+}
+
+func writeContributionsVersions(w io.Writer, vs []fairshare.Contribution, format string) error {
+	if format == "json" {
+		return ledgerio.WriteJSON(w, vs)
+	}
+	return ledgerio.WriteCSV(w, vs)
+}
+
+func runContribImport(e *env, args []string) error {
+	f := newFlags(e, "contributions import", "FILE", `Imports contributions from a CSV or JSON file ('-' for standard input).
+All or nothing: a bad row fails the whole import with FILE:LINE: field:
+reason, and nothing is recorded. Rows already recorded (same content or
+same id) are skipped, so importing a file twice adds nothing.
+
+`+csvDoc, false)
+	dataset := f.String("dataset", "", "put rows without a dataset column in this dataset (default user)")
+	force := f.Bool("force-dataset", false, "put every row in --dataset, whatever the file says")
+	reason := f.String("reason", "", "why (recorded in the history)")
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 1, "one FILE"); err != nil {
+		return err
+	}
+	var data []byte
+	if pos[0] == "-" {
+		data, err = io.ReadAll(e.stdin)
+	} else {
+		data, err = os.ReadFile(pos[0])
+	}
+	if err != nil {
+		return err
+	}
+	a, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ref, err := a.Reference(e.ctx)
+	if err != nil {
+		return err
+	}
+	opt := ledgerio.Options{Dataset: *dataset, ForceDataset: *force}
+	var cs []fairshare.Contribution
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
+		cs, err = ledgerio.ReadJSON(bytes.NewReader(data), pos[0], ref, opt)
+	} else {
+		cs, err = ledgerio.ReadCSV(bytes.NewReader(data), pos[0], ref, opt)
+	}
+	if err != nil {
+		return err
+	}
+	r := *reason
+	if r == "" {
+		r = "import " + pos[0]
+	}
+	bar := newProgress(e, len(cs), "recording")
+	res, err := a.Store.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: r})
+	bar.done()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "imported %s: %d added, %d already recorded\n", pos[0], res.Added, res.Skipped)
+	return nil
+}
+
+func runContribExport(e *env, args []string) error {
+	f := newFlags(e, "contributions export", "", "Exports current contributions in the import format (CSV by default, or JSON).\n\n"+csvDoc, false)
+	format := f.String("format", "csv", "csv or json")
+	donor, dataset, from, to, asOf := listFlags(f)
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	if *format != "csv" && *format != "json" {
+		return usagef("--format %q: want csv or json", *format)
+	}
+	flt, err := buildFilter(*donor, *dataset, *from, *to, *asOf)
+	if err != nil {
+		return err
+	}
+	a, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	cs, err := a.Store.Contributions(e.ctx, flt)
+	if err != nil {
+		return err
+	}
+	return writeContributions(e.stdout, cs, *format)
+}

@@ -1,0 +1,220 @@
+// Package app wires a store to the embedded reference data and answers the
+// questions the CLI and the HTTP server both ask: reports, imports,
+// conversions. It holds no state the database does not hold, beyond caches.
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/refdata"
+	"github.com/fairshare/fairshare/internal/sqlstore"
+)
+
+// DefaultDatasets is the dataset selection a report uses when none is given:
+// the latest Kiel release, plus entries users record themselves ("user"),
+// which count in addition because they describe aid the release lacks.
+const DefaultDatasets = "kiel-r29+user"
+
+// App is an open fairshare database with its reference data.
+type App struct {
+	Store *sqlstore.Store
+	DSN   string
+
+	mu  sync.Mutex
+	ref *Reference // cached; reset by writes to reference data
+}
+
+// Reference is the reference data indexed for computing.
+type Reference struct {
+	Donors     []fairshare.Donor
+	ByCode     map[string]*fairshare.Donor
+	Indicators fairshare.IndicatorTable
+	Rates      *fairshare.RateTable
+	Datasets   []fairshare.Dataset
+	Targets    []fairshare.Target
+}
+
+// DefaultDSN is the SQLite file in the user's data directory.
+func DefaultDSN() string {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "fairshare.db"
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "fairshare", "fairshare.db")
+}
+
+// Options control Open.
+type Options struct {
+	// NoMigrate refuses to change the schema (PostgreSQL deployments run
+	// 'fairshare migrate' explicitly); SQLite always migrates.
+	NoMigrate bool
+}
+
+// Open opens the database, migrates it, and loads the embedded reference
+// data and shipped datasets when they are missing or out of date.
+func Open(ctx context.Context, dsn string, opt Options) (*App, error) {
+	if dsn == "" {
+		dsn = DefaultDSN()
+	}
+	st, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Store: st, DSN: dsn}
+	if !opt.NoMigrate || st.Driver() == "sqlite" {
+		if _, err := st.Migrate(ctx); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	if err := a.ensureReference(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.Store.Close() }
+
+const metaRefVersion = "refdata_version"
+
+// ensureReference loads embedded reference data when the store holds another
+// version. Shipped contributions are recorded as of their dataset's release
+// date, so --as-of shows them from the day they were published.
+func (a *App) ensureReference(ctx context.Context) error {
+	v, err := a.Store.Meta(ctx, metaRefVersion)
+	if err != nil {
+		return err
+	}
+	if v == refdata.Version() {
+		return nil
+	}
+	rd, err := refdata.Load()
+	if err != nil {
+		return fmt.Errorf("embedded reference data: %w", err)
+	}
+	if err := a.Store.LoadReference(ctx, rd); err != nil {
+		return fmt.Errorf("load reference data: %w", err)
+	}
+	a.Invalidate()
+	ref, err := a.Reference(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range rd.Datasets {
+		cs, ok, err := refdata.Contributions(d.ID, ref)
+		if err != nil {
+			return fmt.Errorf("shipped dataset %s: %w", d.ID, err)
+		}
+		if !ok {
+			continue
+		}
+		at := time.Now().UTC()
+		if rel, err := fairshare.ParseDate(d.ReleaseDate); err == nil {
+			at = rel.Time()
+		}
+		if _, err := a.Store.AddContributions(ctx, cs, fairshare.Change{Author: "fairshare", Reason: "shipped dataset " + d.ID, At: at}); err != nil {
+			return fmt.Errorf("shipped dataset %s: %w", d.ID, err)
+		}
+	}
+	return a.Store.SetMeta(ctx, metaRefVersion, refdata.Version())
+}
+
+// Invalidate drops cached reference data after it changed.
+func (a *App) Invalidate() {
+	a.mu.Lock()
+	a.ref = nil
+	a.mu.Unlock()
+}
+
+// Reference returns the indexed reference data, cached.
+func (a *App) Reference(ctx context.Context) (*Reference, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.ref != nil {
+		return a.ref, nil
+	}
+	r := &Reference{ByCode: map[string]*fairshare.Donor{}}
+	var err error
+	if r.Donors, err = a.Store.Donors(ctx); err != nil {
+		return nil, err
+	}
+	for i := range r.Donors {
+		r.ByCode[r.Donors[i].Code] = &r.Donors[i]
+	}
+	ind, err := a.Store.Indicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if r.Indicators, err = fairshare.NewIndicatorTable(ind); err != nil {
+		return nil, err
+	}
+	rates, err := a.Store.Rates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if r.Rates, err = fairshare.NewRateTable(rates); err != nil {
+		return nil, err
+	}
+	if r.Datasets, err = a.Store.Datasets(ctx); err != nil {
+		return nil, err
+	}
+	if r.Targets, err = a.Store.Targets(ctx); err != nil {
+		return nil, err
+	}
+	a.ref = r
+	return r, nil
+}
+
+// KnownDonor implements ledgerio.Checker.
+func (r *Reference) KnownDonor(code string) bool { return r.ByCode[code] != nil }
+
+// KnownCurrency implements ledgerio.Checker.
+func (r *Reference) KnownCurrency(code string) bool { return r.Rates.Known(code) }
+
+// Target finds a target by id.
+func (r *Reference) Target(id string) (fairshare.Target, error) {
+	for _, t := range r.Targets {
+		if t.ID == id {
+			return t, nil
+		}
+	}
+	ids := make([]string, len(r.Targets))
+	for i, t := range r.Targets {
+		ids[i] = t.ID
+	}
+	return fairshare.Target{}, fairshare.Errorf(fairshare.ENOTFOUND, "no target %q (known: %s)", id, strings.Join(ids, ", "))
+}
+
+// Dataset finds a dataset description by id.
+func (r *Reference) Dataset(id string) (fairshare.Dataset, bool) {
+	for _, d := range r.Datasets {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return fairshare.Dataset{}, false
+}
+
+// SortedCodes returns donor codes sorted.
+func (r *Reference) SortedCodes() []string {
+	out := make([]string, 0, len(r.ByCode))
+	for c := range r.ByCode {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,68 @@
+package csvio
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestReader(t *testing.T) {
+	tests := []struct {
+		name, in string
+		required []string
+		wantErr  string
+		want     []string // values of column "b" per record
+	}{
+		{"plain", "a,b\n1,2\n3,4\n", []string{"a"}, "", []string{"2", "4"}},
+		{"bom and semicolon", "\uFEFFa;b\n1;2,5\n", nil, "", []string{"2,5"}},
+		{"any order, case", "B,A\nx,y\n", []string{"a", "b"}, "", []string{"x"}},
+		{"blank lines skipped", "a,b\n\n1,2\n,\n", nil, "", []string{"2"}},
+		{"missing column", "a\n1\n", []string{"a", "b"}, "f.csv:1: missing required column(s) b (found: a)", nil},
+		{"empty", "", nil, "f.csv:1: empty file", nil},
+		{"bad quote", "a,b\n\"x,2\n", nil, "f.csv:2", nil},
+		{"bad utf8", "a,b\n1,\xff\n", nil, "f.csv:2: b: not valid UTF-8", nil},
+		{"dup column", "a,a\n1,2\n", nil, "f.csv:1: a: column appears twice", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, err := ReadAll(strings.NewReader(tt.in), "f.csv", tt.required...)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				var e *Error
+				if !errors.As(err, &e) {
+					t.Fatalf("err %T is not *Error", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range recs {
+				got = append(got, r.Get("b"))
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSafeCell(t *testing.T) {
+	tests := map[string]string{
+		"=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")",
+		"+1+1":                     "'+1+1",
+		"@SUM(A1)":                 "'@SUM(A1)",
+		"-12.50":                   "-12.50",
+		"plain":                    "plain",
+		"":                         "",
+		"-":                        "'-",
+	}
+	for in, want := range tests {
+		if got := SafeCell(in); got != want {
+			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

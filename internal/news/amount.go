@@ -1,0 +1,504 @@
+package news
+
+import (
+	"math/big"
+	"sort"
+)
+
+// currencyCodes are ISO codes recognised when written in capitals before or after a number.
+var currencyCodes = setOf("EUR", "DKK", "USD", "GBP", "SEK", "NOK", "CHF", "JPY", "PLN", "CAD", "AUD", "UAH", "ISK", "CZK", "NZD")
+
+// currencyNouns map a currency word to its family's default code; adjectives refine it.
+var currencyNouns = map[string]string{
+	"kroner": "DKK", "krone": "DKK", "kr": "DKK", "crowns": "DKK", "crown": "DKK", "kronor": "SEK", "krona": "SEK",
+	"euro": "EUR", "euros": "EUR", "eur": "EUR",
+	"dollar": "USD", "dollars": "USD", "us-dollar": "USD", "us-dollars": "USD", "usd": "USD",
+	"pund": "GBP", "pounds": "GBP", "pound": "GBP", "sterling": "GBP",
+	"yen": "JPY", "franc": "CHF", "francs": "CHF", "schweizerfranc": "CHF", "zloty": "PLN", "zlotys": "PLN",
+	"hryvnia": "UAH", "hryvnias": "UAH", "hryvnja": "UAH", "hryvnjaer": "UAH",
+}
+
+// currencyAdjectives refine a currency noun: "svenske kroner" is SEK, "canadiske dollar" CAD.
+var currencyAdjectives = map[string]string{
+	"danske": "DKK", "danish": "DKK", "svenske": "SEK", "swedish": "SEK", "norske": "NOK", "norwegian": "NOK",
+	"islandske": "ISK", "icelandic": "ISK", "amerikanske": "USD", "american": "USD", "us": "USD", "u.s.": "USD",
+	"canadiske": "CAD", "canadian": "CAD", "australske": "AUD", "australian": "AUD", "britiske": "GBP",
+	"british": "GBP", "schweiziske": "CHF", "swiss": "CHF", "polske": "PLN", "polish": "PLN",
+	"ukrainske": "UAH", "ukrainian": "UAH", "japanske": "JPY", "japanese": "JPY", "new": "",
+}
+
+// family says which nouns an adjective may refine.
+func refine(noun, adj string) (string, bool) {
+	code, ok := currencyAdjectives[adj]
+	if !ok || code == "" {
+		return "", false
+	}
+	switch currencyNouns[noun] {
+	case "DKK", "SEK":
+		if code == "DKK" || code == "SEK" || code == "NOK" || code == "ISK" {
+			return code, true
+		}
+	case "USD":
+		if code == "USD" || code == "CAD" || code == "AUD" {
+			return code, true
+		}
+	case "GBP", "CHF", "JPY", "PLN", "UAH", "EUR":
+		if code == currencyNouns[noun] {
+			return code, true
+		}
+	}
+	return "", false
+}
+
+// prefixCurrency reads "$", "US$", "€", "£", "EUR", "DKK" before a number.
+func prefixCurrency(toks []token, j int) (code string, n int) {
+	if j >= len(toks) {
+		return "", 0
+	}
+	t := toks[j]
+	switch {
+	case t.kind == tSym:
+		switch t.text {
+		case "€":
+			return "EUR", 1
+		case "£":
+			return "GBP", 1
+		case "¥":
+			return "JPY", 1
+		}
+		return "USD", 1
+	case t.kind == tWord && j+1 < len(toks) && toks[j+1].text == "$" && !toks[j+1].spaceBefore:
+		switch t.text {
+		case "US", "U.S.":
+			return "USD", 2
+		case "C", "CA":
+			return "CAD", 2
+		case "A", "AU":
+			return "AUD", 2
+		case "NZ":
+			return "NZD", 2
+		}
+	case t.kind == tWord && currencyCodes[t.text]:
+		if j+1 < len(toks) && toks[j+1].kind == tNum {
+			return t.text, 1
+		}
+	}
+	return "", 0
+}
+
+// suffixCurrency reads "kroner", "danske kroner", "kr.", "euro", "Danish crowns", "DKK",
+// "pund sterling" after a number or scale word.
+func suffixCurrency(toks []token, j int) (code string, n int) {
+	if j >= len(toks) || toks[j].kind != tWord || toks[j].nlBefore > 1 {
+		return "", 0
+	}
+	t := toks[j]
+	if currencyCodes[t.text] {
+		return t.text, 1
+	}
+	noun := func(k int) (string, int) {
+		if k >= len(toks) || toks[k].kind != tWord {
+			return "", 0
+		}
+		c, ok := currencyNouns[toks[k].lower]
+		if !ok {
+			return "", 0
+		}
+		m := 1
+		if toks[k].lower == "kr" && k+1 < len(toks) && toks[k+1].text == "." && !toks[k+1].spaceBefore {
+			m = 2
+		}
+		if (toks[k].lower == "pund" || toks[k].lower == "pounds") && k+1 < len(toks) && toks[k+1].lower == "sterling" {
+			m = 2
+		}
+		return c, m
+	}
+	if c, m := noun(j); m > 0 {
+		return c, m
+	}
+	if _, ok := currencyAdjectives[t.lower]; ok {
+		if _, m := noun(j + 1); m > 0 {
+			if c, ok := refine(toks[j+1].lower, t.lower); ok {
+				return c, 1 + m
+			}
+		}
+	}
+	return "", 0
+}
+
+type markerPhrase struct {
+	words  []string
+	marker string
+}
+
+// markerPhrases are tried longest first so "just under" wins over "under".
+var markerPhrases = func() []markerPhrase {
+	m := map[string][]string{
+		"approx": {"cirka", "ca .", "ca", "omkring", "omtrent", "anslået", "rundt regnet", "about", "around", "some",
+			"approximately", "approx .", "roughly", "an estimated", "estimated", "circa", "i omegnen af"},
+		"below": {"knap", "knapt", "næsten", "små", "nearly", "almost", "just under", "just below", "close to",
+			"lige under", "nær ved"},
+		"at_least": {"over", "mere end", "flere end", "godt", "mindst", "minimum", "more than", "at least", "upwards of",
+			"in excess of", "lidt over", "just over", "no less than", "et godt stykke over"},
+		"at_most": {"op til", "op mod", "up to", "as much as", "højst", "maksimalt", "maks .", "under", "less than",
+			"no more than", "mindre end", "højest", "maximum", "maksimum"},
+	}
+	var out []markerPhrase
+	for marker, list := range m {
+		for _, p := range list {
+			out = append(out, markerPhrase{words: splitSpace(p), marker: marker})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if len(out[i].words) != len(out[j].words) {
+			return len(out[i].words) > len(out[j].words)
+		}
+		return out[i].words[0] < out[j].words[0]
+	})
+	return out
+}()
+
+func splitSpace(s string) []string {
+	var out []string
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ' ' {
+			if start >= 0 {
+				out = append(out, s[start:i])
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	return out
+}
+
+// markerBefore matches a marker phrase ending right before token p in the same sentence.
+func markerBefore(toks []token, p int) (marker string, start int) {
+	for _, mp := range markerPhrases {
+		n := len(mp.words)
+		s := p - n
+		if s < 0 {
+			continue
+		}
+		ok := true
+		for k, w := range mp.words {
+			t := toks[s+k]
+			if t.lower != w || t.sent != toks[p].sent {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return mp.marker, s
+		}
+	}
+	return "", p
+}
+
+// perYearAfter are phrases that follow an amount and make it annual.
+var perYearAfter = [][]string{
+	{"om", "året"}, {"årligt"}, {"hvert", "år"}, {"pr", ".", "år"}, {"per", "år"}, {"om", "år"}, {"pr", "år"},
+	{"a", "year"}, {"per", "year"}, {"each", "year"}, {"every", "year"}, {"annually"}, {"per", "annum"},
+	{"yearly"}, {"a", "year", "."},
+}
+
+// perYearBefore are words that make a following amount annual ("den årlige støtte på 40 mia.").
+var perYearBefore = setOf("årlig", "årlige", "årligt", "annual", "yearly", "annually")
+
+// isStop reports tokens that end the per-year search: clause punctuation and other numbers.
+func isStop(t token) bool {
+	if t.kind == tNum || t.kind == tSym {
+		return true
+	}
+	if t.kind == tPunct {
+		switch t.text {
+		case ",", ";", ":", "(", ")", "-", "–", "—", "!", "?", "\"", "”", "«", "»":
+			return true
+		}
+	}
+	return false
+}
+
+func (d *doc) perYear(a *Amount) bool {
+	toks := d.toks
+	sent := toks[a.tokStart].sent
+	// after: up to 5 tokens, same clause
+	for k := a.tokEnd; k < len(toks) && k < a.tokEnd+5; k++ {
+		if toks[k].sent != sent || isStop(toks[k]) {
+			break
+		}
+		for _, p := range perYearAfter {
+			if k+len(p) > len(toks) {
+				continue
+			}
+			ok := true
+			for m, w := range p {
+				if toks[k+m].lower != w {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return true
+			}
+		}
+		if toks[k].text == "." && !(k > 0 && toks[k-1].lower == "pr") {
+			break
+		}
+	}
+	// before: up to 7 tokens, same clause
+	for k := a.markStart - 1; k >= 0 && k >= a.markStart-7; k-- {
+		if toks[k].sent != sent || isStop(toks[k]) {
+			break
+		}
+		if perYearBefore[toks[k].lower] {
+			return true
+		}
+	}
+	return false
+}
+
+// followsCountNoun rejects "2 millioner mennesker": a scaled number followed by a noun
+// counts things, not money. Only these words may follow an amount with no currency word.
+var inferFollow = setOf("og", "eller", "til", "i", "fra", "på", "om", "for", "mod", "som", "der", "er", "var",
+	"blev", "bliver", "hvert", "årligt", "and", "or", "to", "in", "from", "for", "this", "last", "next", "per",
+	"each", "every", "annually", "is", "was", "will", "were", "are", "over", "a", "ud", "heraf", "with", "med",
+	"siden", "since", "in", "at", "by", "af", "the", "til", "skal", "har", "have", "has", "kan")
+
+var percentWords = setOf("%", "procent", "pct", "percent", "per cent", "procentpoint", "‰")
+
+// rateVerbs follow a unit amount in a rate statement: "En euro er 7,46 kroner".
+var rateVerbs = setOf("er", "=", "is", "equals", "svarer", "var", "was", "koster", "costs", "buys")
+
+// amountAt tries to read an amount whose first token (currency prefix or number) is i.
+func (d *doc) amountAt(i int) (Amount, int, bool) {
+	toks := d.toks
+	j := i
+	cur, np := prefixCurrency(toks, j)
+	j += np
+	if j >= len(toks) {
+		return Amount{}, 0, false
+	}
+	if np > 0 && toks[j].nlBefore > 0 {
+		return Amount{}, 0, false
+	}
+	var num decimal
+	written := false
+	t := toks[j]
+	switch {
+	case t.kind == tNum:
+		var ok bool
+		if num, ok = parseNumber(t.text, d.lang); !ok {
+			return Amount{}, 0, false
+		}
+		// "F16", "5G" are tokenized as words; a number glued to a preceding word or digit
+		// run is part of something else.
+		if np == 0 && j > 0 && !t.spaceBefore && (toks[j-1].kind == tWord || toks[j-1].kind == tNum) {
+			return Amount{}, 0, false
+		}
+	case t.kind == tWord && np == 0:
+		var ok bool
+		if num, ok = writtenNumber(t.lower, d.lang); !ok {
+			return Amount{}, 0, false
+		}
+		written = true
+		if (t.lower == "en" || t.lower == "et" || t.lower == "a") && j+1 < len(toks) && (toks[j+1].lower == "halv" || toks[j+1].lower == "half") {
+			num = ratDecimal(1, 2)
+			j++
+		}
+	default:
+		return Amount{}, 0, false
+	}
+	j++
+	if j < len(toks) && percentWords[toks[j].lower] {
+		return Amount{}, 0, false
+	}
+	var sc scaleWord
+	hasScale := false
+	if j < len(toks) && toks[j].kind == tWord && toks[j].nlBefore == 0 {
+		if s, ok := scaleOf(toks[j].lower, d.lang); ok && (!s.tight || !toks[j].spaceBefore) && (!written || !s.tight) {
+			sc, hasScale = s, true
+			j++
+			if s.abbrev && j < len(toks) && toks[j].text == "." && !toks[j].spaceBefore {
+				j++
+			}
+		}
+	}
+	if !hasScale && !written && j < len(toks) && toks[j].kind == tWord && !toks[j].spaceBefore {
+		// glued letters that are not a currency: "100km", "2nd"
+		if c, _ := suffixCurrency(toks, j); c == "" {
+			return Amount{}, 0, false
+		}
+	}
+	if cur == "" {
+		if c, n := suffixCurrency(toks, j); n > 0 {
+			cur = c
+			j += n
+		}
+	}
+	if cur == "" && !hasScale {
+		return Amount{}, 0, false
+	}
+	if written && !hasScale {
+		// a bare written number before a currency only in rate statements
+		if j >= len(toks) || !rateVerbs[toks[j].lower] {
+			return Amount{}, 0, false
+		}
+		num.exact = true
+	}
+	inferred := false
+	if cur == "" {
+		if written {
+			return Amount{}, 0, false
+		}
+		if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[i].sent && !inferFollow[toks[j].lower] {
+			return Amount{}, 0, false
+		}
+		inferred = true
+	}
+	a := Amount{
+		Start:    toks[i].start,
+		End:      toks[j-1].end,
+		Currency: cur,
+		Scale:    sc.name,
+		Inferred: inferred,
+		tokStart: i,
+		tokEnd:   j,
+		num:      num,
+	}
+	a.Text = d.src[a.Start:a.End]
+	factor := int64(1)
+	if hasScale {
+		factor = sc.factor
+	}
+	a.factor = factor
+	d.setValue(&a, factor)
+	if !hasScale && num.rat.Cmp(big.NewRat(1, 1)) == 0 {
+		// "$1 = 6.9626 Danish crowns": the unit side of a rate is exact
+		a.num.exact = true
+		a.rateUnit = true
+	}
+	a.Marker, a.markStart = markerBefore(toks, i)
+	if a.markStart < i {
+		a.MarkerText = d.src[toks[a.markStart].start:toks[i-1].end]
+	}
+	return a, j, true
+}
+
+func (d *doc) setValue(a *Amount, factor int64) {
+	v := new(big.Rat).Mul(a.num.rat, new(big.Rat).SetInt64(factor))
+	a.Value, _ = v.Float64()
+	a.Exact = v.FloatString(2)
+}
+
+func (d *doc) findAmounts() {
+	toks := d.toks
+	var out []Amount
+	for i := 0; i < len(toks); {
+		if a, next, ok := d.amountAt(i); ok {
+			out = append(out, a)
+			i = next
+			continue
+		}
+		i++
+	}
+	out = d.addRangeStarts(out)
+	out = d.inferCurrencies(out)
+	for k := range out {
+		out[k].PerYear = d.perYear(&out[k])
+	}
+	if out == nil {
+		out = []Amount{}
+	}
+	d.amounts = out
+}
+
+// addRangeStarts reads the first number of "mellem 5 og 10 mia. kr." and "5-10 mia. kr.",
+// which borrows the scale and currency of the second.
+func (d *doc) addRangeStarts(in []Amount) []Amount {
+	toks := d.toks
+	var out []Amount
+	for _, a := range in {
+		i := a.tokStart
+		if a.markStart == i && i >= 2 && toks[i].kind == tNum && toks[i-2].kind == tNum && toks[i-2].sent == toks[i].sent {
+			conn := toks[i-1].lower
+			dash := (conn == "-" || conn == "–") && !toks[i-1].spaceBefore && !toks[i].spaceBefore
+			lead := ""
+			if i >= 3 {
+				lead = toks[i-3].lower
+			}
+			word := (conn == "og" || conn == "til" || conn == "and" || conn == "to") &&
+				(lead == "mellem" || lead == "fra" || lead == "between" || lead == "from")
+			prevTaken := len(out) > 0 && out[len(out)-1].tokEnd > i-2
+			if (dash || word) && !prevTaken {
+				if num, ok := parseNumber(toks[i-2].text, d.lang); ok {
+					b := Amount{Start: toks[i-2].start, End: toks[i-2].end, Currency: a.Currency, Scale: a.Scale,
+						Inferred: a.Inferred, tokStart: i - 2, tokEnd: i - 1, num: num}
+					b.Text = d.src[b.Start:b.End]
+					b.factor = a.factor
+					d.setValue(&b, a.factor)
+					b.Marker, b.markStart = markerBefore(toks, i-2)
+					if b.markStart < i-2 {
+						b.MarkerText = d.src[toks[b.markStart].start:toks[i-3].end]
+					}
+					out = append(out, b)
+				}
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// moneyCue words make a sentence about money, so a scaled number with no currency word in a
+// text with no explicit amount still counts, in the language's home currency.
+var moneyCue = setOf("budget", "budgettet", "støtte", "støtten", "bistand", "pakke", "pakken", "donationspakke",
+	"værdi", "bevilling", "bevilget", "donerer", "doneret", "giver", "aid", "package", "funding", "fund",
+	"worth", "pledged", "pledge", "donated", "budgeted", "allocated", "afsat", "afsætter", "militærhjælp",
+	"military", "assistance", "støttefond")
+
+// inferCurrencies gives amounts without a currency word the currency of the nearest earlier
+// explicit amount, else the nearest later one, else the home currency when the sentence is
+// about money; otherwise the number is dropped.
+func (d *doc) inferCurrencies(in []Amount) []Amount {
+	next := make([]string, len(in))
+	last := ""
+	for k := len(in) - 1; k >= 0; k-- {
+		next[k] = last
+		if !in[k].Inferred {
+			last = in[k].Currency
+		}
+	}
+	sentCue := map[int]bool{}
+	for _, t := range d.toks {
+		if moneyCue[t.lower] {
+			sentCue[t.sent] = true
+		}
+	}
+	var out []Amount
+	prev := ""
+	for k, a := range in {
+		if !a.Inferred {
+			prev = a.Currency
+			out = append(out, a)
+			continue
+		}
+		switch {
+		case prev != "":
+			a.Currency = prev
+		case next[k] != "":
+			a.Currency = next[k]
+		case sentCue[d.toks[a.tokStart].sent]:
+			a.Currency = "DKK"
+			if d.lang == "en" {
+				a.Currency = "USD"
+			}
+		default:
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}

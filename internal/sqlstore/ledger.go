@@ -1,0 +1,271 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/fairshare/fairshare"
+)
+
+const versionCols = `id, version, recorded_us, deleted, donor, recipient, day, amount, currency, category, status,
+	dataset, description, source_url, source_title, publisher, source_date, author, reason`
+
+func scanVersion(sc interface{ Scan(...any) error }) (fairshare.Contribution, error) {
+	var c fairshare.Contribution
+	var rec int64
+	var del int
+	var day, cat, st string
+	err := sc.Scan(&c.ID, &c.Version, &rec, &del, &c.Donor, &c.Recipient, &day, &c.Amount, &c.Currency,
+		&cat, &st, &c.Dataset, &c.Description, &c.Source.URL, &c.Source.Title, &c.Source.Publisher,
+		&c.Source.Date, &c.Author, &c.Reason)
+	if err != nil {
+		return c, err
+	}
+	c.RecordedAt = time.UnixMicro(rec).UTC()
+	c.Deleted = del != 0
+	c.Category, c.Status = fairshare.Category(cat), fairshare.Status(st)
+	c.Date, err = fairshare.ParseDate(day)
+	return c, err
+}
+
+func insertVersion(ctx context.Context, stmt *sql.Stmt, c *fairshare.Contribution) (int64, error) {
+	del := 0
+	if c.Deleted {
+		del = 1
+	}
+	res, err := stmt.ExecContext(ctx, c.ID, c.Version, c.RecordedAt.UnixMicro(), del, c.Donor, c.Recipient,
+		c.Date.String(), int64(c.Amount), c.Currency, string(c.Category), string(c.Status), c.Dataset,
+		c.Description, c.Source.URL, c.Source.Title, c.Source.Publisher, c.Source.Date, c.Author, c.Reason)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+const insertVersionSQL = `INSERT INTO contribution_versions (` + versionCols + `)
+	VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) ON CONFLICT DO NOTHING`
+
+func changeTime(ch fairshare.Change) time.Time {
+	if ch.At.IsZero() {
+		return time.Now().UTC()
+	}
+	return ch.At.UTC()
+}
+
+// AddContributions inserts version 1 of each entry; an id already recorded is
+// skipped (ON CONFLICT DO NOTHING), so a repeated import adds nothing and two
+// concurrent imports of the same rows add them once.
+func (s *Store) AddContributions(ctx context.Context, cs []fairshare.Contribution, ch fairshare.Change) (fairshare.ImportResult, error) {
+	var res fairshare.ImportResult
+	at := changeTime(ch)
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res = fairshare.ImportResult{}
+		stmt, err := tx.PrepareContext(ctx, insertVersionSQL)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for i := range cs {
+			c := cs[i]
+			if c.ID == "" {
+				c.ID = c.NaturalID()
+			}
+			c.Version, c.RecordedAt, c.Author, c.Reason, c.Deleted = 1, at, ch.Author, ch.Reason, false
+			n, err := insertVersion(ctx, stmt, &c)
+			if err != nil {
+				return fmt.Errorf("record %s: %w", c.ID, err)
+			}
+			if n == 0 {
+				res.Skipped++
+				continue
+			}
+			res.Added++
+		}
+		return nil
+	})
+	if err != nil {
+		return fairshare.ImportResult{}, fmt.Errorf("add contributions: %w", err)
+	}
+	return res, nil
+}
+
+// AmendContribution records c as the next version of c.ID.
+func (s *Store) AmendContribution(ctx context.Context, c fairshare.Contribution, ch fairshare.Change) (fairshare.Contribution, error) {
+	err := s.newVersion(ctx, c.ID, ch, func(prev *fairshare.Contribution) error {
+		if prev.Deleted {
+			return fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is deleted", c.ID)
+		}
+		v := prev.Version
+		c.Version, c.Deleted = v, false
+		*prev = c
+		return nil
+	})
+	if err != nil {
+		return c, err
+	}
+	return s.Contribution(ctx, c.ID, time.Time{})
+}
+
+// DeleteContribution records a deleted version of id; nothing is removed.
+func (s *Store) DeleteContribution(ctx context.Context, id string, ch fairshare.Change) error {
+	return s.newVersion(ctx, id, ch, func(prev *fairshare.Contribution) error {
+		if prev.Deleted {
+			return fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is already deleted", id)
+		}
+		prev.Deleted = true
+		return nil
+	})
+}
+
+// newVersion reads the newest version of id, lets change edit it, and
+// inserts it as version+1; a concurrent writer makes the insert conflict and
+// the whole transaction is retried.
+func (s *Store) newVersion(ctx context.Context, id string, ch fairshare.Change, change func(*fairshare.Contribution) error) error {
+	for attempt := 0; attempt < 5; attempt++ {
+		inserted := false
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			row := tx.QueryRowContext(ctx, `SELECT `+versionCols+` FROM contribution_versions WHERE id = $1 ORDER BY version DESC LIMIT 1`, id)
+			prev, err := scanVersion(row)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fairshare.Errorf(fairshare.ENOTFOUND, "no contribution %s", id)
+			}
+			if err != nil {
+				return err
+			}
+			next := prev
+			if err := change(&next); err != nil {
+				return err
+			}
+			next.ID, next.Version = id, prev.Version+1
+			next.Author, next.Reason = ch.Author, ch.Reason
+			next.RecordedAt = changeTime(ch)
+			if !next.RecordedAt.After(prev.RecordedAt) {
+				// Versions must be ordered in time for --as-of to be exact.
+				next.RecordedAt = prev.RecordedAt.Add(time.Microsecond)
+			}
+			stmt, err := tx.PrepareContext(ctx, insertVersionSQL)
+			if err != nil {
+				return err
+			}
+			defer stmt.Close()
+			n, err := insertVersion(ctx, stmt, &next)
+			inserted = n == 1
+			return err
+		})
+		if err != nil || inserted {
+			return err
+		}
+	}
+	return fairshare.Errorf(fairshare.ECONFLICT, "contribution %s changed concurrently; try again", id)
+}
+
+// currentSQL selects, for each id, the newest version recorded at or before
+// $1, dropping deleted entries.
+const currentSQL = `SELECT ` + versionCols + ` FROM contribution_versions v
+	WHERE v.recorded_us <= $1 AND v.deleted = 0 AND v.version = (
+		SELECT MAX(w.version) FROM contribution_versions w WHERE w.id = v.id AND w.recorded_us <= $1)`
+
+func asOfMicros(t time.Time) int64 {
+	if t.IsZero() {
+		return time.Now().Add(time.Hour).UnixMicro()
+	}
+	return t.UnixMicro()
+}
+
+// Contribution returns the current version of id as of asOf.
+func (s *Store) Contribution(ctx context.Context, id string, asOf time.Time) (fairshare.Contribution, error) {
+	c, err := scanVersion(s.db.QueryRowContext(ctx, currentSQL+` AND v.id = $2`, asOfMicros(asOf), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fairshare.Errorf(fairshare.ENOTFOUND, "no contribution %s", id)
+	}
+	if err != nil {
+		return c, fmt.Errorf("read contribution %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// Contributions lists current entries matching f, ordered by date and id.
+func (s *Store) Contributions(ctx context.Context, f fairshare.ContributionFilter) ([]fairshare.Contribution, error) {
+	q := currentSQL
+	args := []any{asOfMicros(f.AsOf)}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += fmt.Sprintf(" AND v.%s $%d", cond, len(args))
+	}
+	if f.Donor != "" {
+		add("donor =", f.Donor)
+	}
+	if f.Dataset != "" {
+		add("dataset =", f.Dataset)
+	}
+	if !f.From.IsZero() {
+		add("day >=", f.From.String())
+	}
+	if !f.To.IsZero() {
+		add("day <=", f.To.String())
+	}
+	q += " ORDER BY v.day, v.donor, v.id"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list contributions: %w", err)
+	}
+	defer rows.Close()
+	var out []fairshare.Contribution
+	for rows.Next() {
+		c, err := scanVersion(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list contributions: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// History returns every version of id, oldest first.
+func (s *Store) History(ctx context.Context, id string) ([]fairshare.Contribution, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+versionCols+` FROM contribution_versions WHERE id = $1 ORDER BY version`, id)
+	if err != nil {
+		return nil, fmt.Errorf("history %s: %w", id, err)
+	}
+	defer rows.Close()
+	var out []fairshare.Contribution
+	for rows.Next() {
+		c, err := scanVersion(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fairshare.Errorf(fairshare.ENOTFOUND, "no contribution %s", id)
+	}
+	return out, nil
+}
+
+// AllVersions streams every version of every entry, for copies and backups.
+func (s *Store) AllVersions(ctx context.Context, fn func(fairshare.Contribution) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+versionCols+` FROM contribution_versions ORDER BY id, version`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanVersion(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

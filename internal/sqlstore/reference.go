@@ -1,0 +1,309 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/fairshare/fairshare"
+)
+
+func formatCurrencies(ps []fairshare.CurrencyPeriod) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.Code
+		if !p.From.IsZero() {
+			parts[i] += "@" + p.From.String()
+		}
+	}
+	return strings.Join(parts, ";")
+}
+
+// ParseCurrencies reads "HRK;EUR@2023-01-01".
+func ParseCurrencies(s string) ([]fairshare.CurrencyPeriod, error) {
+	var out []fairshare.CurrencyPeriod
+	for _, part := range strings.Split(s, ";") {
+		code, from, _ := strings.Cut(strings.TrimSpace(part), "@")
+		p := fairshare.CurrencyPeriod{Code: code}
+		if len(code) != 3 {
+			return nil, fmt.Errorf("currency %q is not an ISO 4217 code", code)
+		}
+		if from != "" {
+			d, err := fairshare.ParseDate(from)
+			if err != nil {
+				return nil, err
+			}
+			p.From = d
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// LoadReference replaces the reference tables in one transaction. Rates are
+// only added: a rate once published does not change.
+func (s *Store) LoadReference(ctx context.Context, r fairshare.ReferenceData) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{`DELETE FROM donors`, `DELETE FROM indicators`, `DELETE FROM policies`,
+			`DELETE FROM targets WHERE built_in = 1`, `DELETE FROM datasets WHERE shipped = 1`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		for _, d := range r.Donors {
+			acc := ""
+			if !d.NATOAccession.IsZero() {
+				acc = d.NATOAccession.String()
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO donors (code, name_en, name_da, kind, nato_accession, currencies, publisher, title, source_date, url)
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, d.Code, d.NameEN, d.NameDA, d.Kind, acc, formatCurrencies(d.Currencies),
+				d.Source.Publisher, d.Source.Title, d.Source.Date, d.Source.URL); err != nil {
+				return fmt.Errorf("donor %s: %w", d.Code, err)
+			}
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO indicators (kind, donor, year, value, note, vintage, publisher, title, source_date, url)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, i := range r.Indicators {
+			if _, err := stmt.ExecContext(ctx, i.Kind, i.Donor, i.Year, i.Value, i.Note, i.Vintage,
+				i.Source.Publisher, i.Source.Title, i.Source.Date, i.Source.URL); err != nil {
+				return fmt.Errorf("indicator %s %s %d: %w", i.Kind, i.Donor, i.Year, err)
+			}
+		}
+		for _, p := range r.Policies {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO policies (donor, day, status, scope, publisher, title, source_date, url)
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING`, p.Donor, p.Date.String(), p.Status, p.Scope,
+				p.Source.Publisher, p.Source.Title, p.Source.Date, p.Source.URL); err != nil {
+				return fmt.Errorf("policy %s %s: %w", p.Donor, p.Date, err)
+			}
+		}
+		for _, t := range r.Targets {
+			t.BuiltIn = true
+			if err := putTarget(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+		for _, d := range r.Datasets {
+			if err := putDataset(ctx, tx, d, 1); err != nil {
+				return err
+			}
+		}
+		_, err = addRates(ctx, tx, r.Rates)
+		return err
+	})
+}
+
+func addRates(ctx context.Context, tx *sql.Tx, rs []fairshare.Rate) (int, error) {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO rates (currency, period, rate, publisher, title, source_date, url)
+		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	n := 0
+	for _, r := range rs {
+		res, err := stmt.ExecContext(ctx, r.Currency, r.Period, r.Rate, r.Source.Publisher, r.Source.Title, r.Source.Date, r.Source.URL)
+		if err != nil {
+			return n, fmt.Errorf("rate %s %s: %w", r.Currency, r.Period, err)
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	return n, nil
+}
+
+// AddRates adds rates for periods not yet recorded.
+func (s *Store) AddRates(ctx context.Context, rs []fairshare.Rate) (int, error) {
+	var n int
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = addRates(ctx, tx, rs)
+		return err
+	})
+	return n, err
+}
+
+func putTarget(ctx context.Context, tx *sql.Tx, t fairshare.Target) error {
+	body, err := json.Marshal(t)
+	if err != nil {
+		return err
+	}
+	bi := 0
+	if t.BuiltIn {
+		bi = 1
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM targets WHERE id = $1`, t.ID); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO targets (id, built_in, body) VALUES ($1, $2, $3)`, t.ID, bi, string(body))
+	return err
+}
+
+func putDataset(ctx context.Context, tx *sql.Tx, d fairshare.Dataset, shipped int) error {
+	body, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM datasets WHERE id = $1`, d.ID); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO datasets (id, shipped, body) VALUES ($1, $2, $3)`, d.ID, shipped, string(body))
+	return err
+}
+
+// PutTarget adds or replaces a user-defined target. Built-in ids are refused.
+func (s *Store) PutTarget(ctx context.Context, t fairshare.Target) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var bi int
+		err := tx.QueryRowContext(ctx, `SELECT built_in FROM targets WHERE id = $1`, t.ID).Scan(&bi)
+		if err == nil && bi == 1 {
+			return fairshare.Errorf(fairshare.ECONFLICT, "target %s is built in; choose another id", t.ID)
+		}
+		t.BuiltIn = false
+		return putTarget(ctx, tx, t)
+	})
+}
+
+// PutDataset adds or replaces a dataset description.
+func (s *Store) PutDataset(ctx context.Context, d fairshare.Dataset) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return putDataset(ctx, tx, d, 0) })
+}
+
+// Donors lists donors by code.
+func (s *Store) Donors(ctx context.Context) ([]fairshare.Donor, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT code, name_en, name_da, kind, nato_accession, currencies, publisher, title, source_date, url FROM donors ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("donors: %w", err)
+	}
+	defer rows.Close()
+	var out []fairshare.Donor
+	for rows.Next() {
+		var d fairshare.Donor
+		var acc, curs string
+		if err := rows.Scan(&d.Code, &d.NameEN, &d.NameDA, &d.Kind, &acc, &curs, &d.Source.Publisher, &d.Source.Title, &d.Source.Date, &d.Source.URL); err != nil {
+			return nil, err
+		}
+		if acc != "" {
+			if d.NATOAccession, err = fairshare.ParseDate(acc); err != nil {
+				return nil, err
+			}
+		}
+		if d.Currencies, err = ParseCurrencies(curs); err != nil {
+			return nil, fmt.Errorf("donor %s: %w", d.Code, err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Indicators lists GDP and population figures.
+func (s *Store) Indicators(ctx context.Context) ([]fairshare.Indicator, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, donor, year, value, note, vintage, publisher, title, source_date, url FROM indicators ORDER BY kind, donor, year`)
+	if err != nil {
+		return nil, fmt.Errorf("indicators: %w", err)
+	}
+	defer rows.Close()
+	var out []fairshare.Indicator
+	for rows.Next() {
+		var i fairshare.Indicator
+		if err := rows.Scan(&i.Kind, &i.Donor, &i.Year, &i.Value, &i.Note, &i.Vintage, &i.Source.Publisher, &i.Source.Title, &i.Source.Date, &i.Source.URL); err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// Rates lists every stored rate.
+func (s *Store) Rates(ctx context.Context) ([]fairshare.Rate, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT currency, period, rate, publisher, title, source_date, url FROM rates ORDER BY currency, period`)
+	if err != nil {
+		return nil, fmt.Errorf("rates: %w", err)
+	}
+	defer rows.Close()
+	var out []fairshare.Rate
+	for rows.Next() {
+		var r fairshare.Rate
+		if err := rows.Scan(&r.Currency, &r.Period, &r.Rate, &r.Source.Publisher, &r.Source.Title, &r.Source.Date, &r.Source.URL); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Targets lists targets by id.
+func (s *Store) Targets(ctx context.Context) ([]fairshare.Target, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT body FROM targets ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("targets: %w", err)
+	}
+	defer rows.Close()
+	var out []fairshare.Target
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		var t fairshare.Target
+		if err := json.Unmarshal([]byte(body), &t); err != nil {
+			return nil, fmt.Errorf("target: %w", err)
+		}
+		if err := t.Validate(); err != nil {
+			return nil, fmt.Errorf("target %s: %w", t.ID, err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Datasets lists dataset descriptions by id.
+func (s *Store) Datasets(ctx context.Context) ([]fairshare.Dataset, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT body FROM datasets ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
+	}
+	defer rows.Close()
+	var out []fairshare.Dataset
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		var d fairshare.Dataset
+		if err := json.Unmarshal([]byte(body), &d); err != nil {
+			return nil, fmt.Errorf("dataset: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Policies lists weapon-use policy changes by donor and date.
+func (s *Store) Policies(ctx context.Context) ([]fairshare.Policy, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT donor, day, status, scope, publisher, title, source_date, url FROM policies ORDER BY donor, day`)
+	if err != nil {
+		return nil, fmt.Errorf("policies: %w", err)
+	}
+	defer rows.Close()
+	var out []fairshare.Policy
+	for rows.Next() {
+		var p fairshare.Policy
+		var day string
+		if err := rows.Scan(&p.Donor, &day, &p.Status, &p.Scope, &p.Source.Publisher, &p.Source.Title, &p.Source.Date, &p.Source.URL); err != nil {
+			return nil, err
+		}
+		if p.Date, err = fairshare.ParseDate(day); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+var _ fairshare.Store = (*Store)(nil)

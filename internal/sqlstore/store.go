@@ -1,0 +1,218 @@
+// Package sqlstore implements fairshare.Store on SQLite (modernc.org/sqlite,
+// pure Go) and PostgreSQL (pgx) with one set of portable SQL.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a fairshare.Store on a SQL database.
+type Store struct {
+	db     *sql.DB
+	driver string // "sqlite" or "pgx"
+	dsn    string
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens (creating if needed) the database named by dsn: a postgres://
+// URL, or a SQLite file path (optionally prefixed sqlite:). It does not migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{dsn: dsn}
+	var err error
+	if IsPostgres(dsn) {
+		s.driver = "pgx"
+		s.db, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", redact(dsn), err)
+		}
+		s.db.SetMaxOpenConns(8)
+	} else {
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("create directory for database: %w", err)
+			}
+		}
+		s.driver = "sqlite"
+		// busy_timeout first, so the other pragmas wait for a lock rather than fail.
+		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+		s.db, err = sql.Open("sqlite", "file:"+path+q)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		// One writer at a time is SQLite's rule; one connection also keeps
+		// transactions simple and fast for a single-user file.
+		s.db.SetMaxOpenConns(1)
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("connect to %s: %w", redact(dsn), err)
+	}
+	return s, nil
+}
+
+// Driver returns "sqlite" or "pgx".
+func (s *Store) Driver() string { return s.driver }
+
+// DB exposes the handle for maintenance commands (backup, integrity checks).
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+func redact(dsn string) string {
+	if i := strings.Index(dsn, "@"); i > 0 && IsPostgres(dsn) {
+		if j := strings.Index(dsn, "://"); j > 0 && j < i {
+			return dsn[:j+3] + "***" + dsn[i:]
+		}
+	}
+	return dsn
+}
+
+// Migrate applies embedded migrations not yet applied, each in its own
+// transaction, recording their names. It returns the names it applied.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_us BIGINT NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var applied []string
+	for _, name := range names {
+		base := filepath.Base(name)
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = $1`, base).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			body, err := migrations.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			for _, stmt := range splitSQL(string(body)) {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("%s: %w", base, err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_us) VALUES ($1, $2) ON CONFLICT DO NOTHING`, base, time.Now().UnixMicro()); err != nil {
+				return err
+			}
+			applied = append(applied, base)
+			return nil
+		})
+		if err != nil {
+			return applied, fmt.Errorf("migrate: %w", err)
+		}
+	}
+	return applied, nil
+}
+
+// splitSQL splits a migration into statements on semicolons at line ends,
+// after dropping comment lines (the migrations hold no semicolons in strings).
+func splitSQL(body string) []string {
+	var lines []string
+	for _, l := range strings.Split(body, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "--") {
+			lines = append(lines, l)
+		}
+	}
+	var out []string
+	for _, st := range strings.Split(strings.Join(lines, "\n"), ";\n") {
+		if st = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(st), ";")); st != "" {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// tx runs fn in a transaction, retrying serialization failures and deadlocks
+// (PostgreSQL 40001/40P01) and SQLite busy errors a few times.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 8; attempt++ {
+		err = s.tx1(ctx, fn)
+		if err == nil || !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(10*(1<<attempt)) * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func (s *Store) tx1(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func retryable(err error) bool {
+	var c interface{ SQLState() string }
+	if errors.As(err, &c) {
+		switch c.SQLState() {
+		case "40001", "40P01":
+			return true
+		}
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
+}
+
+// Meta reads a meta value ("" when unset).
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read meta %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetMeta writes a meta value.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = $1`, key); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ($1, $2)`, key, value)
+		return err
+	})
+}

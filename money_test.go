@@ -1,0 +1,77 @@
+package fairshare
+
+import (
+	"math/big"
+	"testing"
+)
+
+func TestParseAmount(t *testing.T) {
+	tests := []struct {
+		in, cur string
+		want    Amount
+		wantErr bool
+	}{
+		{"1000000000", "DKK", 100000000000, false},
+		{"1234567.89", "EUR", 123456789, false},
+		{"1234567,89", "EUR", 123456789, false},
+		{"0.5", "EUR", 50, false},
+		{",5", "EUR", 50, false},
+		{"12.300", "EUR", 1230, false},
+		{"100", "JPY", 100, false},
+		{"-3.10", "EUR", -310, false},
+		{"1.5", "JPY", 0, true},
+		{"1,234.56", "EUR", 0, true},
+		{"1e9", "EUR", 0, true},
+		{"NaN", "EUR", 0, true},
+		{"Inf", "EUR", 0, true},
+		{"", "EUR", 0, true},
+		{"99999999999999999999", "EUR", 0, true},
+		{"=1+1", "EUR", 0, true},
+		{".", "EUR", 0, true},
+	}
+	for _, tt := range tests {
+		got, err := ParseAmount(tt.in, tt.cur)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("ParseAmount(%q, %s) = %d, %v; want %d, err %v", tt.in, tt.cur, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestAmountFormat(t *testing.T) {
+	tests := []struct {
+		a    Amount
+		cur  string
+		want string
+	}{
+		{4000000000000, "EUR", "40000000000.00"},
+		{5, "EUR", "0.05"},
+		{-5, "EUR", "-0.05"},
+		{0, "DKK", "0.00"},
+		{12, "JPY", "12"},
+	}
+	for _, tt := range tests {
+		if got := tt.a.Format(tt.cur); got != tt.want {
+			t.Errorf("%d.Format(%s) = %s, want %s", tt.a, tt.cur, got, tt.want)
+		}
+	}
+}
+
+func TestAmountFromRatHalfEven(t *testing.T) {
+	tests := []struct {
+		r    *big.Rat
+		want Amount
+	}{
+		{big.NewRat(1, 200), 0},     // 0.005 -> 0.00
+		{big.NewRat(3, 200), 2},     // 0.015 -> 0.02
+		{big.NewRat(-3, 200), -2},   // -0.015 -> -0.02
+		{big.NewRat(1, 3), 33},      // 0.333.. -> 0.33
+		{big.NewRat(2, 3), 67},      // 0.666.. -> 0.67
+		{big.NewRat(-2, 3), -67},    // -0.666.. -> -0.67
+		{big.NewRat(100, 1), 10000}, // exact
+	}
+	for _, tt := range tests {
+		if got := AmountFromRat(tt.r, "EUR"); got != tt.want {
+			t.Errorf("AmountFromRat(%s) = %d, want %d", tt.r, got, tt.want)
+		}
+	}
+}

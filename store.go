@@ -1,0 +1,83 @@
+package fairshare
+
+import (
+	"context"
+	"time"
+)
+
+// ContributionFilter selects current contributions (the newest version of
+// each, not deleted) as the ledger stood at AsOf.
+type ContributionFilter struct {
+	AsOf     time.Time // zero: now
+	Donor    string
+	Dataset  string
+	From, To Date // contribution dates, inclusive; zero: open
+	Limit    int  // 0: all
+	Offset   int
+}
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Added   int `json:"added"`
+	Skipped int `json:"skipped"` // already recorded (same natural id)
+}
+
+// Change is who made a change to the ledger and why.
+type Change struct {
+	Author string
+	Reason string
+	At     time.Time // zero: now
+}
+
+// Ledger stores contributions as an append-only list of versions.
+type Ledger interface {
+	// AddContributions records new entries in one transaction: all or none.
+	// Entries whose id is already recorded are skipped, never altered.
+	AddContributions(ctx context.Context, cs []Contribution, ch Change) (ImportResult, error)
+	// AmendContribution records a new version of an existing entry.
+	AmendContribution(ctx context.Context, c Contribution, ch Change) (Contribution, error)
+	// DeleteContribution records a deletion as a new version.
+	DeleteContribution(ctx context.Context, id string, ch Change) error
+	Contribution(ctx context.Context, id string, asOf time.Time) (Contribution, error)
+	Contributions(ctx context.Context, f ContributionFilter) ([]Contribution, error)
+	History(ctx context.Context, id string) ([]Contribution, error)
+}
+
+// Reference stores the cited reference data.
+type Reference interface {
+	Donors(ctx context.Context) ([]Donor, error)
+	Indicators(ctx context.Context) ([]Indicator, error)
+	Rates(ctx context.Context) ([]Rate, error)
+	// AddRates adds rates for periods not yet recorded and returns how many.
+	AddRates(ctx context.Context, rs []Rate) (int, error)
+	Targets(ctx context.Context) ([]Target, error)
+	PutTarget(ctx context.Context, t Target) error
+	Datasets(ctx context.Context) ([]Dataset, error)
+	PutDataset(ctx context.Context, d Dataset) error
+	Policies(ctx context.Context) ([]Policy, error)
+}
+
+// Store is everything fairshare keeps. SQLite and PostgreSQL implement it and
+// pass the same test suite.
+type Store interface {
+	Ledger
+	Reference
+	// LoadReference replaces donors, indicators, policies, built-in targets
+	// and shipped dataset descriptions, and adds rates (one transaction).
+	LoadReference(ctx context.Context, r ReferenceData) error
+	// Meta reads and writes small facts about the store (e.g. the version of
+	// the reference data loaded).
+	Meta(ctx context.Context, key string) (string, error)
+	SetMeta(ctx context.Context, key, value string) error
+	Close() error
+}
+
+// ReferenceData is one complete set of reference data.
+type ReferenceData struct {
+	Donors     []Donor
+	Indicators []Indicator
+	Rates      []Rate
+	Targets    []Target
+	Datasets   []Dataset
+	Policies   []Policy
+}
