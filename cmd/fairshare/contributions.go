@@ -41,7 +41,7 @@ const csvDoc = `CSV format (header required, columns in any order):
 // fieldFlags registers the contribution fields as flags.
 type fieldFlags struct {
 	donor, recipient, date, amount, currency, category, status, dataset, description *string
-	url, title, publisher, sourceDate, reason                                         *string
+	url, title, publisher, sourceDate, reason                                        *string
 }
 
 func addFieldFlags(f *flags) *fieldFlags {

@@ -212,4 +212,3 @@ func wantArgs(pos []string, n int, what string) error {
 }
 
 var version = "0.1.0"
-

@@ -19,9 +19,9 @@ import (
 // category in-kind (Kiel does not split military aid by NATO cost category),
 // status delivered (a Kiel allocation is delivered or earmarked for
 // delivery), dataset and source from the release. IDs are left empty for the
-// ledger to derive. A negative month is netted into the donor's other months
-// (see netNegatives); the months that absorbed one say so in their
-// description. A donor whose military total is negative is an error.
+// ledger to derive. A negative month is netted into the donor's earlier
+// months, latest first, then into its later ones (see the package
+// documentation); a donor whose military total is negative is an error.
 func ReadExplorer(r io.Reader, release Release) ([]fairshare.Contribution, error) {
 	const name = "data_explorer.csv"
 	if err := release.check(); err != nil {

@@ -6,8 +6,10 @@
 // Both readers aggregate to one contribution per donor and month (and, for
 // the workbook, per aid type and measure) and never hold negative amounts:
 // the ledger refuses them. A negative monthly net, which is how Kiel books a
-// correction, is netted into the same donor's earlier months (latest first)
-// and, if those do not cover it, into its later months; see netNegatives.
+// correction, is netted into the same series' earlier months (latest first)
+// and, if those do not cover it, into its later months, so the series' total
+// stays as Kiel publishes it; the months that absorbed a correction say so in
+// their description.
 package kiel
 
 import (
@@ -100,7 +102,6 @@ func newCSVReader(r io.Reader) *csv.Reader {
 	br := &bomSkipper{r: r}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = false
 	return cr
 }
 

@@ -88,8 +88,8 @@ func ReadWorkbookFile(path string, opts Options) (Release, []fairshare.Contribut
 // empty are placeholders and are skipped; so are rows without a donor, type,
 // measure or usable date (each reported through Options.Warn). Negative
 // values are corrections: they are summed with the month's other rows, and a
-// negative monthly net is netted into the same series' other months (see
-// netNegatives). Errors name the sheet, row and column.
+// negative monthly net is netted into the same series' other months as the
+// package documentation describes. Errors name the sheet, row and column.
 func ReadWorkbook(r io.Reader, opts Options) (Release, []fairshare.Contribution, error) {
 	f, err := excelize.OpenReader(r)
 	if err != nil {

@@ -225,7 +225,20 @@ func (d *doc) perYear(a *Amount) bool {
 	toks := d.toks
 	sent := toks[a.tokStart].sent
 	// after: up to 5 tokens, same clause
-	for k := a.tokEnd; k < len(toks) && k < a.tokEnd+5; k++ {
+	limit := a.tokEnd + 5
+	for k := a.tokEnd; k < len(toks) && k < limit; k++ {
+		if toks[k].text == "(" {
+			// skip a stated equivalent: "£3 billion (€3.56 billion) a year"
+			j := k + 1
+			for j < len(toks) && j < k+12 && toks[j].text != ")" {
+				j++
+			}
+			if j < len(toks) && toks[j].text == ")" {
+				limit += j - k + 1
+				k = j
+				continue
+			}
+		}
 		if toks[k].sent != sent || isStop(toks[k]) {
 			break
 		}
@@ -435,7 +448,7 @@ func (d *doc) addRangeStarts(in []Amount) []Amount {
 			if (dash || word) && !prevTaken {
 				if num, ok := parseNumber(toks[i-2].text, d.lang); ok {
 					b := Amount{Start: toks[i-2].start, End: toks[i-2].end, Currency: a.Currency, Scale: a.Scale,
-						Inferred: a.Inferred, tokStart: i - 2, tokEnd: i - 1, num: num}
+						Inferred: a.Inferred, tokStart: i - 2, tokEnd: i - 1, num: num, rangeStart: true}
 					b.Text = d.src[b.Start:b.End]
 					b.factor = a.factor
 					d.setValue(&b, a.factor)

@@ -58,19 +58,17 @@ func isName(t token) bool {
 	return true
 }
 
-// nameAt reads a name of up to four words starting at k, skipping leading title words.
+// nameAt reads a name of up to six words starting at k; titles inside the run are dropped:
+// "NATO Secretary General Jens Stoltenberg" is Jens Stoltenberg.
 func (d *doc) nameAt(k int) (start, end int, ok bool) {
 	toks := d.toks
-	sent := -1
-	if k < len(toks) {
-		sent = toks[k].sent
+	if k >= len(toks) {
+		return 0, 0, false
 	}
-	for k < len(toks) && isName(toks[k]) && titleWords[toks[k].lower] && k+1 < len(toks) && isName(toks[k+1]) && toks[k+1].sent == sent {
-		k++
-	}
+	sent := toks[k].sent
 	n := 0
 	j := k
-	for j < len(toks) && n < 4 && toks[j].sent == sent {
+	for j < len(toks) && n < 6 && toks[j].sent == sent {
 		if isName(toks[j]) {
 			j++
 			n++
@@ -84,6 +82,12 @@ func (d *doc) nameAt(k int) (start, end int, ok bool) {
 	}
 	if n == 0 {
 		return 0, 0, false
+	}
+	for m := j - 2; m >= k; m-- {
+		if titleWords[toks[m].lower] {
+			k = m + 1
+			break
+		}
 	}
 	return k, j, true
 }

@@ -126,7 +126,7 @@ var pledgeVerbs = func() map[string]verbStatus {
 		"delivered", "delivers", "deliver", "sent", "shipped", "handed", "transferred", "disbursed", "udbetalt",
 		"udbetalte")
 	add("pledged", true, "donationspakke", "støttepakke", "hjælpepakke", "donationspakken", "støttepakken",
-		"package", "pakke", "pakken", "aid")
+		"aid-package", "hjælpepakken")
 	return m
 }()
 
@@ -159,7 +159,9 @@ func (d *doc) findCandidates() {
 	prevVerb, nextVerb := nearest(n, func(k int) bool { return verb[k] == 1 })
 	prevWeak, nextWeak := nearest(n, func(k int) bool { return verb[k] == 2 })
 	sentStart := make([]int, 0, 16)
+	sentOf := make([]int, n)
 	for k := 0; k < n; k++ {
+		sentOf[k] = toks[k].sent
 		if k == 0 || toks[k].sent != toks[k-1].sent {
 			sentStart = append(sentStart, k)
 		}
@@ -171,16 +173,25 @@ func (d *doc) findCandidates() {
 			skip[c.From] = true
 		}
 	}
+	// clauses end at , ; : so "Tyskland giver 2 mia. euro, og EU afsætter 1 mia." keeps donors apart
+	clause := make([]int, n)
+	c := 0
+	for k := 0; k < n; k++ {
+		if k > 0 && (toks[k].sent != toks[k-1].sent || (toks[k-1].kind == tPunct && strings.Contains(",;:", toks[k-1].text))) {
+			c++
+		}
+		clause[k] = c
+	}
 	for i, a := range d.res.Amounts {
-		if skip[i] || a.rateUnit {
+		if skip[i] || a.rateUnit || a.rangeStart {
 			continue
 		}
 		k := a.tokStart
 		sent := toks[k].sent
-		pick := func(prev, next []int) int {
+		pick := func(prev, next []int, same []int) int {
 			p, q := prev[k], next[k]
-			pOK := p >= 0 && toks[p].sent == sent
-			qOK := q >= 0 && toks[q].sent == sent
+			pOK := p >= 0 && same[p] == same[k]
+			qOK := q >= 0 && same[q] == same[k]
 			switch {
 			case pOK && qOK:
 				if k-p <= q-k {
@@ -194,13 +205,20 @@ func (d *doc) findCandidates() {
 			}
 			return -1
 		}
-		dk := prevDonor[k]
-		if dk < 0 || toks[dk].sent != sent {
-			dk = pick(prevDonor, nextDonor)
+		dk := pick(prevDonor, nextDonor, clause)
+		if dk < 0 {
+			// the subject may sit in an earlier clause: "Danmark, der ..., giver 5 mia. kr."
+			p := prevDonor[k]
+			if p >= 0 && toks[p].sent == sent && (i == 0 || d.res.Amounts[i-1].tokStart < p || toks[d.res.Amounts[i-1].tokStart].sent != sent) {
+				dk = p
+			}
 		}
-		vk := pick(prevVerb, nextVerb)
+		vk := pick(prevVerb, nextVerb, clause)
 		if vk < 0 {
-			vk = pick(prevWeak, nextWeak)
+			vk = pick(prevVerb, nextVerb, sentOf)
+		}
+		if vk < 0 {
+			vk = pick(prevWeak, nextWeak, sentOf)
 		}
 		if dk < 0 || vk < 0 {
 			continue

@@ -88,7 +88,7 @@ func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 		if !ok {
 			continue
 		}
-		c := Conversion{From: k, To: k + 1, Cue: strings.TrimSpace(cue), ImpliedRate: round(b.Value/a.Value, 6)}
+		c := Conversion{From: k, To: k + 1, Cue: strings.Trim(cue, " \t\r\n.,:-–—"), ImpliedRate: round(b.Value/a.Value, 6)}
 		// the equivalent of an annual amount is annual too
 		if a.PerYear || b.PerYear {
 			a.PerYear, b.PerYear = true, true
@@ -168,6 +168,12 @@ func check(c *Conversion, a, b *Amount, rates RateFunc, day time.Time, dayPrecis
 		rt = 0.03
 	}
 	aLo, aHi := interval(a)
+	if a.Marker == "" {
+		// Journalists convert the figure they have, not its rounding: a round source such as
+		// "2 mia. euro" is taken as rounded by at most 1 %.
+		h := math.Min(a.num.halfUnit(), 0.01) * a.Value
+		aLo, aHi = a.Value-h, a.Value+h
+	}
 	bLo, bHi := interval(b)
 	lo, hi := aLo*ref*(1-rt), aHi*ref*(1+rt)
 	c.Consistent = lo <= bHi && bLo <= hi

@@ -59,6 +59,7 @@ type Amount struct {
 	num              decimal
 	factor           int64
 	rateUnit         bool // "$1 =", "En euro er": exact unit of a rate statement
+	rangeStart       bool // the 5 of "mellem 5 og 10 mia. kr."
 }
 
 // Conversion is a pair of amounts the text states as equivalent, checked against the

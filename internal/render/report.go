@@ -288,10 +288,7 @@ func reportTable(w io.Writer, r *fairshare.Report) error {
 	fmt.Fprintf(w, "%-20s %6s %11s %11s %11s %5s %5s\n", "Ally", "Wt %", "Fair share", "Counted", "Balance", "Ratio", "%GDP")
 	var noData []string
 	for _, row := range r.Rows {
-		name := row.Donor + " " + row.Name
-		if len(name) > 20 {
-			name = name[:20]
-		}
+		name := fit(row.Donor+" "+row.Name, 20)
 		wt, _ := row.Weight.Float64()
 		counted := Millions(row.Counted, cur)
 		bal := Millions(row.Balance, cur)
@@ -304,7 +301,7 @@ func reportTable(w io.Writer, r *fairshare.Report) error {
 			counted, bal, ratio, pg = "no data", "-", "-", "-"
 			noData = append(noData, row.Donor)
 		}
-		fmt.Fprintf(w, "%-20s %6.2f %11s %11s %11s %5s %5s\n", name, wt*100, Millions(row.FairShare, cur), counted, bal, ratio, pg)
+		fmt.Fprintf(w, "%s %6.2f %11s %11s %11s %5s %5s\n", name, wt*100, Millions(row.FairShare, cur), counted, bal, ratio, pg)
 	}
 	fmt.Fprintln(w, strings.Repeat("-", 75))
 	fmt.Fprintf(w, "%-20s %6s %11s %11s\n", "Total", "100.00", Millions(r.Total, cur), Millions(r.Counted, cur))
@@ -321,8 +318,8 @@ func reportTable(w io.Writer, r *fairshare.Report) error {
 		fmt.Fprintf(w, "No data in the counted datasets for: %s (not zero: unknown)\n", strings.Join(noData, ", "))
 	}
 	for _, p := range r.Published {
-		fmt.Fprintf(w, "Published by %s (%s, %s): %s%s %s (%s)\n", p.Publisher, p.Date, p.Period, qual(p.Qualifier),
-			p.Currency, p.Amount, p.URL)
+		fmt.Fprintf(w, "Published for %s: %s%s (%s, %s; %s)\n", p.Period, qual(p.Qualifier), bn(p.Amount, p.Currency),
+			p.Publisher, p.Date, p.URL)
 	}
 	return nil
 }
@@ -358,7 +355,7 @@ func reportMarkdown(w io.Writer, r *fairshare.Report) error {
 	fmt.Fprintf(w, "| **Total** | 100.00 | %s | %s | | | |\n\n", Millions(r.Total, cur), Millions(r.Counted, cur))
 	fmt.Fprintf(w, "Shortfall of allies below their share: %s %s million.\n", Millions(r.Shortfall, cur), cur)
 	for _, p := range r.Published {
-		fmt.Fprintf(w, "\n%s stated %s%s %s for %s ([source](%s)).\n", mdEscape(p.Publisher), qual(p.Qualifier), p.Currency, p.Amount, p.Period, p.URL)
+		fmt.Fprintf(w, "\n%s stated %s%s for %s ([source](%s)).\n", mdEscape(p.Publisher), qual(p.Qualifier), bn(p.Amount, p.Currency), p.Period, p.URL)
 	}
 	return nil
 }
@@ -366,4 +363,23 @@ func reportMarkdown(w io.Writer, r *fairshare.Report) error {
 func mdEscape(s string) string {
 	r := strings.NewReplacer("|", "\\|", "<", "&lt;", ">", "&gt;", "\n", " ")
 	return r.Replace(s)
+}
+
+// fit pads or cuts s to n runes, so names with non-ASCII letters align.
+func fit(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		r = r[:n]
+	}
+	return string(r) + strings.Repeat(" ", n-len(r))
+}
+
+// bn prints a published decimal amount in billions ("EUR 50 bn").
+func bn(amount, cur string) string {
+	v, ok := new(big.Rat).SetString(amount)
+	if !ok {
+		return cur + " " + amount
+	}
+	s := strings.TrimRight(strings.TrimRight(new(big.Rat).Quo(v, big.NewRat(1e9, 1)).FloatString(2), "0"), ".")
+	return cur + " " + s + " bn"
 }
