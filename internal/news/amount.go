@@ -345,9 +345,11 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 			return Amount{}, 0, false
 		}
 	}
+	bare := false
 	if cur == "" {
 		if c, n := suffixCurrency(toks, j); n > 0 {
 			cur = c
+			bare = bareCrown[toks[j].lower]
 			j += n
 		}
 	}
@@ -380,6 +382,7 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		tokStart: i,
 		tokEnd:   j,
 		num:      num,
+		bare:     bare,
 	}
 	a.Text = d.src[a.Start:a.End]
 	factor := int64(1)
@@ -419,6 +422,7 @@ func (d *doc) findAmounts() {
 	}
 	out = d.addRangeStarts(out)
 	out = d.inferCurrencies(out)
+	d.bareCrowns(out)
 	for k := range out {
 		out[k].PerYear = d.perYear(&out[k])
 	}
@@ -443,7 +447,7 @@ func (d *doc) addRangeStarts(in []Amount) []Amount {
 				lead = toks[i-3].lower
 			}
 			word := (conn == "og" || conn == "til" || conn == "and" || conn == "to") &&
-				(lead == "mellem" || lead == "fra" || lead == "between" || lead == "from")
+				(lead == "mellem" || lead == "fra" || lead == "between" || lead == "from" || lead == "henholdsvis")
 			prevTaken := len(out) > 0 && out[len(out)-1].tokEnd > i-2
 			if (dash || word) && !prevTaken {
 				if num, ok := parseNumber(toks[i-2].text, d.lang); ok {
@@ -463,6 +467,40 @@ func (d *doc) addRangeStarts(in []Amount) []Amount {
 		out = append(out, a)
 	}
 	return out
+}
+
+var bareCrown = setOf("kroner", "krone", "kr", "crowns", "crown")
+
+// crownCountries name whose crowns a bare "crowns" in an English story are.
+var crownCountries = map[string]string{"sweden": "SEK", "swedish": "SEK", "sweden's": "SEK", "norway": "NOK",
+	"norwegian": "NOK", "norway's": "NOK", "iceland": "ISK", "icelandic": "ISK", "denmark": "DKK", "danish": "DKK",
+	"denmark's": "DKK"}
+
+// bareCrowns settles "crowns" with no adjective in English stories, which name them after the
+// country of the story: the last crowns named with their country, else a country in the same
+// sentence, else Danish. Danish usage writes "svenske kroner" out, so "kroner" there is DKK.
+func (d *doc) bareCrowns(am []Amount) {
+	if d.lang != "en" {
+		return
+	}
+	sentCrown := map[int]string{}
+	for _, t := range d.toks {
+		if c, ok := crownCountries[t.lower]; ok && sentCrown[t.sent] == "" {
+			sentCrown[t.sent] = c
+		}
+	}
+	last := ""
+	for k := range am {
+		a := &am[k]
+		switch {
+		case !a.bare && (a.Currency == "DKK" || a.Currency == "SEK" || a.Currency == "NOK" || a.Currency == "ISK"):
+			last = a.Currency
+		case a.bare && last != "":
+			a.Currency = last
+		case a.bare && sentCrown[d.toks[a.tokStart].sent] != "":
+			a.Currency = sentCrown[d.toks[a.tokStart].sent]
+		}
+	}
 }
 
 // moneyCue words make a sentence about money, so a scaled number with no currency word in a
@@ -499,6 +537,8 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 			continue
 		}
 		switch {
+		case d.currencyPhraseBefore(a.markStart) != "":
+			a.Currency = d.currencyPhraseBefore(a.markStart)
 		case prev != "":
 			a.Currency = prev
 		case next[k] != "":
@@ -514,4 +554,21 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 		out = append(out, a)
 	}
 	return out
+}
+
+// currencyPhraseBefore finds "i danske kroner" / "in dollars" shortly before token k in its
+// sentence: the currency the sentence speaks in.
+func (d *doc) currencyPhraseBefore(k int) string {
+	toks := d.toks
+	for j := k - 1; j >= 0 && j >= k-10 && toks[j].sent == toks[k].sent; j-- {
+		if toks[j].kind == tNum || toks[j].kind == tSym {
+			return ""
+		}
+		if toks[j].lower == "i" || toks[j].lower == "in" {
+			if c, n := suffixCurrency(toks, j+1); n > 0 && j+1+n <= k {
+				return c
+			}
+		}
+	}
+	return ""
 }

@@ -19,9 +19,6 @@ var conversionCues = setOf(
 	"is equivalent to", "or some", "worth", "roughly equivalent to", "=",
 )
 
-// crossSentenceStarts may open the sentence after the first amount: "Det svarer til ...".
-var crossSentenceStarts = setOf("det", "dette", "that", "this", "which", "hvilket")
-
 // gapFillers may sit between an amount and its equivalent without changing the meaning.
 var gapFillers = setOf("om", "året", "årligt", "hvert", "år", "a", "year", "annually", "per", "pr")
 
@@ -29,13 +26,19 @@ var gapFillers = setOf("om", "året", "årligt", "hvert", "år", "a", "year", "a
 func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 	toks := d.toks
 	lo, hi := a.tokEnd, b.markStart
-	if hi < lo || hi-lo > 10 {
+	if hi < lo {
+		return "", false
+	}
+	// sentences are numbered in order, so this counts the breaks between the two amounts
+	sents := toks[hi].sent - toks[lo-1].sent
+	if sents == 1 {
+		return d.backReference(a, b)
+	}
+	if sents > 1 || hi-lo > 10 {
 		return "", false
 	}
 	var words []string
-	paren := false
-	// sentences are numbered in order, so this counts the breaks between the two amounts
-	sents := toks[hi].sent - toks[lo-1].sent
+	paren, commas := false, 0
 	for k := lo; k < hi; k++ {
 		t := toks[k]
 		switch t.kind {
@@ -47,7 +50,9 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 				paren = true
 			case "=":
 				words = append(words, "=")
-			case ",", "-", "–", "—", ".", ":", "/":
+			case ",":
+				commas++
+			case "-", "–", "—", ".", ":", "/":
 			default:
 				return "", false
 			}
@@ -58,23 +63,115 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 			words = append(words, t.lower)
 		}
 	}
-	if sents > 1 {
-		return "", false
-	}
-	joined := strings.Join(words, " ")
-	if sents == 1 && (len(words) == 0 || !crossSentenceStarts[words[0]]) {
-		return "", false
-	}
-	if joined == "" {
-		if paren {
+	cue := func() string { return d.src[toks[lo].start:toks[hi-1].end] }
+	if len(words) == 0 {
+		switch {
+		case paren:
 			return "( )", true
+		case commas == 1 && hi-lo == 1:
+			// apposition: "DKK 2.7 billion, about €360 million"
+			return ",", true
 		}
 		return "", false
 	}
-	if conversionCues[joined] {
-		return d.src[toks[lo].start:toks[hi-1].end], true
+	if conversionCues[strings.Join(words, " ")] {
+		return cue(), true
+	}
+	if a.rateUnit && rateStatement(words) {
+		return cue(), true
 	}
 	return "", false
+}
+
+// rateStatement accepts "En dollar koster i dag 7,66 kroner": a verb of equivalence and at
+// most a time adverb.
+func rateStatement(words []string) bool {
+	verb := false
+	for _, w := range words {
+		switch {
+		case rateVerbs[w]:
+			verb = true
+		case w == "i" || w == "dag" || w == "today" || w == "nu" || w == "now" || w == "til" || w == "to" || w == "about":
+		default:
+			return false
+		}
+	}
+	return verb && len(words) <= 4
+}
+
+// backRefEnds end the opening of a sentence that restates the previous sentence's last
+// amount in another currency: "Det svarer til", "Omregnet svarer det til", "I danske kroner
+// er det".
+var backRefEnds = [][]string{
+	{"svarer", "til"}, {"svarer", "det", "til"}, {"svarende", "til"}, {"svarer", "det", "omregnet", "til"},
+	{"omregnet", "til"}, {"equivalent", "to"}, {"equals"}, {"equal", "to"}, {"er", "det"}, {"is", "that"},
+	{"that", "is"}, {"that's"}, {"it", "is"}, {"it's"},
+}
+
+var backRefStarts = setOf("det", "dette", "beløbet", "summen", "pakken", "omregnet", "that", "this", "the", "it",
+	"which", "hvilket", "i", "in", "amount", "sum", "package", "svarer")
+
+func (d *doc) backReference(a, b *Amount) (string, bool) {
+	toks := d.toks
+	k := b.markStart - 1
+	for k >= 0 && toks[k].sent == toks[b.markStart].sent {
+		k--
+	}
+	start := k + 1
+	if start >= b.markStart || b.markStart-start > 8 || a.tokEnd > start {
+		return "", false
+	}
+	// the first amount must end its sentence's money talk: no other amount after it
+	var words []string
+	for j := start; j < b.markStart; j++ {
+		t := toks[j]
+		if t.kind == tNum || t.kind == tSym {
+			return "", false
+		}
+		if t.kind == tWord {
+			words = append(words, t.lower)
+		}
+	}
+	// "I danske kroner er det": drop the currency phrase, it names b's currency
+	if len(words) >= 2 && (words[0] == "i" || words[0] == "in") {
+		j := start
+		for j < b.markStart && toks[j].lower != words[0] {
+			j++
+		}
+		if c, n := suffixCurrency(toks, j+1); n > 0 && (c == b.Currency || b.Inferred) {
+			w := 1
+			for m := j + 1; m < j+1+n; m++ {
+				if toks[m].kind == tWord {
+					w++
+				}
+			}
+			if w >= len(words) {
+				return "", false
+			}
+			words = words[w:]
+		}
+	}
+	if len(words) == 0 || !backRefStarts[words[0]] {
+		return "", false
+	}
+	for _, end := range backRefEnds {
+		if len(words) >= len(end) && equalWords(words[len(words)-len(end):], end) {
+			return d.src[toks[start].start:toks[b.markStart-1].end], true
+		}
+	}
+	return "", false
+}
+
+func equalWords(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
