@@ -75,3 +75,38 @@ func TestAmountFromRatHalfEven(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{"1000000000", "1234,56", "1.5", "-0", "9223372036854775807", "NaN", "1e9", "٣"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseAmount(s, "EUR")
+		if err != nil {
+			return
+		}
+		// Whatever is accepted prints back to an amount that parses the same.
+		b, err := ParseAmount(a.Format("EUR"), "EUR")
+		if err != nil || a != b {
+			t.Fatalf("%q -> %d -> %q -> %d, %v", s, a, a.Format("EUR"), b, err)
+		}
+	})
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2024-05-31", "31-05-2024", "31.05.2024", "0000-00-00", "2024-02-30"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s)
+		if err != nil {
+			return
+		}
+		if d.Year() < 1900 || d.Year() > 2200 {
+			t.Fatalf("accepted %q as %s", s, d)
+		}
+		if e, err := ParseDate(d.String()); err != nil || e != d {
+			t.Fatalf("%q -> %s does not round-trip", s, d)
+		}
+	})
+}

@@ -106,7 +106,11 @@ func runContribAdd(e *env, args []string) error {
 	if err != nil {
 		return usagef("--%s: %v", strings.ReplaceAll(field, "_", "-"), err)
 	}
-	res, err := a.Store.AddContributions(e.ctx, []fairshare.Contribution{c}, fairshare.Change{Author: author(e), Reason: *ff.reason})
+	r := *ff.reason
+	if r == "" {
+		r = "recorded with 'contributions add'"
+	}
+	res, err := a.Store.AddContributions(e.ctx, []fairshare.Contribution{c}, fairshare.Change{Author: author(e), Reason: r})
 	if err != nil {
 		return err
 	}
@@ -283,6 +287,9 @@ func runContribEdit(e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if *ff.reason == "" {
+		return usagef("--reason is required: say why the entry is corrected (it is kept in the history)")
+	}
 	cur, err := a.Store.Contribution(e.ctx, id, time.Time{})
 	if err != nil {
 		return err
@@ -308,12 +315,15 @@ func runContribEdit(e *env, args []string) error {
 
 func runContribDelete(e *env, args []string) error {
 	f := newFlags(e, "contributions delete", "ID", "Deletes a contribution by recording a deleted version; history keeps it.", false)
-	reason := f.String("reason", "", "why (recorded in the history)")
+	reason := f.String("reason", "", "why (required; recorded in the history)")
 	a, id, err := oneID(e, f, args)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	if *reason == "" {
+		return usagef("--reason is required: say why the entry is deleted (it is kept in the history)")
+	}
 	if err := a.Store.DeleteContribution(e.ctx, id, fairshare.Change{Author: author(e), Reason: *reason}); err != nil {
 		return err
 	}
