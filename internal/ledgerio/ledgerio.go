@@ -232,6 +232,11 @@ func FromJSON(j JSONContribution, chk Checker, opt Options) (fairshare.Contribut
 		"currency": j.Currency, "category": j.Category, "status": j.Status, "dataset": j.Dataset,
 		"description": j.Description, "source_url": j.SourceURL, "source_title": j.SourceTitle,
 		"publisher": j.Publisher, "source_date": j.SourceDate}
+	return FromMap(m, chk, opt)
+}
+
+// FromMap validates one contribution given as CSV column names to values.
+func FromMap(m map[string]string, chk Checker, opt Options) (fairshare.Contribution, string, error) {
 	return fromFields(func(k string) string { return strings.TrimSpace(m[k]) }, chk, opt)
 }
 

@@ -226,8 +226,10 @@ func (d *doc) perYear(a *Amount) bool {
 	sent := toks[a.tokStart].sent
 	// after: up to 5 tokens, same clause
 	limit := a.tokEnd + 5
+	skipped := false
 	for k := a.tokEnd; k < len(toks) && k < limit; k++ {
-		if toks[k].text == "(" {
+		if toks[k].text == "(" && !skipped {
+			skipped = true // once, so the window stays bounded
 			// skip a stated equivalent: "£3 billion (€3.56 billion) a year"
 			j := k + 1
 			for j < len(toks) && j < k+12 && toks[j].text != ")" {
@@ -349,7 +351,7 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 	if cur == "" {
 		if c, n := suffixCurrency(toks, j); n > 0 {
 			cur = c
-			bare = bareCrown[toks[j].lower]
+			bare = toks[j].lower == "crowns" || toks[j].lower == "crown"
 			j += n
 		}
 	}
@@ -452,7 +454,8 @@ func (d *doc) addRangeStarts(in []Amount) []Amount {
 			if (dash || word) && !prevTaken {
 				if num, ok := parseNumber(toks[i-2].text, d.lang); ok {
 					b := Amount{Start: toks[i-2].start, End: toks[i-2].end, Currency: a.Currency, Scale: a.Scale,
-						Inferred: a.Inferred, tokStart: i - 2, tokEnd: i - 1, num: num, rangeStart: true}
+						Inferred: a.Inferred, tokStart: i - 2, tokEnd: i - 1, num: num, rangeStart: true,
+						respectively: lead == "henholdsvis"}
 					b.Text = d.src[b.Start:b.End]
 					b.factor = a.factor
 					d.setValue(&b, a.factor)
@@ -468,8 +471,6 @@ func (d *doc) addRangeStarts(in []Amount) []Amount {
 	}
 	return out
 }
-
-var bareCrown = setOf("kroner", "krone", "kr", "crowns", "crown")
 
 // crownCountries name whose crowns a bare "crowns" in an English story are.
 var crownCountries = map[string]string{"sweden": "SEK", "swedish": "SEK", "sweden's": "SEK", "norway": "NOK",

@@ -299,11 +299,16 @@ func (d *doc) quoteLines() {
 	if len(lines) == 0 {
 		return
 	}
+	// both lists are sorted by offset: one merge pass
 	attrs := d.res.Attributions
+	ai := 0
 	for i := range lines {
-		for _, a := range attrs {
-			if a.Kind == "said" && a.Start >= lines[i].start && a.End <= lines[i].end {
-				lines[i].speaker = a.Source
+		for ai < len(attrs) && attrs[ai].Start < lines[i].start {
+			ai++
+		}
+		for j := ai; j < len(attrs) && attrs[j].Start < lines[i].end; j++ {
+			if attrs[j].Kind == "said" && attrs[j].End <= lines[i].end {
+				lines[i].speaker = attrs[j].Source
 				break
 			}
 		}

@@ -138,7 +138,16 @@ func (d *doc) findCandidates() {
 	}
 	donor := make([]string, n)
 	verb := make([]int8, n) // 1 verb, 2 weak cue
+	inAmount := make([]bool, n)
+	for _, a := range d.res.Amounts {
+		for k := a.tokStart; k < a.tokEnd; k++ {
+			inAmount[k] = true // the US of "US$2 billion" is no donor
+		}
+	}
 	for k := 0; k < n; k++ {
+		if inAmount[k] {
+			continue
+		}
 		if c, m := d.donorAt(k); m > 0 {
 			if c != "UKR" && c != "RUS" {
 				donor[k] = c

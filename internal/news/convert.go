@@ -39,6 +39,7 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 	}
 	var words []string
 	paren, commas := false, 0
+	lastBreak := -1 // words before the last comma or dash
 	for k := lo; k < hi; k++ {
 		t := toks[k]
 		switch t.kind {
@@ -52,12 +53,15 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 				words = append(words, "=")
 			case ",":
 				commas++
-			case "-", "–", "—", ".", ":", "/":
+				lastBreak = len(words)
+			case "-", "–", "—":
+				lastBreak = len(words)
+			case ".", ":", "/":
 			default:
 				return "", false
 			}
 		case tWord:
-			if gapFillers[t.lower] && len(words) == 0 {
+			if (gapFillers[t.lower] && len(words) == 0) || t.lower == "henholdsvis" || t.lower == "respectively" {
 				continue
 			}
 			words = append(words, t.lower)
@@ -80,7 +84,26 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 	if a.rateUnit && rateStatement(words) {
 		return cue(), true
 	}
+	// "725 millioner dollar til Ukraine, hvilket svarer til ...": a short phrase may finish
+	// the first amount's clause before an explicit equivalence
+	if lastBreak > 0 && lastBreak <= 4 && strongCue(words[lastBreak:]) {
+		return cue(), true
+	}
 	return "", false
+}
+
+// strongCue is a conversion cue that names equivalence outright, unlike "eller" or "er".
+func strongCue(words []string) bool {
+	if !conversionCues[strings.Join(words, " ")] {
+		return false
+	}
+	for _, w := range words {
+		switch w {
+		case "svarer", "svarende", "omregnet", "equivalent", "equal", "equals":
+			return true
+		}
+	}
+	return false
 }
 
 // rateStatement accepts "En dollar koster i dag 7,66 kroner": a verb of equivalence and at
@@ -128,7 +151,7 @@ func (d *doc) backReference(a, b *Amount) (string, bool) {
 		if t.kind == tNum || t.kind == tSym {
 			return "", false
 		}
-		if t.kind == tWord {
+		if t.kind == tWord && t.lower != "henholdsvis" {
 			words = append(words, t.lower)
 		}
 	}
@@ -149,6 +172,11 @@ func (d *doc) backReference(a, b *Amount) (string, bool) {
 				return "", false
 			}
 			words = words[w:]
+			for _, end := range backRefEnds {
+				if equalWords(words, end) {
+					return d.src[toks[start].start:toks[b.markStart-1].end], true
+				}
+			}
 		}
 	}
 	if len(words) == 0 || !backRefStarts[words[0]] {
@@ -185,15 +213,30 @@ func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 		if !ok {
 			continue
 		}
-		c := Conversion{From: k, To: k + 1, Cue: strings.Trim(cue, " \t\r\n.,:-–—"), ImpliedRate: round(b.Value/a.Value, 6)}
-		// the equivalent of an annual amount is annual too
-		if a.PerYear || b.PerYear {
-			a.PerYear, b.PerYear = true, true
+		if b.respectively && k >= 1 && k+2 < len(am) {
+			// "44 og 27 mia. euro. Det svarer til henholdsvis 328 og 201 mia. kr.": pair in order
+			d.addConversion(rates, day, dayPrecise, k-1, k+1, cue)
+			d.addConversion(rates, day, dayPrecise, k, k+2, cue)
+			k++
+			continue
 		}
-		check(&c, a, b, rates, day, dayPrecise)
-		d.res.Conversions = append(d.res.Conversions, c)
+		d.addConversion(rates, day, dayPrecise, k, k+1, cue)
 	}
 	d.res.Amounts = am
+}
+
+func (d *doc) addConversion(rates RateFunc, day time.Time, dayPrecise bool, from, to int, cue string) {
+	a, b := &d.amounts[from], &d.amounts[to]
+	if a.Currency == b.Currency || a.Value <= 0 || b.Value <= 0 {
+		return
+	}
+	c := Conversion{From: from, To: to, Cue: strings.Trim(cue, " \t\r\n.,:-–—"), ImpliedRate: round(b.Value/a.Value, 6)}
+	// the equivalent of an annual amount is annual too
+	if a.PerYear || b.PerYear {
+		a.PerYear, b.PerYear = true, true
+	}
+	check(&c, a, b, rates, day, dayPrecise)
+	d.res.Conversions = append(d.res.Conversions, c)
 }
 
 func rateOf(rates RateFunc, day time.Time, cur string) (float64, bool) {

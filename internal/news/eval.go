@@ -290,8 +290,13 @@ func (e *EvalResult) String() string {
 	}
 	for _, s := range e.Sets {
 		title := filepath.ToSlash(filepath.Join(e.Dir, s.Name))
-		if s.Name == "heldout" || strings.HasPrefix(s.Name, "heldout/") {
+		switch {
+		case s.Name == "heldout" || strings.HasPrefix(s.Name, "heldout/"):
 			title += " (held out, not tuned on)"
+		case strings.HasPrefix(s.Name, "retired-"):
+			title += " (former held-out, tuned on since)"
+		case s.Name == ".":
+			title += " (tuning)"
 		}
 		line(s, title)
 	}

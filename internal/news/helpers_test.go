@@ -1,6 +1,8 @@
 package news
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"time"
 )
@@ -41,3 +43,10 @@ func day(s string) time.Time {
 	}
 	return t
 }
+
+// globTxt lists the tuning files: the corpus folder's own .txt files, not its sub-folders.
+func globTxt(dir string) ([]string, error) {
+	return filepath.Glob(filepath.Join(dir, "*.txt"))
+}
+
+func readFile(p string) ([]byte, error) { return os.ReadFile(p) }

@@ -60,6 +60,7 @@ type Amount struct {
 	factor           int64
 	rateUnit         bool // "$1 =", "En euro er": exact unit of a rate statement
 	rangeStart       bool // the 5 of "mellem 5 og 10 mia. kr."
+	respectively     bool // "henholdsvis 328 og 201 mia. kr.": pairs with the two amounts before
 	bare             bool // "crowns" with no adjective: which crowns is settled from context
 }
 

@@ -1,0 +1,117 @@
+package news
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// checkResult asserts what every Read must satisfy: spans inside the input and cutting the
+// reported text, indexes in range, JSON that encodes (no NaN or Inf).
+func checkResult(t *testing.T, in []byte, res *Result) {
+	t.Helper()
+	for i, a := range res.Amounts {
+		if a.Start < 0 || a.End > len(in) || a.Start >= a.End || string(in[a.Start:a.End]) != a.Text {
+			t.Fatalf("amount %d span %d-%d invalid for %q", i, a.Start, a.End, a.Text)
+		}
+		if i > 0 && a.Start < res.Amounts[i-1].End {
+			t.Fatalf("amounts overlap or out of order: %+v", res.Amounts)
+		}
+		if a.Value < 0 {
+			t.Fatalf("negative amount %+v", a)
+		}
+	}
+	for _, c := range res.Conversions {
+		if c.From < 0 || c.From >= len(res.Amounts) || c.To < 0 || c.To >= len(res.Amounts) || c.From == c.To {
+			t.Fatalf("conversion indexes %+v", c)
+		}
+	}
+	for _, a := range res.Attributions {
+		if a.Start < 0 || a.End > len(in) || a.Start >= a.End || a.Source == "" {
+			t.Fatalf("attribution %+v", a)
+		}
+	}
+	for _, c := range res.Candidates {
+		if c.AmountIndex < 0 || c.AmountIndex >= len(res.Amounts) {
+			t.Fatalf("candidate %+v", c)
+		}
+	}
+	if _, err := json.Marshal(res); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	for _, s := range []string{
+		"Danmark donerer en pakke på 5,6 milliarder kroner til Ukraine.",
+		"100 milliarder euro. Det svarer til knap 750 milliarder kroner.",
+		"($1 = 6.9626 Danish crowns)", "$61bn", "€40 billion ($43 billion) a year", "- 5 mia. kr., siger han.\n/ritzau/",
+		"mellem 5 og 10 milliarder kroner", "1.234.567,89 mia.kr.", "US$ 2 billion", "ca. 25\u00a0000 euro",
+	} {
+		f.Add([]byte(s))
+	}
+	day := time.Date(2024, 5, 31, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		for _, lang := range []string{"auto", "da", "en"} {
+			res, err := Read(in, Options{Lang: lang, Date: day, Rates: testRates})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkResult(t, in, res)
+		}
+	})
+}
+
+func TestCorpusInvariants(t *testing.T) {
+	files, _ := globTxt(corpusDir)
+	for _, f := range files {
+		exp, _ := LoadExpected(f)
+		res, err := ReadCorpusFile(f, exp, testRates)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := readFile(f)
+		checkResult(t, b, res)
+	}
+}
+
+// TestLinearTime reads hostile inputs 16 times larger and expects the time to grow about 16
+// times, not 256: no backtracking, no window that grows with the input.
+func TestLinearTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing")
+	}
+	units := []string{
+		"1,1,1,1,1,1 ",
+		"- ",
+		"siger Aa Bb Cc Dd Ee Ff Gg ",
+		"5 mia. kr. (6 mia. euro) svarende til ",
+		"Danmark giver 5 mia. kr., ",
+		"1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1",
+		"ifølge , , , , , ",
+		"\n- x\n",
+		"9",
+	}
+	for _, u := range units {
+		small := strings.Repeat(u, 1000)
+		large := strings.Repeat(u, 16000)
+		ts := timeRead(small)
+		tl := timeRead(large)
+		if tl > 60*ts && tl > 200*time.Millisecond {
+			t.Errorf("unit %q: %v for %d bytes, %v for %d bytes", u, ts, len(small), tl, len(large))
+		}
+	}
+}
+
+func timeRead(s string) time.Duration {
+	best := time.Duration(1 << 62)
+	for i := 0; i < 2; i++ {
+		start := time.Now()
+		_, _ = Read([]byte(s), Options{Lang: "auto", Date: time.Date(2024, 5, 31, 0, 0, 0, 0, time.UTC), Rates: testRates})
+		if d := time.Since(start); d < best {
+			best = d
+		}
+	}
+	return best
+}
