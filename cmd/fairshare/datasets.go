@@ -1,0 +1,404 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/render"
+)
+
+func init() {
+	register("datasets list", "the datasets of contributions: source, release, coverage, totals", runDatasetsList)
+	register("datasets show", "one dataset: source, licence, coverage, published totals, per donor", runDatasetsShow)
+}
+
+// dsDonorStats sums one donor's current contributions in one dataset.
+type dsDonorStats struct {
+	Count    int
+	From, To fairshare.Date
+	EUR      fairshare.Amount
+}
+
+// dsStats sums one dataset's current contributions, in EUR at the rate of
+// each contribution's date.
+type dsStats struct {
+	dsDonorStats
+	Donors   map[string]*dsDonorStats
+	NoRate   int // contributions that could not be converted
+	Currency map[string]bool
+}
+
+func (s *dsDonorStats) add(c *fairshare.Contribution, eur fairshare.Amount) {
+	if s.Count == 0 || c.Date.Before(s.From) {
+		s.From = c.Date
+	}
+	if s.Count == 0 || c.Date.After(s.To) {
+		s.To = c.Date
+	}
+	s.Count++
+	s.EUR += eur
+}
+
+func (s *dsDonorStats) months() string {
+	if s.Count == 0 {
+		return "-"
+	}
+	return s.From.String()[:7] + " to " + s.To.String()[:7]
+}
+
+// toEUR converts a contribution at the rate of its own date.
+func toEUR(ref *app.Reference, c *fairshare.Contribution) (fairshare.Amount, error) {
+	if c.Currency == "EUR" {
+		return c.Amount, nil
+	}
+	v, _, _, err := ref.Rates.Convert(c.Amount, c.Currency, "EUR", c.Date)
+	return v, err
+}
+
+// datasetStats groups current contributions by dataset.
+func datasetStats(ref *app.Reference, cs []fairshare.Contribution) map[string]*dsStats {
+	out := map[string]*dsStats{}
+	for i := range cs {
+		c := &cs[i]
+		s := out[c.Dataset]
+		if s == nil {
+			s = &dsStats{Donors: map[string]*dsDonorStats{}, Currency: map[string]bool{}}
+			out[c.Dataset] = s
+		}
+		eur, err := toEUR(ref, c)
+		if err != nil {
+			s.NoRate++
+			eur = 0
+		}
+		s.add(c, eur)
+		s.Currency[c.Currency] = true
+		d := s.Donors[c.Donor]
+		if d == nil {
+			d = &dsDonorStats{}
+			s.Donors[c.Donor] = d
+		}
+		d.add(c, eur)
+	}
+	return out
+}
+
+// datasetIDs lists described datasets, then datasets that only have
+// contributions (e.g. "user" or an import target without description).
+func datasetIDs(ref *app.Reference, stats map[string]*dsStats) []string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, d := range ref.Datasets {
+		ids = append(ids, d.ID)
+		seen[d.ID] = true
+	}
+	var extra []string
+	for id := range stats {
+		if !seen[id] {
+			extra = append(extra, id)
+		}
+	}
+	if !seen["user"] && stats["user"] == nil {
+		extra = append(extra, "user")
+	}
+	sort.Strings(extra)
+	return append(ids, extra...)
+}
+
+// amountCell prints an EUR amount in millions for people (table, md) and as
+// an exact decimal for machines (csv, json).
+func amountCell(a fairshare.Amount, cur, format string) string {
+	if format == "table" || format == "md" {
+		return render.Millions(a, cur)
+	}
+	return a.Format(cur)
+}
+
+func amountHeader(name, cur, format string) string {
+	if format == "table" || format == "md" {
+		return name + " (" + cur + " m)"
+	}
+	return name + "_" + strings.ToLower(cur)
+}
+
+func openWithRef(e *env, f *flags) (*app.App, *app.Reference, error) {
+	a, err := f.open()
+	if err != nil {
+		return nil, nil, err
+	}
+	ref, err := a.Reference(e.ctx)
+	if err != nil {
+		a.Close()
+		return nil, nil, err
+	}
+	return a, ref, nil
+}
+
+func runDatasetsList(e *env, args []string) error {
+	f := newFlags(e, "datasets list", "", `Lists the datasets: the shipped ones (kiel-r29, dk-mod, nato-reported), those
+added by 'fairshare import kiel', and any dataset that holds contributions
+(e.g. "user", what you record yourself). For each: name, publisher, release
+date, current contributions, donors, months covered and the total of its
+contributions in EUR (each converted at the rate of its own date; all
+categories and statuses). nato-reported holds published totals only.
+
+A report counts one dataset per donor; see 'fairshare report --help' and
+'fairshare compare --help'. Default selection: `+app.DefaultDatasets+`.`, true)
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	a, ref, err := openWithRef(e, f)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	cs, err := a.Store.Contributions(e.ctx, fairshare.ContributionFilter{})
+	if err != nil {
+		return err
+	}
+	stats := datasetStats(ref, cs)
+	format := *f.format
+	var rows [][]string
+	for _, id := range datasetIDs(ref, stats) {
+		d, _ := ref.Dataset(id)
+		s := stats[id]
+		if s == nil {
+			s = &dsStats{}
+		}
+		name := d.Name
+		if name == "" && id == "user" {
+			name = "entries recorded by users"
+		}
+		rel := d.ReleaseDate
+		if format == "table" {
+			name, rel = trunc(name, 44), orDash(rel)
+		}
+		rows = append(rows, []string{id, name, d.Publisher, rel, fmt.Sprint(s.Count), fmt.Sprint(len(s.Donors)),
+			s.months(), amountCell(s.EUR, "EUR", format)})
+	}
+	if format == "table" {
+		for i := range rows {
+			rows[i][2] = trunc(orDash(rows[i][2]), 36)
+		}
+	}
+	return render.Table(e.stdout, format, []string{"id", "name", "publisher", "release_date", "contributions", "donors",
+		"months", amountHeader("total", "EUR", format)}, rows)
+}
+
+// datasetShowJSON is the JSON form of 'datasets show'.
+type datasetShowJSON struct {
+	fairshare.Dataset
+	Contributions int                `json:"contributions"`
+	From          string             `json:"from,omitempty"`
+	To            string             `json:"to,omitempty"`
+	TotalEUR      string             `json:"total_eur"`
+	Unconverted   int                `json:"unconverted,omitempty"`
+	Currencies    []string           `json:"currencies,omitempty"`
+	Donors        []datasetDonorJSON `json:"donors"`
+}
+
+type datasetDonorJSON struct {
+	Donor         string `json:"donor"`
+	Name          string `json:"name"`
+	Contributions int    `json:"contributions"`
+	From          string `json:"from"`
+	To            string `json:"to"`
+	TotalEUR      string `json:"total_eur"`
+}
+
+func runDatasetsShow(e *env, args []string) error {
+	f := newFlags(e, "datasets show", "ID", `Shows everything about one dataset: name, publisher, release, source URL,
+licence or terms, coverage in words, the donors it has no data for (not
+zero: unknown), the totals its publisher states, and per donor the number
+of current contributions, the months covered and their total in EUR.
+
+--format csv prints the per-donor table only; json prints one object.`, true)
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 1, "one dataset ID"); err != nil {
+		return err
+	}
+	a, ref, err := openWithRef(e, f)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	id := pos[0]
+	d, described := ref.Dataset(id)
+	cs, err := a.Store.Contributions(e.ctx, fairshare.ContributionFilter{Dataset: id})
+	if err != nil {
+		return err
+	}
+	if !described && len(cs) == 0 && id != "user" {
+		ids := make([]string, len(ref.Datasets))
+		for i, x := range ref.Datasets {
+			ids[i] = x.ID
+		}
+		return fairshare.Errorf(fairshare.ENOTFOUND, "no dataset %q (known: %s)", id, strings.Join(ids, ", "))
+	}
+	if !described {
+		d = fairshare.Dataset{ID: id}
+		if id == "user" {
+			d.Name = "entries recorded by users"
+			d.Coverage = "whatever users record with 'contributions add' or 'contributions import'"
+		}
+	}
+	s := datasetStats(ref, cs)[id]
+	if s == nil {
+		s = &dsStats{Donors: map[string]*dsDonorStats{}}
+	}
+	codes := make([]string, 0, len(s.Donors))
+	for c := range s.Donors {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	name := func(code string) string {
+		if dn := ref.ByCode[code]; dn != nil {
+			return dn.NameEN
+		}
+		return ""
+	}
+	format := *f.format
+	var rows [][]string
+	for _, c := range codes {
+		ds := s.Donors[c]
+		rows = append(rows, []string{c, name(c), fmt.Sprint(ds.Count), ds.From.String(), ds.To.String(), amountCell(ds.EUR, "EUR", format)})
+	}
+	header := []string{"donor", "name", "contributions", "from", "to", amountHeader("total", "EUR", format)}
+	switch format {
+	case "csv":
+		return render.Table(e.stdout, "csv", header, rows)
+	case "json":
+		j := datasetShowJSON{Dataset: d, Contributions: s.Count, TotalEUR: s.EUR.Format("EUR"), Unconverted: s.NoRate,
+			Donors: []datasetDonorJSON{}}
+		if s.Count > 0 {
+			j.From, j.To = s.From.String(), s.To.String()
+		}
+		for cur := range s.Currency {
+			j.Currencies = append(j.Currencies, cur)
+		}
+		sort.Strings(j.Currencies)
+		for _, c := range codes {
+			ds := s.Donors[c]
+			j.Donors = append(j.Donors, datasetDonorJSON{c, name(c), ds.Count, ds.From.String(), ds.To.String(), ds.EUR.Format("EUR")})
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(j)
+	}
+	noData := "none listed"
+	if len(d.NoData) > 0 {
+		var ns []string
+		for _, c := range d.NoData {
+			ns = append(ns, strings.TrimSpace(c+" "+name(c)))
+		}
+		noData = strings.Join(ns, ", ") + " (no data: not tracked, not zero)"
+	}
+	curs := make([]string, 0, len(s.Currency))
+	for c := range s.Currency {
+		curs = append(curs, c)
+	}
+	sort.Strings(curs)
+	meta := [][2]string{{"id", d.ID}, {"name", d.Name}, {"title", d.Title}, {"publisher", d.Publisher},
+		{"release date", d.ReleaseDate}, {"source", d.URL}, {"licence / terms", d.Licence}, {"coverage", d.Coverage},
+		{"no data", noData}, {"contributions", fmt.Sprintf("%d current, %d donors, months %s, currencies %s",
+			s.Count, len(s.Donors), s.months(), orDash(strings.Join(curs, ", ")))},
+		{"total", s.EUR.Format("EUR") + " EUR (each at the rate of its date; all categories and statuses)"}}
+	if s.NoRate > 0 {
+		meta = append(meta, [2]string{"unconverted", fmt.Sprintf("%d contribution(s) without a rate, left out of the totals", s.NoRate)})
+	}
+	if format == "md" {
+		fmt.Fprintf(e.stdout, "### Dataset %s\n\n", mdText(d.ID))
+		for _, kv := range meta {
+			if kv[1] != "" {
+				fmt.Fprintf(e.stdout, "- **%s**: %s\n", kv[0], mdText(kv[1]))
+			}
+		}
+		fmt.Fprintln(e.stdout)
+	} else {
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		for _, kv := range meta {
+			if kv[1] != "" {
+				fmt.Fprintf(tw, "%s:\t%s\n", kv[0], kv[1])
+			}
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	if len(d.Totals) > 0 {
+		if format == "md" {
+			fmt.Fprint(e.stdout, "Published totals:\n\n")
+		} else {
+			fmt.Fprintln(e.stdout, "Published totals:")
+		}
+		if err := render.Table(e.stdout, format, []string{"scope", "period", "measure", "amount", "as_of", "publisher", "date", "url"},
+			publishedRows(d.Totals, format)); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(e.stdout, "No contributions in this dataset.")
+		return nil
+	}
+	if format == "md" {
+		fmt.Fprint(e.stdout, "Per donor:\n\n")
+	} else {
+		fmt.Fprintln(e.stdout, "Per donor:")
+	}
+	return render.Table(e.stdout, format, header, rows)
+}
+
+func publishedRows(ts []fairshare.PublishedTotal, format string) [][]string {
+	var rows [][]string
+	for _, p := range ts {
+		amount, cur := p.Amount, p.Currency
+		if amount == "" {
+			amount, cur = p.AmountEUR, "EUR"
+		}
+		if cur == "" {
+			cur = "EUR"
+		}
+		if format == "table" || format == "md" {
+			amount = billions(amount)
+		}
+		text := strings.TrimSpace(p.Qualifier + " " + cur + " " + amount)
+		scope := p.Scope
+		if p.Target != "" {
+			scope = strings.TrimSpace("target " + p.Target + " " + scope)
+		}
+		measure, publisher := p.Measure, p.Publisher
+		if measure == "" {
+			measure = p.Quote
+		}
+		if format == "table" {
+			measure, publisher = trunc(measure, 50), trunc(publisher, 30)
+		}
+		rows = append(rows, []string{orDash(scope), orDash(p.Period), orDash(measure), text, orDash(p.AsOf), publisher, p.Date, p.URL})
+	}
+	return rows
+}
+
+func mdText(s string) string {
+	return strings.NewReplacer("|", "\\|", "<", "&lt;", ">", "&gt;", "\n", " ").Replace(s)
+}
+
+// billions prints a decimal amount as "41.1 bn" when it is at least a
+// billion, else unchanged.
+func billions(amount string) string {
+	v, ok := new(big.Rat).SetString(amount)
+	if !ok || v.Cmp(big.NewRat(1e9, 1)) < 0 {
+		return amount
+	}
+	s := new(big.Rat).Quo(v, big.NewRat(1e9, 1)).FloatString(3)
+	return strings.TrimRight(strings.TrimRight(s, "0"), ".") + " bn"
+}

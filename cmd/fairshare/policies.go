@@ -1,0 +1,160 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/render"
+)
+
+func init() {
+	register("policies list", "each donor's rules on using its weapons against targets in Russia, on a date", runPoliciesList)
+	register("policies history", "one donor's dated timeline of those rules, with sources", runPoliciesHistory)
+}
+
+const policiesDoc = `Donors' rules on Ukraine using the weapons they gave against targets in
+Russia, as a dated timeline per donor: status prohibited, limited (a
+geographic or weapon-specific restriction remains), allowed (military
+targets in Russia within international law / self-defence) or unknown (no
+explicit statement on the donor's own weapons found), the scope in words and
+the source. A row is a change announced on its date; the state on a date is
+the latest row dated on or before it.`
+
+func runPoliciesList(e *env, args []string) error {
+	f := newFlags(e, "policies list", "", policiesDoc+`
+
+Lists each donor's state on --as-of (default today): status, the date of the
+statement it rests on (since), scope and source. Donors with no policy row at
+all are not listed, unless --all is given: then every NATO ally without one is
+listed as unknown. A donor whose first row is later than --as-of is listed as
+unknown ("no statement yet"), with the date of that first row in the scope.`, true)
+	asOf := f.String("as-of", "", "state on this date YYYY-MM-DD (default today)")
+	all := f.Bool("all", false, "also list NATO allies without any policy row, as unknown")
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	day := fairshare.DateOf(timeNow().UTC())
+	if *asOf != "" {
+		d, err := fairshare.ParseDate(*asOf)
+		if err != nil {
+			return usagef("--as-of: %v", err)
+		}
+		day = d
+	}
+	a, ref, err := openWithRef(e, f)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ps, err := a.Store.Policies(e.ctx)
+	if err != nil {
+		return err
+	}
+	byDonor := policiesByDonor(ps)
+	codes := make([]string, 0, len(byDonor))
+	for c := range byDonor {
+		codes = append(codes, c)
+	}
+	if *all {
+		for _, d := range ref.Donors {
+			if byDonor[d.Code] == nil && d.MemberOn(day) {
+				codes = append(codes, d.Code)
+			}
+		}
+	}
+	sort.Strings(codes)
+	format := *f.format
+	var rows [][]string
+	for _, c := range codes {
+		name := c
+		if d := ref.ByCode[c]; d != nil {
+			name = d.NameEN
+		}
+		var cur *fairshare.Policy
+		for i := range byDonor[c] {
+			if !byDonor[c][i].Date.After(day) {
+				cur = &byDonor[c][i]
+			}
+		}
+		switch {
+		case cur != nil:
+			scope := cur.Scope
+			if format == "table" {
+				scope = trunc(scope, 70)
+			}
+			rows = append(rows, []string{c, name, cur.Status, cur.Date.String(), scope, cur.Source.Publisher, cur.Source.URL})
+		case len(byDonor[c]) > 0:
+			rows = append(rows, []string{c, name, "unknown", "", "no statement yet (first recorded: " + byDonor[c][0].Date.String() + ")", "", ""})
+		default:
+			rows = append(rows, []string{c, name, "unknown", "", "no statement recorded", "", ""})
+		}
+	}
+	if format == "table" {
+		fmt.Fprintf(e.stdout, "Weapon-use rules on %s (latest statement on or before that date):\n\n", day)
+		for i := range rows {
+			rows[i][5] = trunc(rows[i][5], 30)
+		}
+	}
+	return render.Table(e.stdout, format, []string{"donor", "name", "status", "since", "scope", "publisher", "source"}, rows)
+}
+
+// policiesByDonor groups policy rows by donor, each sorted by date.
+func policiesByDonor(ps []fairshare.Policy) map[string][]fairshare.Policy {
+	out := map[string][]fairshare.Policy{}
+	for _, p := range ps {
+		out[p.Donor] = append(out[p.Donor], p)
+	}
+	for _, l := range out {
+		sort.SliceStable(l, func(i, j int) bool { return l[i].Date.Before(l[j].Date) })
+	}
+	return out
+}
+
+func runPoliciesHistory(e *env, args []string) error {
+	f := newFlags(e, "policies history", "DONOR", policiesDoc+`
+
+Shows one donor's timeline, oldest first: date, status, scope and source
+(publisher, title, date, URL).`, true)
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 1, "one DONOR code"); err != nil {
+		return err
+	}
+	a, ref, err := openWithRef(e, f)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	code := strings.ToUpper(pos[0])
+	d := ref.ByCode[code]
+	if d == nil {
+		return fairshare.Errorf(fairshare.ENOTFOUND, "no donor %q (see 'fairshare donors list')", pos[0])
+	}
+	ps, err := a.Store.Policies(e.ctx)
+	if err != nil {
+		return err
+	}
+	list := policiesByDonor(ps)[code]
+	format := *f.format
+	if format == "table" {
+		fmt.Fprintf(e.stdout, "%s %s: rules on using its weapons against targets in Russia\n\n", d.Code, d.NameEN)
+		if len(list) == 0 {
+			fmt.Fprintln(e.stdout, "No policy statement recorded: status unknown.")
+			return nil
+		}
+		for _, p := range list {
+			fmt.Fprintf(e.stdout, "%s  %s\n  %s\n  source: %s, %q (%s) %s\n\n", p.Date, p.Status, p.Scope,
+				p.Source.Publisher, p.Source.Title, p.Source.Date, p.Source.URL)
+		}
+		return nil
+	}
+	var rows [][]string
+	for _, p := range list {
+		rows = append(rows, []string{p.Donor, p.Date.String(), p.Status, p.Scope, p.Source.Publisher, p.Source.Title, p.Source.Date, p.Source.URL})
+	}
+	return render.Table(e.stdout, format, []string{"donor", "date", "status", "scope", "publisher", "title", "source_date", "url"}, rows)
+}

@@ -1,0 +1,375 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/httpapi"
+)
+
+type keyCell struct{ Weight, Share, SortShare string }
+
+type compareKeyRow struct {
+	Donor, Name, Link string
+	Cells             []keyCell
+}
+
+type compareDSRow struct {
+	Donor, Name, Link, FairShare string
+	A, B                         rowView
+}
+
+type compareData struct {
+	Name        string
+	Target      string
+	Unit        string
+	Keys        []string
+	KeyErrors   []string
+	KeyRows     []compareKeyRow
+	A, B        string
+	DSOptions   [2][]option
+	Currencies  []option
+	DSRows      []compareDSRow
+	OverviewURL string
+	DSError     string
+}
+
+func (h *handler) compare(r *http.Request, p *page) (string, error) {
+	ctx := r.Context()
+	lang := p.Lang
+	ref, err := h.app.Reference(ctx)
+	if err != nil {
+		return "", err
+	}
+	q := r.URL.Query()
+	req, _, err := httpapi.ParseReportRequest(r.PathValue("target"), q)
+	if err != nil {
+		return "", err
+	}
+	t, err := ref.Target(req.Target)
+	if err != nil {
+		return "", err
+	}
+	if req.AsOf.IsZero() {
+		req.AsOf = time.Now().UTC()
+	}
+	cur := req.Currency
+	cd := compareData{Name: TargetName(lang, t), Target: t.ID, Unit: MillionsUnit(lang, cur),
+		OverviewURL: p.Link("/targets/"+t.ID, "currency", cur)}
+
+	// The same target under each key; rows in the order of the first report.
+	idx := map[string]int{}
+	for _, k := range []string{fairshare.KeyGDP, fairshare.KeyPopulation, fairshare.KeyEqual} {
+		kreq := req
+		kreq.Key = k
+		rep, err := h.app.Report(ctx, kreq)
+		if err != nil {
+			cd.KeyErrors = append(cd.KeyErrors, T(lang, "key."+k)+": "+err.Error())
+			continue
+		}
+		col := len(cd.Keys)
+		cd.Keys = append(cd.Keys, capFirst(T(lang, "key."+k)))
+		for i := range rep.Rows {
+			row := &rep.Rows[i]
+			j, ok := idx[row.Donor]
+			if !ok {
+				j = len(cd.KeyRows)
+				idx[row.Donor] = j
+				cd.KeyRows = append(cd.KeyRows, compareKeyRow{Donor: row.Donor, Name: donorName(lang, row), Link: p.Link("/donors/" + row.Donor)})
+			}
+			for len(cd.KeyRows[j].Cells) < col {
+				cd.KeyRows[j].Cells = append(cd.KeyRows[j].Cells, keyCell{})
+			}
+			cd.KeyRows[j].Cells = append(cd.KeyRows[j].Cells, keyCell{Weight: weightPct(lang, row.Weight),
+				Share: Millions(lang, row.FairShare, cur), SortShare: row.FairShare.Format(cur)})
+		}
+	}
+
+	// Two datasets side by side, each counted alone.
+	ids, err := h.datasetIDs(ctx, ref)
+	if err != nil {
+		return "", err
+	}
+	ids = append(ids, "user", app.DefaultDatasets)
+	cd.A, cd.B = q.Get("a"), q.Get("b")
+	if cd.A == "" {
+		cd.A = "kiel-r29"
+	}
+	if cd.B == "" {
+		cd.B = "dk-mod"
+	}
+	for i, sel := range []string{cd.A, cd.B} {
+		vals := slices.Clone(ids)
+		if !slices.Contains(vals, sel) {
+			vals = append(vals, sel)
+		}
+		cd.DSOptions[i] = options(vals, vals, sel)
+	}
+	cd.Currencies = currencyOptions(ref, lang, cur)
+	var reps [2]*fairshare.Report
+	for i, sel := range []string{cd.A, cd.B} {
+		dreq := req
+		dreq.Datasets = sel
+		if reps[i], err = h.app.Report(ctx, dreq); err != nil {
+			cd.DSError = fmt.Sprintf("%s: %v", sel, err)
+			break
+		}
+	}
+	if cd.DSError == "" {
+		covered, err := h.coverage(ctx)
+		if err != nil {
+			return "", err
+		}
+		a, b := rowViews(p, reps[0]), rowViews(p, reps[1])
+		// A dataset that never mentions an ally (dk-mod covers Denmark
+		// only) says nothing about it: show that, not a zero.
+		for i, sel := range []string{cd.A, cd.B} {
+			vs := [][]rowView{a, b}[i]
+			for j := range vs {
+				if !covers(covered, sel, vs[j].Donor) {
+					vs[j].NoData, vs[j].Counted, vs[j].Ratio, vs[j].SortCounted, vs[j].SortRat = true, T(lang, "notcovered"), "", "", ""
+				}
+			}
+		}
+		byDonor := map[string]rowView{}
+		for _, v := range b {
+			byDonor[v.Donor] = v
+		}
+		for i, v := range a {
+			cd.DSRows = append(cd.DSRows, compareDSRow{Donor: v.Donor, Name: v.Name, Link: v.Link,
+				FairShare: Millions(lang, reps[0].Rows[i].FairShare, cur), A: v, B: byDonor[v.Donor]})
+		}
+	}
+	p.Title, p.Nav, p.Data = T(lang, "compare.title")+": "+cd.Name, "compare", cd
+	return "compare", nil
+}
+
+type fxData struct {
+	Amount, From, To, Date string
+	Currencies             []option
+	FromOptions            []option
+	ToOptions              []option
+	Error                  string
+	Result                 string
+	ResultExact            string
+	Rates                  []string
+	Target                 string
+	TargetOptions          []option
+	TargetCurrency         string
+	TargetCurOptions       []option
+	Cards                  []card
+	DenmarkRow             *rowView
+	TargetLink             string
+	TargetError            string
+}
+
+// quoteText says which rate a conversion used, in lang.
+func quoteText(lang string, q fairshare.Quote) string {
+	period := q.Period
+	if d, err := fairshare.ParseDate(period); err == nil {
+		period = FormatDate(lang, d)
+	}
+	return fmt.Sprintf("1 EUR = %s %s (%s %s)", Decimal(lang, q.Rate, decimalsOf(q.Text)), q.Currency, T(lang, "basis."+string(q.Basis)), period)
+}
+
+func decimalsOf(s string) int {
+	if _, frac, ok := strings.Cut(s, "."); ok {
+		return len(frac)
+	}
+	return 0
+}
+
+func (h *handler) fx(r *http.Request, p *page) (string, error) {
+	ctx := r.Context()
+	lang := p.Lang
+	ref, err := h.app.Reference(ctx)
+	if err != nil {
+		return "", err
+	}
+	q := r.URL.Query()
+	d := fxData{Amount: q.Get("amount"), From: strings.ToUpper(q.Get("from")), To: strings.ToUpper(q.Get("to")), Date: q.Get("date")}
+	if d.Amount == "" {
+		d.Amount = "40000000000"
+	}
+	if d.From == "" {
+		d.From = "EUR"
+	}
+	if d.To == "" {
+		d.To = "DKK"
+	}
+	d.FromOptions = currencyOptions(ref, lang, d.From)
+	d.ToOptions = currencyOptions(ref, lang, d.To)
+	var day fairshare.Date
+	if d.Date != "" {
+		if day, err = fairshare.ParseDate(d.Date); err != nil {
+			d.Error = T(lang, "fx.date") + ": " + err.Error()
+		}
+	}
+	if d.Error == "" {
+		c, err := httpapi.Convert(ref, d.Amount, d.From, d.To, day)
+		if err != nil {
+			d.Error = err.Error()
+		} else {
+			from, _ := fairshare.ParseAmount(c.Amount, c.From)
+			to, _ := fairshare.ParseAmount(c.Result, c.To)
+			d.Result = Money(lang, from, c.From) + " = " + Money(lang, to, c.To)
+			d.ResultExact = fmt.Sprintf("%s %s = %s %s (%s)", Exact(lang, from, c.From), c.From, Exact(lang, to, c.To), c.To, FormatDate(lang, dateOr(c.Date)))
+			for _, qt := range c.Rates {
+				d.Rates = append(d.Rates, quoteText(lang, qt))
+			}
+		}
+	}
+
+	// The target's figures in a currency of the reader's choice.
+	d.Target = q.Get("target")
+	if d.Target == "" {
+		d.Target = DefaultTarget
+	}
+	d.TargetCurrency = strings.ToUpper(q.Get("currency"))
+	if d.TargetCurrency == "" {
+		d.TargetCurrency = "DKK"
+	}
+	var ids, names []string
+	for _, t := range ref.Targets {
+		ids, names = append(ids, t.ID), append(names, TargetName(lang, t))
+	}
+	d.TargetOptions = options(ids, names, d.Target)
+	d.TargetCurOptions = currencyOptions(ref, lang, d.TargetCurrency)
+	rep, err := h.app.Report(ctx, app.ReportRequest{Target: d.Target, Currency: d.TargetCurrency})
+	if err != nil {
+		d.TargetError = err.Error()
+	} else {
+		cur := rep.Currency
+		d.Cards = []card{
+			{Label: T(lang, "card.target"), Value: Money(lang, rep.Total, cur)},
+			{Label: T(lang, "card.counted"), Value: Money(lang, rep.Counted, cur)},
+			{Label: T(lang, "card.shortfall"), Value: Money(lang, rep.Shortfall, cur)},
+		}
+		for _, v := range rowViews(p, rep) {
+			if v.Donor == "DNK" {
+				v.FairShare = Money(lang, rep.Rows[indexOf(rep, "DNK")].FairShare, cur)
+				v.Counted = Money(lang, rep.Rows[indexOf(rep, "DNK")].Counted, cur)
+				d.DenmarkRow = &v
+			}
+		}
+		d.TargetLink = p.Link("/targets/"+rep.Target.ID, "currency", cur)
+	}
+	p.Title, p.Nav, p.Data = T(lang, "fx.title"), "fx", d
+	return "fx", nil
+}
+
+func indexOf(rep *fairshare.Report, donor string) int {
+	for i := range rep.Rows {
+		if rep.Rows[i].Donor == donor {
+			return i
+		}
+	}
+	return -1
+}
+
+// chart serves /charts/{target}.svg, the ratio chart with the progress bar,
+// title and source line, to embed in an article.
+func (h *handler) chart(w http.ResponseWriter, r *http.Request) {
+	target, ok := strings.CutSuffix(r.PathValue("file"), ".svg")
+	if !ok {
+		http.Error(w, "charts are .svg files, e.g. /charts/nato-2024.svg", http.StatusNotFound)
+		return
+	}
+	lang, _ := ChooseLang(r)
+	ref, err := h.app.Reference(r.Context())
+	if err != nil {
+		h.chartError(w, r, err)
+		return
+	}
+	_, rep, err := h.reportFor(r, target)
+	if err != nil {
+		h.chartError(w, r, err)
+		return
+	}
+	svg := RatioSVG(lang, rep, RatioOptions{Title: TargetName(lang, rep.Target), Progress: true, Source: h.sourceLine(r.Context(), lang, ref, rep)})
+	h.serveSVG(w, r, svg)
+}
+
+// donorChart serves /charts/donors/{code}.svg, a donor's monthly giving.
+func (h *handler) donorChart(w http.ResponseWriter, r *http.Request) {
+	code, ok := strings.CutSuffix(r.PathValue("file"), ".svg")
+	if !ok {
+		http.Error(w, "charts are .svg files, e.g. /charts/donors/DNK.svg", http.StatusNotFound)
+		return
+	}
+	lang, _ := ChooseLang(r)
+	ref, err := h.app.Reference(r.Context())
+	if err != nil {
+		h.chartError(w, r, err)
+		return
+	}
+	d, err := h.findDonor(ref, code)
+	if err != nil {
+		h.chartError(w, r, err)
+		return
+	}
+	req, _, err := httpapi.ParseReportRequest("", r.URL.Query())
+	if err != nil {
+		h.chartError(w, r, err)
+		return
+	}
+	svg, err := h.monthlyChart(r.Context(), lang, ref, d, req.Currency, req.AsOf)
+	if err != nil {
+		h.chartError(w, r, err)
+		return
+	}
+	h.serveSVG(w, r, svg)
+}
+
+func (h *handler) serveSVG(w http.ResponseWriter, r *http.Request, svg string) {
+	w.Header().Set("Vary", "Accept-Language")
+	cc := "no-cache"
+	if r.URL.Query().Get("as_of") != "" {
+		cc = "public, max-age=300"
+	}
+	httpapi.ServeBytes(w, r, "image/svg+xml; charset=utf-8", []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+svg), "", cc)
+}
+
+func (h *handler) chartError(w http.ResponseWriter, r *http.Request, err error) {
+	status := httpapi.Status(fairshare.ErrorCode(err))
+	msg := err.Error()
+	if status == http.StatusInternalServerError {
+		h.log.Error("web: chart", "path", r.URL.Path, "err", err)
+		msg = "internal error"
+	}
+	http.Error(w, msg, status)
+}
+
+// coverage maps each dataset to the donors it has any entry for.
+func (h *handler) coverage(ctx context.Context) (map[string]map[string]bool, error) {
+	cs, err := h.app.Store.Contributions(ctx, fairshare.ContributionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]bool{}
+	for _, c := range cs {
+		if out[c.Dataset] == nil {
+			out[c.Dataset] = map[string]bool{}
+		}
+		out[c.Dataset][c.Donor] = true
+	}
+	return out, nil
+}
+
+// covers reports whether any dataset of a selection mentions donor.
+func covers(cov map[string]map[string]bool, sel, donor string) bool {
+	for _, g := range strings.Split(sel, ",") {
+		for _, id := range strings.Split(g, "+") {
+			if cov[id][donor] {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,279 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"math/big"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/httpapi"
+)
+
+type keyRow struct {
+	Key, Label, Weight, FairShare, Counted, Balance, Ratio string
+	Below                                                  bool
+	Err                                                    string
+}
+
+type policyView struct {
+	Date, Status, StatusClass, Scope, URL, Publisher, Title string
+}
+
+type contribView struct {
+	Date, Amount, Category, Status, Dataset, Description, URL, SourceText, SortDate, SortAmount string
+}
+
+type indicatorView struct {
+	Year             int
+	GDP, Population  string
+	SortGDP, SortPop string
+}
+
+type donorData struct {
+	Donor         fairshare.Donor
+	Name          string
+	Accession     string
+	Currencies    string
+	Controls      controls
+	Monthly       template.HTML
+	MonthlyURL    string
+	TargetName    string
+	Unit          string
+	KeyRows       []keyRow
+	NotInTarget   bool
+	Policies      []policyView
+	Contributions []contribView
+	CSVURL        string
+	Indicators    []indicatorView
+}
+
+func (h *handler) findDonor(ref *app.Reference, code string) (*fairshare.Donor, error) {
+	d := ref.ByCode[strings.ToUpper(code)]
+	if d == nil {
+		return nil, fairshare.Errorf(fairshare.ENOTFOUND, "no donor %q", code)
+	}
+	return d, nil
+}
+
+// monthlySeries sums a donor's contributions per month and dataset in cur,
+// each converted at the rate of its own date.
+func monthlySeries(ref *app.Reference, cs []fairshare.Contribution, cur string) []Series {
+	byDS := map[string]map[int]fairshare.Amount{}
+	var order []string
+	for _, c := range cs {
+		v, _, _, err := ref.Rates.Convert(c.Amount, c.Currency, cur, c.Date)
+		if err != nil {
+			continue
+		}
+		if byDS[c.Dataset] == nil {
+			byDS[c.Dataset] = map[int]fairshare.Amount{}
+			order = append(order, c.Dataset)
+		}
+		byDS[c.Dataset][monthKey(c.Date)] += v
+	}
+	// Datasets in the order the reference data lists them, then the rest.
+	var out []Series
+	seen := map[string]bool{}
+	for _, d := range ref.Datasets {
+		if m := byDS[d.ID]; m != nil {
+			out = append(out, Series{Label: d.Name + " (" + d.ID + ")", Months: m})
+			seen[d.ID] = true
+		}
+	}
+	for _, id := range order {
+		if !seen[id] {
+			out = append(out, Series{Label: id, Months: byDS[id]})
+		}
+	}
+	return out
+}
+
+func (h *handler) monthlyChart(ctx context.Context, lang string, ref *app.Reference, d *fairshare.Donor, cur string, asOf time.Time) (string, error) {
+	cs, err := h.app.Store.Contributions(ctx, fairshare.ContributionFilter{Donor: d.Code, AsOf: asOf})
+	if err != nil {
+		return "", err
+	}
+	series := monthlySeries(ref, cs, cur)
+	var pubs []string
+	for _, s := range series {
+		pubs = append(pubs, s.Label)
+	}
+	at := asOf
+	if at.IsZero() {
+		at = time.Now()
+	}
+	source := fmt.Sprintf("%s: %s. %s fairshare, %s %s.", T(lang, "chart.source"), strings.Join(pubs, ", "),
+		T(lang, "fx.hint"), T(lang, "chart.asof"), FormatTime(lang, at))
+	title := d.Name(lang) + " — " + T(lang, "donor.monthly")
+	return MonthlySVG(lang, title, cur, series, source), nil
+}
+
+func (h *handler) donor(r *http.Request, p *page) (string, error) {
+	ctx := r.Context()
+	lang := p.Lang
+	ref, err := h.app.Reference(ctx)
+	if err != nil {
+		return "", err
+	}
+	d, err := h.findDonor(ref, r.PathValue("code"))
+	if err != nil {
+		return "", err
+	}
+	q := r.URL.Query()
+	target := q.Get("target")
+	if target == "" {
+		target = DefaultTarget
+	}
+	req, _, err := httpapi.ParseReportRequest(target, q)
+	if err != nil {
+		return "", err
+	}
+	if req.AsOf.IsZero() {
+		// One moment for every figure on the page.
+		req.AsOf = time.Now().UTC()
+	}
+	cur := req.Currency
+	dd := donorData{Donor: *d, Name: d.Name(lang), Accession: FormatDate(lang, d.NATOAccession), Unit: MillionsUnit(lang, cur)}
+	var curs []string
+	for _, c := range d.Currencies {
+		s := c.Code
+		if !c.From.IsZero() {
+			s += " (" + FormatDate(lang, c.From) + ")"
+		}
+		curs = append(curs, s)
+	}
+	dd.Currencies = strings.Join(curs, ", ")
+
+	// Fair share under each key.
+	t, err := ref.Target(target)
+	if err != nil {
+		return "", err
+	}
+	dd.TargetName = TargetName(lang, t)
+	var base *fairshare.Report
+	for _, k := range []string{fairshare.KeyGDP, fairshare.KeyPopulation, fairshare.KeyEqual} {
+		kr := keyRow{Key: k, Label: capFirst(T(lang, "key."+k))}
+		kreq := req
+		kreq.Key = k
+		rep, err := h.app.Report(ctx, kreq)
+		if err != nil {
+			kr.Err = err.Error()
+			dd.KeyRows = append(dd.KeyRows, kr)
+			continue
+		}
+		if base == nil {
+			base = rep
+		}
+		found := false
+		for i := range rep.Rows {
+			row := &rep.Rows[i]
+			if row.Donor != d.Code {
+				continue
+			}
+			found = true
+			kr.Weight, kr.FairShare = weightPct(lang, row.Weight), Millions(lang, row.FairShare, cur)
+			kr.Counted, kr.Balance, kr.Below = Millions(lang, row.Counted, cur), Millions(lang, row.Balance, cur), row.Balance < 0
+			if row.Ratio != nil {
+				f, _ := row.Ratio.Float64()
+				kr.Ratio = Pct(lang, f, 0)
+			}
+			if row.NoData {
+				kr.Counted, kr.Balance, kr.Ratio = T(lang, "nodata"), "", ""
+			}
+		}
+		if !found {
+			dd.NotInTarget = true
+			break
+		}
+		dd.KeyRows = append(dd.KeyRows, kr)
+	}
+	if base != nil {
+		if dd.Controls, err = h.controls(ctx, lang, ref, req, base); err != nil {
+			return "", err
+		}
+	}
+
+	// Monthly giving.
+	chart, err := h.monthlyChart(ctx, lang, ref, d, cur, req.AsOf)
+	if err != nil {
+		return "", err
+	}
+	dd.Monthly = template.HTML(chart)
+	dd.MonthlyURL = "/charts/donors/" + url.PathEscape(d.Code) + ".svg?" + url.Values{"lang": {lang}, "currency": {cur}}.Encode()
+
+	// Weapon-use rules.
+	ps, err := h.app.Store.Policies(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, pol := range ps {
+		if pol.Donor == d.Code {
+			dd.Policies = append(dd.Policies, policyView{Date: FormatDate(lang, pol.Date), Status: T(lang, "policy."+pol.Status),
+				StatusClass: "st-" + pol.Status, Scope: pol.Scope, URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
+		}
+	}
+
+	// Contributions, newest first.
+	cs, err := h.app.Store.Contributions(ctx, fairshare.ContributionFilter{Donor: d.Code, AsOf: req.AsOf})
+	if err != nil {
+		return "", err
+	}
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := cs[i]
+		src := c.Source.Title
+		if src == "" {
+			src = c.Source.Publisher
+		}
+		if src == "" {
+			src = c.Source.URL
+		}
+		dd.Contributions = append(dd.Contributions, contribView{Date: FormatDate(lang, c.Date), Amount: Money(lang, c.Amount, c.Currency),
+			Category: T(lang, "cat."+string(c.Category)), Status: T(lang, "status."+string(c.Status)), Dataset: c.Dataset,
+			Description: c.Description, URL: c.Source.URL, SourceText: src, SortDate: c.Date.String(), SortAmount: c.Amount.Format(c.Currency)})
+	}
+	dd.CSVURL = "/api/v1/contributions?" + url.Values{"donor": {d.Code}, "format": {"csv"}}.Encode()
+
+	// GDP and population.
+	ind, err := h.app.Store.Indicators(ctx)
+	if err != nil {
+		return "", err
+	}
+	byYear := map[int]*indicatorView{}
+	var years []int
+	for _, i := range ind {
+		if i.Donor != d.Code {
+			continue
+		}
+		v := byYear[i.Year]
+		if v == nil {
+			v = &indicatorView{Year: i.Year}
+			byYear[i.Year] = v
+			years = append(years, i.Year)
+		}
+		r, ok := new(big.Rat).SetString(i.Value)
+		if !ok {
+			continue
+		}
+		switch i.Kind {
+		case fairshare.KeyGDP:
+			v.GDP = Money(lang, fairshare.AmountFromRat(r, "EUR"), "EUR")
+			v.SortGDP = r.FloatString(0)
+		case fairshare.KeyPopulation:
+			v.Population = Decimal(lang, r, 0)
+			v.SortPop = r.FloatString(0)
+		}
+	}
+	slices.Sort(years)
+	for _, y := range years {
+		dd.Indicators = append(dd.Indicators, *byYear[y])
+	}
+	p.Title, p.Nav, p.Data = dd.Name, "", dd
+	return "donor", nil
+}

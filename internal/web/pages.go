@@ -1,0 +1,323 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/httpapi"
+)
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+func options(values, labels []string, selected string) []option {
+	out := make([]option, len(values))
+	for i, v := range values {
+		out[i] = option{Value: v, Label: labels[i], Selected: v == selected}
+	}
+	return out
+}
+
+// TargetName is a target's name in lang.
+func TargetName(lang string, t fairshare.Target) string {
+	if n := targetNamesDA[t.ID]; lang == "da" && n != "" {
+		return n
+	}
+	return t.Name
+}
+
+func donorName(lang string, r *fairshare.Row) string {
+	if lang == "da" && r.NameDA != "" {
+		return r.NameDA
+	}
+	return r.Name
+}
+
+// controls are the report settings every target page offers.
+type controls struct {
+	Targets, Currencies, Keys, Datasets []option
+}
+
+// preferredCurrencies come first in the currency list: DKK for Danish readers.
+var preferredCurrencies = []string{"EUR", "DKK", "USD", "GBP", "NOK", "SEK", "PLN"}
+
+func currencyOptions(ref *app.Reference, lang, selected string) []option {
+	pref := preferredCurrencies
+	if lang == "da" {
+		pref = append([]string{"DKK"}, slices.DeleteFunc(slices.Clone(pref), func(s string) bool { return s == "DKK" })...)
+	}
+	var vals []string
+	for _, c := range pref {
+		if ref.Rates.Known(c) {
+			vals = append(vals, c)
+		}
+	}
+	for _, c := range ref.Rates.Currencies() {
+		if !slices.Contains(vals, c) {
+			vals = append(vals, c)
+		}
+	}
+	return options(vals, vals, selected)
+}
+
+// datasetIDs lists datasets that hold contributions, so no choice shows an
+// empty report.
+func (h *handler) datasetIDs(ctx context.Context, ref *app.Reference) ([]string, error) {
+	cs, err := h.app.Store.Contributions(ctx, fairshare.ContributionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, c := range cs {
+		seen[c.Dataset] = true
+	}
+	var ids []string
+	for _, d := range ref.Datasets {
+		if seen[d.ID] {
+			ids = append(ids, d.ID)
+		}
+	}
+	return ids, nil
+}
+
+func (h *handler) controls(ctx context.Context, lang string, ref *app.Reference, req app.ReportRequest, rep *fairshare.Report) (controls, error) {
+	var c controls
+	var ids, names []string
+	for _, t := range ref.Targets {
+		ids, names = append(ids, t.ID), append(names, TargetName(lang, t))
+	}
+	c.Targets = options(ids, names, req.Target)
+	c.Currencies = currencyOptions(ref, lang, rep.Currency)
+	keys := []string{fairshare.KeyGDP, fairshare.KeyPopulation, fairshare.KeyEqual}
+	var kl []string
+	for _, k := range keys {
+		kl = append(kl, T(lang, "key."+k))
+	}
+	c.Keys = options(keys, kl, rep.Key)
+	dss, err := h.datasetIDs(ctx, ref)
+	if err != nil {
+		return c, err
+	}
+	vals := append([]string{app.DefaultDatasets}, dss...)
+	if !slices.Contains(vals, rep.Datasets) {
+		vals = append(vals, rep.Datasets)
+	}
+	c.Datasets = options(vals, vals, rep.Datasets)
+	return c, nil
+}
+
+// sourceLine credits the data a report stands on, for charts.
+func (h *handler) sourceLine(ctx context.Context, lang string, ref *app.Reference, rep *fairshare.Report) string {
+	var parts []string
+	for _, g := range strings.Split(rep.Datasets, ",") {
+		for _, id := range strings.Split(g, "+") {
+			if d, ok := ref.Dataset(id); ok {
+				who := d.Publisher
+				if who == "" {
+					who = d.Name
+				}
+				parts = append(parts, fmt.Sprintf("%s (%s)", who, id))
+			}
+		}
+	}
+	src := T(lang, "chart.source") + ": " + strings.Join(parts, ", ")
+	if rep.Target.GDPRate == "" && rep.Key != fairshare.KeyEqual {
+		pubs := map[string]bool{}
+		if ind, err := h.app.Store.Indicators(ctx); err == nil {
+			for _, i := range ind {
+				if i.Kind == rep.Key && i.Year == rep.KeyYear && i.Source.Publisher != "" {
+					pubs[i.Source.Publisher] = true
+				}
+			}
+		}
+		names := make([]string, 0, len(pubs))
+		for p := range pubs {
+			names = append(names, p)
+		}
+		sort.Strings(names)
+		src += fmt.Sprintf("; %s: %s %d", T(lang, "chart.key"), T(lang, "key."+rep.Key), rep.KeyYear)
+		if len(names) > 0 {
+			src += " (" + strings.Join(names, ", ") + ")"
+		}
+	}
+	if p := rep.Target.Source.Publisher; p != "" {
+		src += fmt.Sprintf("; %s: %s, %s", T(lang, "chart.target"), p, FormatDate(lang, dateOr(rep.Target.Source.Date)))
+	}
+	return src + fmt.Sprintf(". fairshare, %s %s.", T(lang, "chart.asof"), FormatTime(lang, rep.AsOf))
+}
+
+type rowView struct {
+	Donor, Name, Link                                   string
+	Weight, FairShare, Counted, Balance, Ratio, PctGDP  string
+	Dataset                                             string
+	SortWeight, SortFair, SortCounted, SortBal, SortRat string
+	Below, NoData, OptedOut                             bool
+}
+
+func rowViews(p *page, rep *fairshare.Report, extra ...string) []rowView {
+	lang, cur := p.Lang, rep.Currency
+	var out []rowView
+	for i := range rep.Rows {
+		r := &rep.Rows[i]
+		v := rowView{Donor: r.Donor, Name: donorName(lang, r), Link: p.Link("/donors/"+r.Donor, extra...),
+			Weight: weightPct(lang, r.Weight), FairShare: Millions(lang, r.FairShare, cur),
+			Counted: Millions(lang, r.Counted, cur), Balance: Millions(lang, r.Balance, cur),
+			Dataset: r.Dataset, Below: r.Balance < 0, NoData: r.NoData, OptedOut: r.OptedOut,
+			SortFair: r.FairShare.Format(cur), SortCounted: r.Counted.Format(cur), SortBal: r.Balance.Format(cur)}
+		if r.Weight != nil {
+			v.SortWeight = r.Weight.FloatString(8)
+		}
+		if r.Ratio != nil {
+			f, _ := r.Ratio.Float64()
+			v.Ratio, v.SortRat = Pct(lang, f, 0), r.Ratio.FloatString(6)
+		}
+		if r.PctGDP != nil {
+			f, _ := r.PctGDP.Float64()
+			v.PctGDP = Pct(lang, f, 2)
+		}
+		if r.NoData {
+			v.Counted, v.Balance, v.Ratio, v.PctGDP, v.SortCounted, v.SortBal, v.SortRat = T(lang, "nodata"), "", "", "", "", "", ""
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+type card struct {
+	Label, Value, Equiv, Note string
+}
+
+type publishedView struct {
+	Text, URL string
+}
+
+type overviewData struct {
+	Target     fairshare.Target
+	Name       string
+	Report     *fairshare.Report
+	Controls   controls
+	Cards      []card
+	Progress   template.HTML
+	Chart      template.HTML
+	Rows       []rowView
+	Unit       string
+	Total      [2]string
+	CSVURL     string
+	SVGURL     string
+	CompareURL string
+	AsOf       string
+	NoData     []string
+	Published  []publishedView
+	Hidden     []option // settings the form carries along
+}
+
+// reportFor computes the report the URL asks for, defaulting the currency.
+func (h *handler) reportFor(r *http.Request, target string) (app.ReportRequest, *fairshare.Report, error) {
+	req, _, err := httpapi.ParseReportRequest(target, r.URL.Query())
+	if err != nil {
+		return req, nil, err
+	}
+	rep, err := h.app.Report(r.Context(), req)
+	return req, rep, err
+}
+
+func (h *handler) overview(r *http.Request, p *page) (string, error) {
+	ref, err := h.app.Reference(r.Context())
+	if err != nil {
+		return "", err
+	}
+	req, rep, err := h.reportFor(r, r.PathValue("target"))
+	if err != nil {
+		return "", err
+	}
+	lang, cur := p.Lang, rep.Currency
+	d := overviewData{Target: rep.Target, Name: TargetName(lang, rep.Target), Report: rep,
+		Rows: rowViews(p, rep), Unit: MillionsUnit(lang, cur), AsOf: FormatTime(lang, rep.AsOf)}
+	if d.Controls, err = h.controls(r.Context(), lang, ref, req, rep); err != nil {
+		return "", err
+	}
+	d.Total = [2]string{Millions(lang, rep.Total, cur), Millions(lang, rep.Counted, cur)}
+	d.Cards = []card{
+		{Label: T(lang, "card.target"), Value: Money(lang, rep.Total, cur)},
+		{Label: T(lang, "card.counted"), Value: Money(lang, rep.Counted, cur), Note: Pct(lang, ratioOf(rep.Counted, rep.Total), 0) + " " + T(lang, "card.of")},
+		{Label: T(lang, "card.shortfall"), Value: Money(lang, rep.Shortfall, cur)},
+	}
+	// Danish readers think in kroner: show them beside any other currency.
+	if lang == "da" && cur != "DKK" {
+		dreq := req
+		dreq.Currency = "DKK"
+		dreq.AsOf = rep.AsOf
+		if dk, err := h.app.Report(r.Context(), dreq); err == nil {
+			d.Cards[0].Equiv = "≈ " + Money(lang, dk.Total, "DKK")
+			d.Cards[1].Equiv = "≈ " + Money(lang, dk.Counted, "DKK")
+			d.Cards[2].Equiv = "≈ " + Money(lang, dk.Shortfall, "DKK")
+		}
+	}
+	d.Progress = template.HTML(ProgressSVG(lang, rep))
+	d.Chart = template.HTML(RatioSVG(lang, rep, RatioOptions{Source: h.sourceLine(r.Context(), lang, ref, rep)}))
+	api := url.Values{}
+	for k, v := range map[string]string{"currency": req.Currency, "key": req.Key, "dataset": req.Datasets, "as_of": r.URL.Query().Get("as_of")} {
+		if v != "" {
+			api.Set(k, v)
+		}
+	}
+	if req.KeyYear != 0 {
+		api.Set("key_year", fmt.Sprint(req.KeyYear))
+	}
+	d.CSVURL = "/api/v1/reports/" + url.PathEscape(rep.Target.ID) + ".csv"
+	if len(api) > 0 {
+		d.CSVURL += "?" + api.Encode()
+	}
+	api.Set("lang", lang)
+	d.SVGURL = "/charts/" + url.PathEscape(rep.Target.ID) + ".svg?" + api.Encode()
+	d.CompareURL = p.Link("/compare/"+rep.Target.ID, "currency", req.Currency)
+	for _, row := range rep.Rows {
+		if row.NoData {
+			d.NoData = append(d.NoData, donorName(lang, &row))
+		}
+	}
+	for _, pt := range rep.Published {
+		d.Published = append(d.Published, publishedView{Text: publishedText(lang, pt), URL: pt.URL})
+	}
+	if v := r.URL.Query().Get("as_of"); v != "" {
+		d.Hidden = append(d.Hidden, option{Value: "as_of", Label: v})
+	}
+	p.Title, p.Nav, p.Data = d.Name, "overview", d
+	return "overview", nil
+}
+
+// publishedText is one published aggregate in words.
+func publishedText(lang string, pt fairshare.PublishedTotal) string {
+	amt, err := fairshare.ParseAmount(pt.Amount, pt.Currency)
+	money := pt.Currency + " " + pt.Amount
+	if err == nil {
+		money = Money(lang, amt, pt.Currency)
+	}
+	q := pt.Qualifier
+	if lang == "da" {
+		q = map[string]string{"over": "over", "about": "omkring"}[q]
+	}
+	if q != "" {
+		money = q + " " + money
+	}
+	return fmt.Sprintf("%s: %s — %s, %s", pt.Period, money, pt.Publisher, FormatDate(lang, dateOr(pt.Date)))
+}
+
+// dateOr parses a date from data, zero when it is not one.
+func dateOr(s string) fairshare.Date {
+	d, err := fairshare.ParseDate(s)
+	if err != nil {
+		return fairshare.Date{}
+	}
+	return d
+}

@@ -1,0 +1,233 @@
+// Package web serves the dashboard: server-rendered HTML pages in English
+// and Danish with SVG charts drawn in Go. Templates, styles and the small
+// script are embedded, so the binary needs no CDN and no build step; pages
+// read fine without JavaScript, which only adds table sorting.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/httpapi"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// DefaultTarget is the target "/" shows.
+const DefaultTarget = "nato-2024"
+
+// Options configure the dashboard.
+type Options struct {
+	// Logger receives internal errors; nil discards them.
+	Logger *slog.Logger
+}
+
+type handler struct {
+	app      *app.App
+	log      *slog.Logger
+	pages    map[string]*template.Template
+	static   map[string][]byte
+	versions map[string]string // static file -> content hash, for cache busting
+}
+
+// NewHandler returns the dashboard handler, to mount on "/".
+func NewHandler(a *app.App, opts Options) http.Handler {
+	h := &handler{app: a, log: opts.Logger, pages: map[string]*template.Template{},
+		static: map[string][]byte{}, versions: map[string]string{}}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	files, _ := fs.Glob(staticFS, "static/*")
+	for _, f := range files {
+		b, _ := staticFS.ReadFile(f)
+		sum := sha256.Sum256(b)
+		h.static[path.Base(f)] = b
+		h.versions[path.Base(f)] = hex.EncodeToString(sum[:6])
+	}
+	for _, name := range []string{"overview", "donor", "compare", "fx", "error"} {
+		h.pages[name] = template.Must(template.New(name).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", h.root)
+	mux.HandleFunc("GET /targets/{target}", h.page(h.overview))
+	mux.HandleFunc("GET /donors/{code}", h.page(h.donor))
+	mux.HandleFunc("GET /compare/{target}", h.page(h.compare))
+	mux.HandleFunc("GET /fx", h.page(h.fx))
+	mux.HandleFunc("GET /charts/{file}", h.chart)
+	mux.HandleFunc("GET /charts/donors/{file}", h.donorChart)
+	mux.HandleFunc("GET /static/{file}", h.serveStatic)
+	mux.HandleFunc("/", h.notFound)
+	return securityHeaders(mux)
+}
+
+// securityHeaders allow only this origin's scripts and styles, no inline
+// script, and no framing of the pages (charts may be framed: they are made
+// to be embedded).
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		if strings.HasPrefix(r.URL.Path, "/charts/") {
+			hd.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors *")
+			hd.Set("Access-Control-Allow-Origin", "*")
+		} else {
+			hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+				"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+			hd.Set("X-Frame-Options", "DENY")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (h *handler) root(w http.ResponseWriter, r *http.Request) {
+	u := "/targets/" + DefaultTarget
+	if r.URL.RawQuery != "" {
+		u += "?" + r.URL.RawQuery
+	}
+	http.Redirect(w, r, u, http.StatusFound)
+}
+
+// page is what every template gets: the language and the page's own data.
+type page struct {
+	Lang     string
+	Title    string
+	Path     string
+	query    url.Values
+	versions map[string]string
+	Nav      string // which menu item is current
+	Data     any
+}
+
+// T translates a message key.
+func (p *page) T(key string) string { return T(p.Lang, key) }
+
+// Other is the language the switch offers.
+func (p *page) Other() string {
+	if p.Lang == "da" {
+		return "en"
+	}
+	return "da"
+}
+
+// SwitchURL is this page in the other language, other parameters kept.
+func (p *page) SwitchURL() string {
+	q := url.Values{}
+	for k, v := range p.query {
+		q[k] = v
+	}
+	q.Set("lang", p.Other())
+	return p.Path + "?" + q.Encode()
+}
+
+// Link builds an internal link that keeps the language; kv are extra
+// query parameters in pairs.
+func (p *page) Link(path string, kv ...string) string {
+	q := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			q.Set(kv[i], kv[i+1])
+		}
+	}
+	q.Set("lang", p.Lang)
+	return path + "?" + q.Encode()
+}
+
+// Static is the versioned URL of an embedded static file.
+func (p *page) Static(name string) string { return "/static/" + name + "?v=" + p.versions[name] }
+
+// pageFunc fills a page's data and names its template.
+type pageFunc func(r *http.Request, p *page) (tmpl string, err error)
+
+func (h *handler) newPage(r *http.Request) *page {
+	lang, _ := ChooseLang(r)
+	q := r.URL.Query()
+	q.Del("lang")
+	return &page{Lang: lang, Path: r.URL.Path, query: q, versions: h.versions}
+}
+
+func (h *handler) page(fn pageFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := h.newPage(r)
+		tmpl, err := fn(r, p)
+		if err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+		h.render(w, r, http.StatusOK, tmpl, p)
+	}
+}
+
+func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, tmpl string, p *page) {
+	var buf bytes.Buffer
+	if err := h.pages[tmpl].ExecuteTemplate(&buf, "layout", p); err != nil {
+		h.log.Error("web: template", "page", tmpl, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Language", p.Lang)
+	// The language may come from Accept-Language, so caches must key on it.
+	hd.Set("Vary", "Accept-Language")
+	if status != http.StatusOK {
+		hd.Set("Content-Type", "text/html; charset=utf-8")
+		hd.Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		w.Write(buf.Bytes())
+		return
+	}
+	httpapi.ServeBytes(w, r, "text/html; charset=utf-8", buf.Bytes(), "", "no-cache")
+}
+
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, p *page, err error) {
+	status := httpapi.Status(fairshare.ErrorCode(err))
+	msg := err.Error()
+	if status == http.StatusInternalServerError {
+		h.log.Error("web", "path", r.URL.Path, "err", err)
+		msg = "internal error"
+	}
+	p.Title = T(p.Lang, "error.title")
+	p.Data = msg
+	h.render(w, r, status, "error", p)
+}
+
+func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		h.fail(w, r, p, &fairshare.Error{Code: "method_not_allowed", Message: T(p.Lang, "readonly")})
+		return
+	}
+	h.fail(w, r, p, fairshare.Errorf(fairshare.ENOTFOUND, "%s: not found", r.URL.Path))
+}
+
+func (h *handler) serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	b, ok := h.static[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	cc := "no-cache"
+	if r.URL.Query().Get("v") == h.versions[name] {
+		cc = "public, max-age=31536000, immutable"
+	}
+	ctype := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+		".svg": "image/svg+xml"}[path.Ext(name)]
+	httpapi.ServeBytes(w, r, ctype, b, `"`+h.versions[name]+`"`, cc)
+}
