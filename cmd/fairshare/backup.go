@@ -26,14 +26,11 @@ servers and imports keep running. From SQLite it is a SQLite copy taken with
 VACUUM INTO; from PostgreSQL it is a SQLite file holding fairshare's own data
 (every version of every contribution, rates, your targets and datasets,
 users, audit log), so one format restores into either store.`, false)
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one FILE")
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(pos, 1, "one FILE"); err != nil {
-		return err
-	}
-	out := pos[0]
+	out := arg
 	if _, err := os.Stat(out); err == nil {
 		return fmt.Errorf("%s exists: choose a new file", out)
 	}
@@ -71,14 +68,11 @@ func runRestore(e *env, args []string) error {
 'fairshare export --all') back into the database named by --db. The target
 must be new, or hold nothing the backup lacks: restore never discards a
 recorded change. It is one transaction: all of it or nothing.`, false)
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one FILE")
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(pos, 1, "one FILE"); err != nil {
-		return err
-	}
-	snap, err := readSnapshot(e, pos[0])
+	snap, err := readSnapshot(e, arg)
 	if err != nil {
 		return err
 	}
@@ -104,7 +98,7 @@ recorded change. It is one transaction: all of it or nothing.`, false)
 	if extra > 0 {
 		return fairshare.Errorf(fairshare.ECONFLICT, "the target holds %d recorded change(s) that the backup lacks; restore into a new database (--db NEW) instead", extra)
 	}
-	return restoreSnapshot(e, a, snap, pos[0])
+	return restoreSnapshot(e, a, snap, arg)
 }
 
 func restoreSnapshot(e *env, a *app.App, snap fairshare.Snapshot, name string) error {

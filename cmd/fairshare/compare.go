@@ -75,11 +75,8 @@ Example: fairshare compare nato-2024 --datasets kiel-r29,dk-mod`, true)
 	sets := f.String("datasets", "", "the two datasets to compare, A,B (required)")
 	cur := f.String("currency", "EUR", "currency (ISO 4217), e.g. EUR, DKK")
 	asOf := f.String("as-of", "", "ledger as recorded at this date or RFC 3339 time (default now)")
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one TARGET")
 	if err != nil {
-		return err
-	}
-	if err := wantArgs(pos, 1, "one TARGET"); err != nil {
 		return err
 	}
 	parts := strings.Split(*sets, ",")
@@ -105,7 +102,7 @@ Example: fairshare compare nato-2024 --datasets kiel-r29,dk-mod`, true)
 			return err
 		}
 		parts[i] = sel.String()
-		reps[i], err = a.Report(e.ctx, app.ReportRequest{Target: pos[0], Currency: *cur, AsOf: at, Datasets: parts[i]})
+		reps[i], err = a.Report(e.ctx, app.ReportRequest{Target: arg, Currency: *cur, AsOf: at, Datasets: parts[i]})
 		if err != nil {
 			return err
 		}

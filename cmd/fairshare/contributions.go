@@ -93,15 +93,11 @@ func runContribAdd(e *env, args []string) error {
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	a, err := f.open()
+	a, ref, err := f.openRef()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	ref, err := a.Reference(e.ctx)
-	if err != nil {
-		return err
-	}
 	c, field, err := ledgerio.FromJSON(ff.values(ledgerio.JSONContribution{}, f), ref, ledgerio.Options{})
 	if err != nil {
 		return usagef("--%s: %v", strings.ReplaceAll(field, "_", "-"), err)
@@ -374,44 +370,37 @@ same id) are skipped, so importing a file twice adds nothing.
 	dataset := f.String("dataset", "", "put rows without a dataset column in this dataset (default user)")
 	force := f.Bool("force-dataset", false, "put every row in --dataset, whatever the file says")
 	reason := f.String("reason", "", "why (recorded in the history)")
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one FILE")
 	if err != nil {
-		return err
-	}
-	if err := wantArgs(pos, 1, "one FILE"); err != nil {
 		return err
 	}
 	var data []byte
-	if pos[0] == "-" {
+	if arg == "-" {
 		data, err = io.ReadAll(e.stdin)
 	} else {
-		data, err = os.ReadFile(pos[0])
+		data, err = os.ReadFile(arg)
 	}
 	if err != nil {
 		return err
 	}
-	a, err := f.open()
+	a, ref, err := f.openRef()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	ref, err := a.Reference(e.ctx)
-	if err != nil {
-		return err
-	}
 	opt := ledgerio.Options{Dataset: *dataset, ForceDataset: *force}
 	var cs []fairshare.Contribution
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
-		cs, err = ledgerio.ReadJSON(bytes.NewReader(data), pos[0], ref, opt)
+		cs, err = ledgerio.ReadJSON(bytes.NewReader(data), arg, ref, opt)
 	} else {
-		cs, err = ledgerio.ReadCSV(bytes.NewReader(data), pos[0], ref, opt)
+		cs, err = ledgerio.ReadCSV(bytes.NewReader(data), arg, ref, opt)
 	}
 	if err != nil {
 		return err
 	}
 	r := *reason
 	if r == "" {
-		r = "import " + pos[0]
+		r = "import " + arg
 	}
 	bar := newProgress(e, len(cs), "recording")
 	res, err := a.Store.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: r})
@@ -419,7 +408,7 @@ same id) are skipped, so importing a file twice adds nothing.
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %s: %d added, %d already recorded\n", pos[0], res.Added, res.Skipped)
+	fmt.Fprintf(e.stdout, "imported %s: %d added, %d already recorded\n", arg, res.Added, res.Skipped)
 	return nil
 }
 

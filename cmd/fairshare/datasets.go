@@ -218,11 +218,8 @@ zero: unknown), the totals its publisher states, and per donor the number
 of current contributions, the months covered and their total in EUR.
 
 --format csv prints the per-donor table only; json prints one object.`, true)
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one dataset ID")
 	if err != nil {
-		return err
-	}
-	if err := wantArgs(pos, 1, "one dataset ID"); err != nil {
 		return err
 	}
 	a, ref, err := openWithRef(e, f)
@@ -230,7 +227,7 @@ of current contributions, the months covered and their total in EUR.
 		return err
 	}
 	defer a.Close()
-	id := pos[0]
+	id := arg
 	d, described := ref.Dataset(id)
 	cs, err := a.Store.Contributions(e.ctx, fairshare.ContributionFilter{Dataset: id})
 	if err != nil {

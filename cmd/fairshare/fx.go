@@ -40,15 +40,11 @@ Prints the result and the rate(s) used. Example:
 			return usagef("--date: %v", err)
 		}
 	}
-	a, err := f.open()
+	a, ref, err := f.openRef()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	ref, err := a.Reference(e.ctx)
-	if err != nil {
-		return err
-	}
 	for _, c := range []string{from, to} {
 		if !ref.Rates.Known(c) {
 			return fairshare.Errorf(fairshare.EINVALID, "unknown currency %q", c)
@@ -90,18 +86,15 @@ func runFXImport(e *env, args []string) error {
 	f := newFlags(e, "fx import", "FILE", `Loads the ECB's daily euro reference rates from FILE, in the format of
 eurofxref-hist.csv (Date,USD,JPY,...; N/A where none) or the zip holding it.
 Rates already recorded are kept; the import is all or nothing.`, false)
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one FILE")
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(pos, 1, "one FILE"); err != nil {
-		return err
-	}
-	data, err := os.ReadFile(pos[0])
+	data, err := os.ReadFile(arg)
 	if err != nil {
 		return err
 	}
-	return importRates(e, f, data, pos[0])
+	return importRates(e, f, data, arg)
 }
 
 func runFXUpdate(e *env, args []string) error {

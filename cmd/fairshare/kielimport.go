@@ -53,14 +53,11 @@ Release 29 workbook): the same aid would count twice. Use --dataset NAME.`, fals
 	releaseDate := f.String("release-date", "", "release publication date YYYY-MM-DD (default: from release_info.csv)")
 	dataset := f.String("dataset", "", "dataset to import into (default kiel-rNN after the release)")
 	reason := f.String("reason", "", "why (recorded in the history)")
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one FILE (.xlsx or .csv)")
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(pos, 1, "one FILE (.xlsx or .csv)"); err != nil {
-		return err
-	}
-	file := pos[0]
+	file := arg
 	ext := strings.ToLower(filepath.Ext(file))
 	if ext != ".xlsx" && ext != ".xlsm" && ext != ".csv" {
 		return usagef("%s: want the tracker workbook (.xlsx) or the website's data_explorer.csv", file)

@@ -212,3 +212,29 @@ func wantArgs(pos []string, n int, what string) error {
 }
 
 var version = "0.1.0"
+
+// one parses args wanting exactly one positional argument, described by what.
+func (f *flags) one(args []string, what string) (string, error) {
+	pos, err := f.parse(args)
+	if err != nil {
+		return "", err
+	}
+	if err := wantArgs(pos, 1, what); err != nil {
+		return "", err
+	}
+	return pos[0], nil
+}
+
+// openRef opens the database and its reference data; the caller closes a.
+func (f *flags) openRef() (*app.App, *app.Reference, error) {
+	a, err := f.open()
+	if err != nil {
+		return nil, nil, err
+	}
+	ref, err := a.Reference(f.e.ctx)
+	if err != nil {
+		a.Close()
+		return nil, nil, err
+	}
+	return a, ref, nil
+}

@@ -54,11 +54,8 @@ the reports count by default); it needs --source-url, the article's address.`, f
 	srcTitle := f.String("source-title", "", "the article's title (with --apply)")
 	publisher := f.String("publisher", "", "the article's publisher (with --apply)")
 	category := f.String("category", "in-kind", "category of the drafts (with --apply)")
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one FILE or -")
 	if err != nil {
-		return err
-	}
-	if err := wantArgs(pos, 1, "one FILE or -"); err != nil {
 		return err
 	}
 	if *format != "text" && *format != "json" {
@@ -86,23 +83,19 @@ the reports count by default); it needs --source-url, the article's address.`, f
 		}
 	}
 	var text []byte
-	if pos[0] == "-" {
+	if arg == "-" {
 		text, err = io.ReadAll(io.LimitReader(e.stdin, 8<<20))
 	} else {
-		text, err = os.ReadFile(pos[0])
+		text, err = os.ReadFile(arg)
 	}
 	if err != nil {
 		return err
 	}
-	a, err := f.open()
+	a, ref, err := f.openRef()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	ref, err := a.Reference(e.ctx)
-	if err != nil {
-		return err
-	}
 	res, err := news.Read(text, news.Options{Lang: *lang, Date: day, Rates: rateFunc(ref.Rates)})
 	if err != nil {
 		return usagef("%v", err)
@@ -170,35 +163,28 @@ func runNewsEval(e *env, args []string) error {
 	f := newFlags(e, "news eval", "DIR", `Runs the news reader over a labelled corpus (NAME.txt with NAME.json labels,
 see testdata/news/README.md) and prints precision and recall of amounts (value
 within 0.5 % and the same currency) and of conversion verdicts, per subfolder.`, false)
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one DIR")
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(pos, 1, "one DIR"); err != nil {
-		return err
-	}
-	a, err := f.open()
+	a, ref, err := f.openRef()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	ref, err := a.Reference(e.ctx)
-	if err != nil {
-		return err
-	}
 	rates := rateFunc(ref.Rates)
 	// A corpus may pin the rates its labels were made with (rates.csv in the
 	// ECB format, the last earlier date standing in for a day without one), so
 	// that its scores do not depend on which rates a database holds.
-	if data, err := os.ReadFile(filepath.Join(pos[0], "rates.csv")); err == nil {
-		rs, err := fx.ParseECB(data, filepath.Join(pos[0], "rates.csv"), nil)
+	if data, err := os.ReadFile(filepath.Join(arg, "rates.csv")); err == nil {
+		rs, err := fx.ParseECB(data, filepath.Join(arg, "rates.csv"), nil)
 		if err != nil {
 			return err
 		}
 		rates = pinnedRates(rs)
-		fmt.Fprintf(e.stdout, "rates: %s (%d rates pinned by the corpus)\n", filepath.Join(pos[0], "rates.csv"), len(rs))
+		fmt.Fprintf(e.stdout, "rates: %s (%d rates pinned by the corpus)\n", filepath.Join(arg, "rates.csv"), len(rs))
 	}
-	res, err := news.Eval(pos[0], rates)
+	res, err := news.Eval(arg, rates)
 	if err != nil {
 		return err
 	}

@@ -117,11 +117,8 @@ func runPoliciesHistory(e *env, args []string) error {
 
 Shows one donor's timeline, oldest first: date, status, scope and source
 (publisher, title, date, URL).`, true)
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one DONOR code")
 	if err != nil {
-		return err
-	}
-	if err := wantArgs(pos, 1, "one DONOR code"); err != nil {
 		return err
 	}
 	a, ref, err := openWithRef(e, f)
@@ -129,10 +126,10 @@ Shows one donor's timeline, oldest first: date, status, scope and source
 		return err
 	}
 	defer a.Close()
-	code := strings.ToUpper(pos[0])
+	code := strings.ToUpper(arg)
 	d := ref.ByCode[code]
 	if d == nil {
-		return fairshare.Errorf(fairshare.ENOTFOUND, "no donor %q (see 'fairshare donors list')", pos[0])
+		return fairshare.Errorf(fairshare.ENOTFOUND, "no donor %q (see 'fairshare donors list')", arg)
 	}
 	ps, err := a.Store.Policies(e.ctx)
 	if err != nil {

@@ -26,15 +26,11 @@ func runDonorsList(e *env, args []string) error {
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	a, err := f.open()
+	a, ref, err := f.openRef()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	ref, err := a.Reference(e.ctx)
-	if err != nil {
-		return err
-	}
 	var rows [][]string
 	for _, d := range ref.Donors {
 		var curs []string
@@ -52,26 +48,19 @@ func runDonorsList(e *env, args []string) error {
 
 func runDonorsShow(e *env, args []string) error {
 	f := newFlags(e, "donors show", "CODE", "Shows a donor's reference data: GDP (EUR) and population by year, each with its source.", true)
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one donor CODE")
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(pos, 1, "one donor CODE"); err != nil {
-		return err
-	}
-	a, err := f.open()
+	a, ref, err := f.openRef()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	ref, err := a.Reference(e.ctx)
-	if err != nil {
-		return err
-	}
-	code := strings.ToUpper(pos[0])
+	code := strings.ToUpper(arg)
 	d := ref.ByCode[code]
 	if d == nil {
-		return fairshare.Errorf(fairshare.ENOTFOUND, "no donor %q (see 'fairshare donors list')", pos[0])
+		return fairshare.Errorf(fairshare.ENOTFOUND, "no donor %q (see 'fairshare donors list')", arg)
 	}
 	ind, err := a.Store.Indicators(e.ctx)
 	if err != nil {
@@ -102,15 +91,11 @@ func runTargetsList(e *env, args []string) error {
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	a, err := f.open()
+	a, ref, err := f.openRef()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	ref, err := a.Reference(e.ctx)
-	if err != nil {
-		return err
-	}
 	var rows [][]string
 	for _, t := range ref.Targets {
 		amount := t.Amount.Format(t.Currency) + " " + t.Currency
@@ -124,23 +109,16 @@ func runTargetsList(e *env, args []string) error {
 
 func runTargetsShow(e *env, args []string) error {
 	f := newFlags(e, "targets show", "ID", "Shows a target's definition as JSON (the format 'targets add' reads).", false)
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one target ID")
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(pos, 1, "one target ID"); err != nil {
-		return err
-	}
-	a, err := f.open()
+	a, ref, err := f.openRef()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	ref, err := a.Reference(e.ctx)
-	if err != nil {
-		return err
-	}
-	t, err := ref.Target(pos[0])
+	t, err := ref.Target(arg)
 	if err != nil {
 		return err
 	}
@@ -162,34 +140,27 @@ participant's own GDP, e.g. 0.0025). Optional: currency (EUR), participants
 renormalise, key (gdp, population, equal, custom), key_year (default the
 year before start), statuses (committed, delivered), categories (the seven
 NATO pledge categories), source {url, publisher, title, date}.`, false)
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one FILE")
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(pos, 1, "one FILE"); err != nil {
-		return err
-	}
-	b, err := os.ReadFile(pos[0])
+	b, err := os.ReadFile(arg)
 	if err != nil {
 		return err
 	}
-	ts, err := refdata.ParseTargets(b, pos[0])
+	ts, err := refdata.ParseTargets(b, arg)
 	if err != nil {
 		return err
 	}
-	a, err := f.open()
+	a, ref, err := f.openRef()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	ref, err := a.Reference(e.ctx)
-	if err != nil {
-		return err
-	}
 	for _, t := range ts {
 		for _, c := range append(append([]string{}, t.Participants...), t.OptOuts...) {
 			if !ref.KnownDonor(c) {
-				return fmt.Errorf("%s: target %s: unknown donor %q", pos[0], t.ID, c)
+				return fmt.Errorf("%s: target %s: unknown donor %q", arg, t.ID, c)
 			}
 		}
 	}

@@ -30,14 +30,11 @@ func runUsersAdd(e *env, args []string) error {
 	f := newFlags(e, "users add", "NAME", "Creates a user and prints a new API token as the last line.\n\n"+rolesDoc, false)
 	role := f.String("role", "viewer", "viewer, editor or admin")
 	reason := f.String("reason", "", "why (recorded in the audit log)")
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one NAME")
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(pos, 1, "one NAME"); err != nil {
-		return err
-	}
-	if err := auth.ValidName(pos[0]); err != nil {
+	if err := auth.ValidName(arg); err != nil {
 		return usagef("%v", err)
 	}
 	r, err := fairshare.ParseRole(*role)
@@ -53,13 +50,13 @@ func runUsersAdd(e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	if err := a.Store.AddUser(e.ctx, fairshare.User{Name: pos[0], Role: r, TokenHash: hash}); err != nil {
+	if err := a.Store.AddUser(e.ctx, fairshare.User{Name: arg, Role: r, TokenHash: hash}); err != nil {
 		return err
 	}
-	if err := a.Store.AddAudit(e.ctx, fairshare.AuditEntry{User: author(e), Action: "user.add", Subject: pos[0], Reason: *reason, Detail: "role " + string(r)}); err != nil {
+	if err := a.Store.AddAudit(e.ctx, fairshare.AuditEntry{User: author(e), Action: "user.add", Subject: arg, Reason: *reason, Detail: "role " + string(r)}); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "created %s (%s); the token below is shown only once:\n", pos[0], r)
+	fmt.Fprintf(e.stderr, "created %s (%s); the token below is shown only once:\n", arg, r)
 	fmt.Fprintln(e.stdout, token)
 	return nil
 }
@@ -97,11 +94,8 @@ func runUsersList(e *env, args []string) error {
 func changeUser(e *env, name, args []string, doc string, fn func(*fairshare.User) (string, error)) error {
 	f := newFlags(e, name[0], "NAME", doc, false)
 	reason := f.String("reason", "", "why (recorded in the audit log)")
-	pos, err := f.parse(args)
+	arg, err := f.one(args, "one NAME")
 	if err != nil {
-		return err
-	}
-	if err := wantArgs(pos, 1, "one NAME"); err != nil {
 		return err
 	}
 	a, err := f.open()
@@ -109,9 +103,9 @@ func changeUser(e *env, name, args []string, doc string, fn func(*fairshare.User
 		return err
 	}
 	defer a.Close()
-	u, err := a.Store.User(e.ctx, pos[0])
+	u, err := a.Store.User(e.ctx, arg)
 	if err != nil {
-		return fmt.Errorf("user %s: %w", pos[0], err)
+		return fmt.Errorf("user %s: %w", arg, err)
 	}
 	out, err := fn(&u)
 	if err != nil {

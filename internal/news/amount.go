@@ -557,19 +557,36 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 	return out
 }
 
-// currencyPhraseBefore finds "i danske kroner" / "in dollars" shortly before token k in its
-// sentence: the currency the sentence speaks in.
+// currencyPhraseBefore finds the currency a sentence speaks in shortly before token k: "i
+// danske kroner", "in dollars", or the target of a conversion, "Omregnet til euro er det
+// cirka 6,4 milliarder", "converted into euros, that is about 6.4 billion".
 func (d *doc) currencyPhraseBefore(k int) string {
 	toks := d.toks
 	for j := k - 1; j >= 0 && j >= k-10 && toks[j].sent == toks[k].sent; j-- {
 		if toks[j].kind == tNum || toks[j].kind == tSym {
 			return ""
 		}
-		if toks[j].lower == "i" || toks[j].lower == "in" {
-			if c, n := suffixCurrency(toks, j+1); n > 0 && j+1+n <= k {
-				return c
-			}
+		if c := d.currencyTargetAt(j, k); c != "" {
+			return c
 		}
+	}
+	return ""
+}
+
+// currencyTargetAt reads a currency phrase starting at token j and ending before token k:
+// "i/in CURRENCY", or "til/into/to CURRENCY" right after a conversion verb ("omregnet til
+// euro"), since "til" alone more often names a recipient.
+func (d *doc) currencyTargetAt(j, k int) string {
+	toks := d.toks
+	w := toks[j].lower
+	if !currencyTargets[w] {
+		return ""
+	}
+	if w != "i" && w != "in" && (j == 0 || !convertVerbs[toks[j-1].lower] || toks[j-1].sent != toks[j].sent) {
+		return ""
+	}
+	if c, n := suffixCurrency(toks, j+1); n > 0 && j+1+n <= k {
+		return c
 	}
 	return ""
 }

@@ -17,12 +17,64 @@ var conversionCues = setOf(
 	"equivalent to", "the equivalent of", "or the equivalent of", "which is equivalent to", "that is equivalent to",
 	"or", "which is", "that is", "is", "equal to", "equals", "which equals", "this equals", "that equals",
 	"is equivalent to", "or some", "worth", "roughly equivalent to", "=",
+	"converted into", "converted to", "or converted into", "or converted to", "eller omregnet", "omregnet er det",
 )
 
 // gapFillers may sit between an amount and its equivalent without changing the meaning.
 var gapFillers = setOf("om", "året", "årligt", "hvert", "år", "a", "year", "annually", "per", "pr")
 
+// clauseWords start a new clause: a phrase that holds one is no longer about the first amount.
+var clauseWords = setOf("og", "and", "men", "but", "mens", "while", "whereas", "hvorimod", "samt", "plus",
+	"heraf", "whereof", "including", "herunder", "inklusive", "heriblandt")
+
+// currencyTargets introduce the currency an amount is converted into: "omregnet til euro",
+// "converted into euros", "in euros", "i danske kroner".
+var currencyTargets = setOf("til", "into", "to", "i", "in")
+
+// convertVerbs name a conversion: "Omregnet til euro er det cirka 6,4 milliarder".
+var convertVerbs = setOf("omregnet", "omregner", "omregnes", "omregne", "converted", "convert", "converts",
+	"converting", "translated", "translates", "translating")
+
+// Gap limits: the tokens between two amounts stated as equivalent, and the words of a phrase
+// that finishes the first amount's clause before the cue ("of military aid in 2024,").
+const (
+	maxGapTokens  = 14
+	maxPhraseWord = 10
+)
+
+// dateNumber reports a number in a gap that dates the first amount rather than counting
+// something: a year ("in 2024") or a day next to a month ("31. maj", "May 31").
+func (d *doc) dateNumber(k int) bool {
+	toks := d.toks
+	t := toks[k]
+	if n, ok := atoiSmall(t.text); ok {
+		if len(t.text) == 4 && n >= 1900 && n <= 2100 {
+			return true
+		}
+		if len(t.text) <= 2 && n >= 1 && n <= 31 {
+			j := k + 1
+			if j < len(toks) && toks[j].text == "." {
+				j++
+			}
+			if j < len(toks) && months[toks[j].lower] != 0 {
+				return true
+			}
+			if k > 0 && months[toks[k-1].lower] != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // conversionCue reports the cue between amounts a and b, if they are stated as equivalent.
+//
+// The gap between them is read as [phrase] [break] [cue]: a phrase that finishes a's clause
+// ("til Ukraine", "of military aid in 2024"), a comma, dash or opening parenthesis, and words
+// that state equivalence ("svarende til", "equivalent to"). A currency phrase that names b's
+// currency ("omregnet til euro", "in euros") only says which currency b is in and is dropped.
+// Years and dates may sit in the phrase only when an explicit cue follows, since "€2 billion
+// in 2023, $3 billion in 2024" lists two amounts.
 func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 	toks := d.toks
 	lo, hi := a.tokEnd, b.markStart
@@ -34,34 +86,53 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 	if sents == 1 {
 		return d.backReference(a, b)
 	}
-	if sents > 1 || hi-lo > 10 {
+	if sents > 1 || hi-lo > maxGapTokens {
 		return "", false
 	}
 	var words []string
-	paren, commas := false, 0
-	lastBreak := -1 // words before the last comma or dash
+	paren, commas, dashes := false, 0, 0
+	lastBreak := -1 // words before the last comma, dash or opening parenthesis
+	breakText := "" // that break
+	dated := false  // a year or date in the gap
 	for k := lo; k < hi; k++ {
 		t := toks[k]
 		switch t.kind {
-		case tNum, tSym:
+		case tSym:
 			return "", false
+		case tNum:
+			if !d.dateNumber(k) {
+				return "", false
+			}
+			dated = true
+			words = append(words, "#date")
 		case tPunct:
 			switch t.text {
 			case "(", "[":
 				paren = true
+				lastBreak, breakText = len(words), "("
 			case "=":
 				words = append(words, "=")
 			case ",":
 				commas++
-				lastBreak = len(words)
+				lastBreak, breakText = len(words), ","
 			case "-", "–", "—":
-				lastBreak = len(words)
+				dashes++
+				lastBreak, breakText = len(words), "-"
 			case ".", ":", "/":
 			default:
 				return "", false
 			}
 		case tWord:
 			if (gapFillers[t.lower] && len(words) == 0) || t.lower == "henholdsvis" || t.lower == "respectively" {
+				continue
+			}
+			if c, n := suffixCurrency(toks, k); n > 0 && k+n <= hi && len(words) > 0 && currencyTargets[words[len(words)-1]] &&
+				(c == b.Currency || b.Inferred) {
+				// "omregnet til euro", "in euros": names b's currency; "in"/"i" goes with it
+				if w := words[len(words)-1]; w == "i" || w == "in" {
+					words = words[:len(words)-1]
+				}
+				k += n - 1
 				continue
 			}
 			words = append(words, t.lower)
@@ -72,24 +143,50 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 		switch {
 		case paren:
 			return "( )", true
-		case commas == 1 && hi-lo == 1:
-			// apposition: "DKK 2.7 billion, about €360 million"
-			return ",", true
+		case commas+dashes == 1 && hi-lo == 1:
+			// apposition: "DKK 2.7 billion, about €360 million", "100 millioner dollar - cirka
+			// 767 millioner kroner -"
+			return toks[lo].text, true
 		}
 		return "", false
 	}
-	if conversionCues[strings.Join(words, " ")] {
+	if !dated && conversionCues[strings.Join(words, " ")] {
 		return cue(), true
 	}
-	if a.rateUnit && rateStatement(words) {
+	if !dated && a.rateUnit && rateStatement(words) {
 		return cue(), true
 	}
-	// "725 millioner dollar til Ukraine, hvilket svarer til ...": a short phrase may finish
-	// the first amount's clause before an explicit equivalence
-	if lastBreak > 0 && lastBreak <= 4 && strongCue(words[lastBreak:]) {
-		return cue(), true
+	// A phrase may finish the first amount's clause before an explicit equivalence: "725
+	// millioner dollar til Ukraine, hvilket svarer til ...", "£2.5 billion of military aid in
+	// 2024, equivalent to ...".
+	for s := 1; s < len(words) && s <= maxPhraseWord; s++ {
+		if strongCue(words[s:]) && modifierPhrase(words[:s]) {
+			return cue(), true
+		}
+	}
+	// Apposition after such a phrase: "3.1 billion euros on weapons for Ukraine through the
+	// European Peace Facility, about 3 billion dollars"; "13.3 billion Swedish crowns in military
+	// aid ($1.18 billion)". Only a parenthesis, or a rounded restatement after a comma or dash
+	// ("about", "knap"), says equivalence; "€2 billion for tanks, $1 billion for shells" lists.
+	if lastBreak == len(words) && (!dated || breakText == "(") && modifierPhrase(words) {
+		if breakText == "(" || b.Marker == "approx" || b.Marker == "below" {
+			return cue(), true
+		}
 	}
 	return "", false
+}
+
+// modifierPhrase is a short phrase that still belongs to the amount before it: no clause word.
+func modifierPhrase(words []string) bool {
+	if len(words) == 0 || len(words) > maxPhraseWord {
+		return false
+	}
+	for _, w := range words {
+		if clauseWords[w] || w == "=" {
+			return false
+		}
+	}
+	return true
 }
 
 // strongCue is a conversion cue that names equivalence outright, unlike "eller" or "er".
@@ -99,7 +196,7 @@ func strongCue(words []string) bool {
 	}
 	for _, w := range words {
 		switch w {
-		case "svarer", "svarende", "omregnet", "equivalent", "equal", "equals":
+		case "svarer", "svarende", "omregnet", "equivalent", "equal", "equals", "converted":
 			return true
 		}
 	}
@@ -155,29 +252,18 @@ func (d *doc) backReference(a, b *Amount) (string, bool) {
 			words = append(words, t.lower)
 		}
 	}
-	// "I danske kroner er det": drop the currency phrase, it names b's currency
-	if len(words) >= 2 && (words[0] == "i" || words[0] == "in") {
-		j := start
-		for j < b.markStart && toks[j].lower != words[0] {
-			j++
+	// "I danske kroner er det", "Omregnet til euro er det", "Converted into euros, that is":
+	// drop the currency phrase, it names b's currency; what is left must end the opening
+	if rest, ok := d.dropCurrencyTarget(start, b); ok {
+		if len(rest) == 0 {
+			return "", false
 		}
-		if c, n := suffixCurrency(toks, j+1); n > 0 && (c == b.Currency || b.Inferred) {
-			w := 1
-			for m := j + 1; m < j+1+n; m++ {
-				if toks[m].kind == tWord {
-					w++
-				}
-			}
-			if w >= len(words) {
-				return "", false
-			}
-			words = words[w:]
-			for _, end := range backRefEnds {
-				if equalWords(words, end) {
-					return d.src[toks[start].start:toks[b.markStart-1].end], true
-				}
+		for _, end := range backRefEnds {
+			if equalWords(rest, end) {
+				return d.src[toks[start].start:toks[b.markStart-1].end], true
 			}
 		}
+		words = rest
 	}
 	if len(words) == 0 || !backRefStarts[words[0]] {
 		return "", false
@@ -188,6 +274,30 @@ func (d *doc) backReference(a, b *Amount) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// dropCurrencyTarget reads an opening "[conversion verb] til/into/in CURRENCY" from token start
+// that names b's currency and returns the words after it, up to b.
+func (d *doc) dropCurrencyTarget(start int, b *Amount) ([]string, bool) {
+	toks := d.toks
+	j := start
+	if j < b.markStart && convertVerbs[toks[j].lower] {
+		j++
+	}
+	if j >= b.markStart || d.currencyTargetAt(j, b.markStart) == "" {
+		return nil, false
+	}
+	c, n := suffixCurrency(toks, j+1)
+	if c != b.Currency {
+		return nil, false
+	}
+	var rest []string
+	for m := j + 1 + n; m < b.markStart; m++ {
+		if toks[m].kind == tWord && toks[m].lower != "henholdsvis" && toks[m].lower != "respectively" {
+			rest = append(rest, toks[m].lower)
+		}
+	}
+	return rest, true
 }
 
 func equalWords(a, b []string) bool {
@@ -235,7 +345,7 @@ func (d *doc) addConversion(rates RateFunc, day time.Time, dayPrecise bool, from
 	if a.PerYear || b.PerYear {
 		a.PerYear, b.PerYear = true, true
 	}
-	check(&c, a, b, rates, day, dayPrecise)
+	check(&c, a, b, rates, day, dayPrecise && !d.averaged, d.averaged)
 	d.res.Conversions = append(d.res.Conversions, c)
 }
 
@@ -275,7 +385,7 @@ func interval(a *Amount) (lo, hi float64) {
 	return v - h, v + h
 }
 
-func check(c *Conversion, a, b *Amount, rates RateFunc, day time.Time, dayPrecise bool) {
+func check(c *Conversion, a, b *Amount, rates RateFunc, day time.Time, dayPrecise, averaged bool) {
 	switch {
 	case rates == nil:
 		c.Verdict = "not checked: no exchange rates given"
@@ -318,8 +428,12 @@ func check(c *Conversion, a, b *Amount, rates RateFunc, day time.Time, dayPrecis
 	lo, hi := aLo*ref*(1-rt), aHi*ref*(1+rt)
 	c.Consistent = lo <= bHi && bLo <= hi
 	said := markerWords[b.Marker] + human(b.Value, b.factor, b.Scale)
-	base := fmt.Sprintf("%s %s at the ECB rate %s %s/%s (%s) is %s %s; the text says %s %s (%+.2f%%)",
-		human(a.Value, a.factor, a.Scale), a.Currency, fmtRate(ref), b.Currency, a.Currency, day.Format("2006-01-02"),
+	rateName := "the ECB rate"
+	if averaged {
+		rateName = "the average ECB rate"
+	}
+	base := fmt.Sprintf("%s %s at %s %s %s/%s (%s) is %s %s; the text says %s %s (%+.2f%%)",
+		human(a.Value, a.factor, a.Scale), a.Currency, rateName, fmtRate(ref), b.Currency, a.Currency, day.Format("2006-01-02"),
 		human(a.Value*ref, b.factor, b.Scale), b.Currency, said, b.Currency, c.Deviation*100)
 	if c.Consistent {
 		c.Verdict = "consistent: " + base

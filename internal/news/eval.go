@@ -105,10 +105,22 @@ func (e *EvalResult) Set(name string) *EvalSet {
 // recall of amounts (same currency, value within 0.5 %) and of conversion verdicts (same
 // pair of amounts, same verdict). With rates nil only the pairing of conversions is scored.
 func Eval(dir string, rates RateFunc) (*EvalResult, error) {
+	return EvalSets(dir, rates, nil)
+}
+
+// EvalSets is Eval over the sets for which keep returns true (nil keeps all); the others are
+// not opened. keep sees a set's name as Eval reports it: "." for dir itself, "heldout-blind".
+func EvalSets(dir string, rates RateFunc, keep func(set string) bool) (*EvalResult, error) {
 	var files []string
 	err := filepath.WalkDir(dir, func(path string, de fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if de.IsDir() && keep != nil {
+			rel, _ := filepath.Rel(dir, path)
+			if !keep(filepath.ToSlash(rel)) {
+				return filepath.SkipDir
+			}
 		}
 		if !de.IsDir() && strings.HasSuffix(path, ".txt") {
 			files = append(files, path)
@@ -291,7 +303,7 @@ func (e *EvalResult) String() string {
 	for _, s := range e.Sets {
 		title := filepath.ToSlash(filepath.Join(e.Dir, s.Name))
 		switch {
-		case s.Name == "heldout" || strings.HasPrefix(s.Name, "heldout/"):
+		case strings.HasPrefix(s.Name, "heldout"):
 			title += " (held out, not tuned on)"
 		case strings.HasPrefix(s.Name, "retired-"):
 			title += " (former held-out, tuned on since)"

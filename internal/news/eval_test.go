@@ -1,17 +1,50 @@
 package news
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
 const corpusDir = "../../testdata/news"
 
-// TestEvalCorpus holds the figures `fairshare news eval testdata/news` prints. The tuning
-// files and the retired held-out sets (seen, then tuned on) must stay at or above 0.95; the
-// current held-out set was never tuned on, so it has floors at its first-run figures instead.
+// blindSet is written by someone who does not work on the reader; the tests score it but never
+// print what it holds, and the other tests do not open it.
+const blindSet = "heldout-blind"
+
+func notBlind(set string) bool { return set != blindSet && !strings.HasPrefix(set, blindSet+"/") }
+
+// corpusRates are the rates the corpus pins in rates.csv, as `fairshare news eval` uses them.
+func corpusRates(t *testing.T, extra ...string) RateFunc {
+	t.Helper()
+	rates, err := fileRates(append([]string{filepath.Join(corpusDir, "rates.csv")}, extra...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rates
+}
+
+// setFloors are the figures each set must hold, as fractions: the tuning files and the
+// retired held-out sets (seen, then tuned on) must stay at or above their current figures,
+// which are all 1.000 (README.md has their first runs).
+var setFloors = map[string]map[string]float64{
+	".":                 {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
+	"retired-heldout-1": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
+	"retired-heldout-2": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
+	"retired-heldout-3": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
+}
+
+func setFigures(s EvalSet) map[string]float64 {
+	return map[string]float64{
+		"amounts P": s.Amounts.Precision(), "amounts R": s.Amounts.Recall(),
+		"verdicts P": s.Conversions.Precision(), "verdicts R": s.Conversions.Recall(),
+	}
+}
+
+// TestEvalCorpus holds the figures `fairshare news eval testdata/news` prints for every set
+// but the blind one.
 func TestEvalCorpus(t *testing.T) {
-	res, err := Eval(corpusDir, testRates)
+	res, err := EvalSets(corpusDir, corpusRates(t), notBlind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,32 +53,54 @@ func TestEvalCorpus(t *testing.T) {
 		t.Fatal("String() lacks precision and recall lines")
 	}
 	for _, s := range res.Sets {
-		floor := map[string]float64{"amounts P": 0.95, "amounts R": 0.95, "verdicts P": 0.95, "verdicts R": 0.95}
-		switch {
-		case s.Name == "heldout":
-			floor["verdicts R"] = 0.57 // first run: 4/7
-		case s.Name != ".":
-			floor["verdicts R"] = 0.85
+		floor, ok := setFloors[s.Name]
+		if !ok {
+			// a set added since: the tuning standard until its floors are recorded here
+			floor = map[string]float64{"amounts P": 0.95, "amounts R": 0.95, "verdicts P": 0.95, "verdicts R": 0.95}
 		}
-		got := map[string]float64{
-			"amounts P": s.Amounts.Precision(), "amounts R": s.Amounts.Recall(),
-			"verdicts P": s.Conversions.Precision(), "verdicts R": s.Conversions.Recall(),
-		}
+		got := setFigures(s)
 		for k, min := range floor {
-			if got[k] < min {
-				t.Errorf("%s %s = %.3f, want >= %.2f", s.Name, k, got[k], min)
+			if got[k] < min-1e-9 {
+				t.Errorf("%s %s = %.3f, want >= %.3f", s.Name, k, got[k], min)
 			}
 		}
 	}
-	if res.Set("heldout") == nil {
-		t.Error("no held-out set")
+	for name := range setFloors {
+		if res.Set(name) == nil {
+			t.Errorf("set %s missing", name)
+		}
+	}
+}
+
+// TestHeldoutBlind scores the blind held-out set, which nobody tuning the reader has read.
+// Its floors are the first run's figures (amounts P 0.987 R 0.951, verdicts P 1.000 R 0.875:
+// the 0.95 aim is missed on conversion recall); they guard against regressions, and the set
+// must be retired, not tuned on, if anyone works on its misses. On failure it reports the
+// figures only, never which amounts were missed.
+func TestHeldoutBlind(t *testing.T) {
+	dir := filepath.Join(corpusDir, blindSet)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if len(files) == 0 {
+		t.Skipf("%s has no .txt files yet: the blind held-out set is still being written", dir)
+	}
+	res, err := Eval(dir, corpusRates(t, filepath.Join(dir, "rates.csv")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Total
+	got := setFigures(s)
+	floors := map[string]float64{"amounts P": 0.987, "amounts R": 0.951, "verdicts P": 1.0, "verdicts R": 0.875}
+	for k, floor := range floors {
+		if got[k] < floor-0.0005 {
+			t.Errorf("%s %s = %.3f, want >= %.3f (%d files; misses not shown: the set is blind)", blindSet, k, got[k], floor, s.Files)
+		}
 	}
 }
 
 // TestCorpusLabels compares every labelled field of the tuning files, not only what Eval
 // scores: markers, per-year, inferred, spans, sources and candidates.
 func TestCorpusLabels(t *testing.T) {
-	res, err := Eval(corpusDir, nil)
+	res, err := EvalSets(corpusDir, nil, notBlind)
 	if err != nil || res.Total.Files == 0 {
 		t.Fatal(err)
 	}
@@ -55,7 +110,7 @@ func TestCorpusLabels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := ReadCorpusFile(f, exp, testRates)
+		got, err := ReadCorpusFile(f, exp, corpusRates(t))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,9 +1,13 @@
 package news
 
 import (
+	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -50,3 +54,62 @@ func globTxt(dir string) ([]string, error) {
 }
 
 func readFile(p string) ([]byte, error) { return os.ReadFile(p) }
+
+// fileRates reads the pinned rates of a corpus (rates.csv in the ECB format: Date,USD,DKK,...)
+// and, like the real lookup, falls back to the last earlier date. Missing files add nothing.
+func fileRates(paths ...string) (RateFunc, error) {
+	table := map[string]map[string]float64{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		r := csv.NewReader(strings.NewReader(string(b)))
+		r.FieldsPerRecord = -1
+		rows, err := r.ReadAll()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		head := rows[0]
+		for _, row := range rows[1:] {
+			if len(row) == 0 || strings.TrimSpace(row[0]) == "" {
+				continue
+			}
+			date := strings.TrimSpace(row[0])
+			if table[date] == nil {
+				table[date] = map[string]float64{}
+			}
+			for i := 1; i < len(row) && i < len(head); i++ {
+				cur := strings.TrimSpace(head[i])
+				v, err := strconv.ParseFloat(strings.TrimSpace(row[i]), 64)
+				if cur == "" || err != nil {
+					continue
+				}
+				table[date][cur] = v
+			}
+		}
+	}
+	var dates []string
+	for d := range table {
+		dates = append(dates, d)
+	}
+	sort.Strings(dates)
+	return func(day time.Time, currency string) (float64, bool) {
+		want := day.Format("2006-01-02")
+		i := sort.SearchStrings(dates, want)
+		if i == len(dates) || dates[i] != want {
+			i--
+		}
+		if i < 0 {
+			return 0, false
+		}
+		r, ok := table[dates[i]][currency]
+		return r, ok
+	}, nil
+}

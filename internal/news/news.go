@@ -24,6 +24,11 @@ type Options struct {
 	Lang  string    // "da", "en" or "auto" ("" means auto)
 	Date  time.Time // article date; zero means unknown: the text's own date line is tried
 	Rates RateFunc  // may be nil: conversions are then listed without verdicts
+	// RatesAveraged says Rates gives period averages (such as monthly means of the ECB
+	// rates) rather than the day's reference rate. A month's mean can sit 1-3 % from the
+	// rate a newsroom used that day, so verdicts then allow 3 % for the rate, as for an
+	// article dated only by its month, and say that the rate is an average.
+	RatesAveraged bool
 }
 
 // Result is what Read found. Its JSON form is a contract other tools use: fields may be
@@ -110,6 +115,8 @@ type doc struct {
 	lang    string
 	res     *Result
 	amounts []Amount
+	// averaged: the rates are period averages, not the day's fixing
+	averaged bool
 }
 
 // Read finds amounts, conversions, attributions and candidate contributions in input.
@@ -122,7 +129,7 @@ func Read(input []byte, opt Options) (*Result, error) {
 	default:
 		return nil, fmt.Errorf("news: unknown language %q (want da, en or auto)", opt.Lang)
 	}
-	d := &doc{src: string(input)}
+	d := &doc{src: string(input), averaged: opt.RatesAveraged}
 	d.toks = tokenize(d.src)
 	if lang == "" {
 		lang = detectLang(d.toks)

@@ -371,3 +371,74 @@ func TestOptions(t *testing.T) {
 		t.Error(txt)
 	}
 }
+
+// TestConversionRules covers the gap rules of conversionCue and the currency target of
+// backReference with sentences written for them (not corpus sentences): appositions by
+// comma, dash and parenthesis; a phrase with a year or date before an explicit cue; a
+// conversion target ("omregnet til euro", "converted into euros") naming the currency of an
+// amount with no currency word. Lists of amounts must not pair.
+func TestConversionRules(t *testing.T) {
+	tests := []struct {
+		in       string
+		pairs    int
+		inferred string // currency of the last amount, when it has no currency word
+	}{
+		{"Sverige giver 2 mia. svenske kroner - omkring 1,3 mia. danske kroner - til luftforsvar.", 1, ""},
+		{"Sverige giver 2 mia. svenske kroner – omkring 1,3 mia. danske kroner – til luftforsvar.", 1, ""},
+		{"Denmark will give DKK 5 billion to Ukraine in 2024, equivalent to about €670 million.", 1, ""},
+		{"Denmark will give DKK 5 billion on 31 May 2024, equivalent to about €670 million.", 1, ""},
+		{"Danmark giver 5 mia. kr. i 2024, svarende til cirka 670 mio. euro.", 1, ""},
+		{"Sweden gave 13.3 billion Swedish crowns in military aid ($1.18 billion).", 1, ""},
+		{"Norway gives NOK 5 billion to the fund for air defence, about $470 million.", 1, ""},
+		{"Danmark har doneret for 48 mia. kr., omregnet til euro cirka 6,4 milliarder.", 1, "EUR"},
+		{"Denmark has donated 48 billion crowns. Converted into euros, that is about 6.4 billion.", 1, "EUR"},
+		{"Danmark har doneret 48 mia. kr. Omregnet til euro svarer det til 6,4 milliarder.", 1, "EUR"},
+		// lists, not equivalents
+		{"Germany pledged €2 billion in 2023, $3 billion in 2024.", 0, ""},
+		{"Germany pledged €2 billion in 2023, about $3 billion in 2024.", 0, ""},
+		{"Germany pledged €2 billion for tanks, $1.1 billion for shells.", 0, ""},
+		{"Norway gives NOK 5 billion to Ukraine and Moldova, about $470 million.", 0, ""},
+		{"Danmark giver 5 mia. kr. til Ukraine, og Norge giver et beløb svarende til 670 mio. euro.", 0, ""},
+		{"Holland giver 2 mia. euro til F-16 - Danmark 3 mia. kr.", 0, ""},
+		{"Danmark giver 5 mia. kr. til 18 fly, svarende til 670 mio. euro.", 0, ""},
+	}
+	for _, tt := range tests {
+		res, err := Read([]byte(tt.in), Options{Date: day("2024-05-31"), Rates: testRates})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Conversions) != tt.pairs {
+			t.Errorf("%q: %d conversions, want %d: %+v (amounts %+v)", tt.in, len(res.Conversions), tt.pairs, res.Conversions, res.Amounts)
+		}
+		if tt.inferred != "" {
+			last := res.Amounts[len(res.Amounts)-1]
+			if !last.Inferred || last.Currency != tt.inferred {
+				t.Errorf("%q: last amount %+v, want %s inferred", tt.in, last, tt.inferred)
+			}
+		}
+	}
+}
+
+// TestAveragedRates: with monthly averages a rate statement made on the day may sit more than
+// 1 % from the rate used; the verdict allows for it and says the rate is an average.
+func TestAveragedRates(t *testing.T) {
+	// October 2022: the 12th's fixing was 0.9706 USD per EUR, the month's mean 0.9826.
+	monthly := func(_ time.Time, cur string) (float64, bool) {
+		r, ok := map[string]float64{"USD": 0.9826, "DKK": 7.4389}[cur]
+		return r, ok
+	}
+	in := []byte("En dollar koster i dag 7,66 kroner.")
+	for _, averaged := range []bool{false, true} {
+		res, err := Read(in, Options{Lang: "da", Date: day("2022-10-12"), Rates: monthly, RatesAveraged: averaged})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Conversions) != 1 {
+			t.Fatalf("averaged=%v: %+v", averaged, res.Conversions)
+		}
+		c := res.Conversions[0]
+		if c.Consistent != averaged || strings.Contains(c.Verdict, "average") != averaged {
+			t.Errorf("averaged=%v: %+v", averaged, c)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/fairshare/fairshare"
@@ -57,10 +58,21 @@ func changeTime(ch fairshare.Change) time.Time {
 
 // AddContributions inserts version 1 of each entry; an id already recorded is
 // skipped (ON CONFLICT DO NOTHING), so a repeated import adds nothing and two
-// concurrent imports of the same rows add them once.
+// concurrent imports of the same rows add them once. Rows are inserted in id
+// order, so that concurrent imports of overlapping files take their row locks
+// in the same order and do not deadlock (the first of equal ids wins).
 func (s *Store) AddContributions(ctx context.Context, cs []fairshare.Contribution, ch fairshare.Change) (fairshare.ImportResult, error) {
 	var res fairshare.ImportResult
 	at := changeTime(ch)
+	ids := make([]string, len(cs))
+	order := make([]int, len(cs))
+	for i := range cs {
+		ids[i], order[i] = cs[i].ID, i
+		if ids[i] == "" {
+			ids[i] = cs[i].NaturalID()
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return ids[order[a]] < ids[order[b]] })
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res = fairshare.ImportResult{}
 		stmt, err := tx.PrepareContext(ctx, insertVersionSQL)
@@ -68,11 +80,9 @@ func (s *Store) AddContributions(ctx context.Context, cs []fairshare.Contributio
 			return err
 		}
 		defer stmt.Close()
-		for i := range cs {
+		for _, i := range order {
 			c := cs[i]
-			if c.ID == "" {
-				c.ID = c.NaturalID()
-			}
+			c.ID = ids[i]
 			c.Version, c.RecordedAt, c.Author, c.Reason, c.Deleted = 1, at, ch.Author, ch.Reason, false
 			n, err := insertVersion(ctx, stmt, &c)
 			if err != nil {

@@ -44,8 +44,16 @@ func ParseCurrencies(s string) ([]fairshare.CurrencyPeriod, error) {
 
 // LoadReference replaces the reference tables in one transaction. Rates are
 // only added: a rate once published does not change.
+//
+// Concurrent loads (two instances starting on one fresh PostgreSQL database)
+// are serialised by first writing a lock row in meta: the second waits there,
+// and its deletes then see, and remove, what the first inserted.
 func (s *Store) LoadReference(ctx context.Context, r fairshare.ReferenceData) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('lock:reference', '')
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`); err != nil {
+			return err
+		}
 		for _, q := range []string{`DELETE FROM donors`, `DELETE FROM indicators`, `DELETE FROM policies`,
 			`DELETE FROM targets WHERE built_in = 1`, `DELETE FROM datasets WHERE shipped = 1`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -137,10 +145,8 @@ func putTarget(ctx context.Context, tx *sql.Tx, t fairshare.Target) error {
 	if t.BuiltIn {
 		bi = 1
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM targets WHERE id = $1`, t.ID); err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO targets (id, built_in, body) VALUES ($1, $2, $3)`, t.ID, bi, string(body))
+	_, err = tx.ExecContext(ctx, `INSERT INTO targets (id, built_in, body) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET built_in = excluded.built_in, body = excluded.body`, t.ID, bi, string(body))
 	return err
 }
 
@@ -149,10 +155,8 @@ func putDataset(ctx context.Context, tx *sql.Tx, d fairshare.Dataset, shipped in
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM datasets WHERE id = $1`, d.ID); err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO datasets (id, shipped, body) VALUES ($1, $2, $3)`, d.ID, shipped, string(body))
+	_, err = tx.ExecContext(ctx, `INSERT INTO datasets (id, shipped, body) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET shipped = excluded.shipped, body = excluded.body`, d.ID, shipped, string(body))
 	return err
 }
 

@@ -91,8 +91,13 @@ func redact(dsn string) string {
 
 // Migrate applies embedded migrations not yet applied, each in its own
 // transaction, recording their names. It returns the names it applied.
+//
+// Several processes may migrate one PostgreSQL database at once: each
+// migration first claims its row in schema_migrations (INSERT ... ON CONFLICT
+// DO NOTHING, which waits for a concurrent claim to commit or roll back), and
+// only the process whose claim inserted the row runs the statements.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_us BIGINT NOT NULL)`); err != nil {
+	if err := s.createMigrationsTable(ctx); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
@@ -103,13 +108,15 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	var applied []string
 	for _, name := range names {
 		base := filepath.Base(name)
+		ran := false
 		err := s.tx(ctx, func(tx *sql.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = $1`, base).Scan(&n); err != nil {
+			ran = false
+			res, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_us) VALUES ($1, $2) ON CONFLICT DO NOTHING`, base, time.Now().UnixMicro())
+			if err != nil {
 				return err
 			}
-			if n > 0 {
-				return nil
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return err // applied before, or by a concurrent process
 			}
 			body, err := migrations.ReadFile(name)
 			if err != nil {
@@ -120,17 +127,33 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 					return fmt.Errorf("%s: %w", base, err)
 				}
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_us) VALUES ($1, $2) ON CONFLICT DO NOTHING`, base, time.Now().UnixMicro()); err != nil {
-				return err
-			}
-			applied = append(applied, base)
+			ran = true
 			return nil
 		})
 		if err != nil {
 			return applied, fmt.Errorf("migrate: %w", err)
 		}
+		if ran {
+			applied = append(applied, base)
+		}
 	}
 	return applied, nil
+}
+
+// createMigrationsTable creates schema_migrations if missing. PostgreSQL's
+// CREATE TABLE IF NOT EXISTS is not safe against a concurrent one (it can
+// fail with 23505 on pg_type or 42P07); the loser tries again and then sees
+// the table.
+func (s *Store) createMigrationsTable(ctx context.Context) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		_, err = s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_us BIGINT NOT NULL)`)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(20*(attempt+1)) * time.Millisecond)
+	}
+	return err
 }
 
 // splitSQL splits a migration into statements on semicolons at line ends,
@@ -206,13 +229,12 @@ func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 	return v, nil
 }
 
-// SetMeta writes a meta value.
+// SetMeta writes a meta value (an upsert, so that concurrent writers of one
+// key do not collide on the primary key).
 func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = $1`, key); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ($1, $2)`, key, value)
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 		return err
 	})
 }

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/refdata"
+	"github.com/fairshare/fairshare/internal/sqlstore"
+)
+
+func init() {
+	register("migrate", "apply the embedded schema migrations and load the reference data", runMigrate)
+	register("db copy", "copy a whole ledger with its history between SQLite and PostgreSQL", runDBCopy)
+}
+
+func runMigrate(e *env, args []string) error {
+	f := newFlags(e, "migrate", "", `Applies the embedded schema migrations not yet applied to the database
+(each in its own transaction, recorded in schema_migrations), prints their
+names, then loads the embedded reference data if the database holds another
+version. A SQLite file is also migrated whenever it is opened; on PostgreSQL
+run this once per release before starting servers. Safe to run again, and
+safe to run from several processes at once.`, false)
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, "no arguments"); err != nil {
+		return err
+	}
+	dsn := f.dsn()
+	if dsn == "" {
+		dsn = app.DefaultDSN()
+	}
+	st, err := sqlstore.Open(e.ctx, dsn)
+	if err != nil {
+		return err
+	}
+	applied, err := st.Migrate(e.ctx)
+	st.Close()
+	for _, name := range applied {
+		fmt.Fprintf(e.stdout, "applied %s\n", name)
+	}
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(e.stdout, "schema up to date")
+	}
+	a, err := app.Open(e.ctx, dsn, app.Options{NoMigrate: true})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fmt.Fprintf(e.stdout, "reference data %s\n", refdata.Version())
+	return nil
+}
+
+func runDBCopy(e *env, args []string) error {
+	f := newFlags(e, "db copy", "--from DB --to DB", `Copies a whole ledger from one database to another: every version of every
+contribution (ids, version numbers, recorded times, authors and reasons kept,
+so --as-of and history read the same), rates, your own targets and datasets,
+meta values, users and the audit log. The target is migrated and gets the
+embedded reference data. Nothing already in the target is overwritten, so
+the copy can be repeated or resumed; web sessions are not copied.
+
+DB is a SQLite file (sqlite:PATH or a path) or a postgres:// URL, e.g.
+  fairshare db copy --from sqlite:fairshare.db --to postgres://user@host/db
+  fairshare db copy --from postgres://user@host/db --to sqlite:backup.db`, false)
+	from := f.String("from", "", "source database: sqlite:PATH or postgres:// URL (required)")
+	to := f.String("to", "", "target database: sqlite:PATH or postgres:// URL (required)")
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, "no arguments"); err != nil {
+		return err
+	}
+	if *from == "" || *to == "" {
+		return usagef("give both --from and --to")
+	}
+	if strings.TrimPrefix(*from, "sqlite:") == strings.TrimPrefix(*to, "sqlite:") {
+		return usagef("--from and --to name the same database")
+	}
+	if !sqlstore.IsPostgres(*from) {
+		// Open would create a missing file; a typo should not copy nothing.
+		if _, err := os.Stat(strings.TrimPrefix(*from, "sqlite:")); err != nil {
+			return fmt.Errorf("--from: %w", err)
+		}
+	}
+	src, err := sqlstore.Open(e.ctx, *from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	// The source must be at this release's schema: a SQLite file is brought
+	// up to date as whenever it is opened; PostgreSQL is migrated explicitly.
+	if src.Driver() == "sqlite" {
+		if _, err := src.Migrate(e.ctx); err != nil {
+			return err
+		}
+	}
+	dst, err := app.Open(e.ctx, *to, app.Options{})
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	counts, err := src.CopyTo(e.ctx, dst.Store)
+	for _, c := range counts {
+		fmt.Fprintf(e.stdout, "%-22s %7d copied, %7d already there\n", c.What+":", c.Added, c.Found-c.Added)
+	}
+	if err != nil {
+		return fmt.Errorf("copy stopped (run it again to resume): %w", err)
+	}
+	return nil
+}
