@@ -28,8 +28,9 @@ type App struct {
 	Store *sqlstore.Store
 	DSN   string
 
-	mu  sync.Mutex
-	ref *Reference // cached; reset by writes to reference data
+	mu       sync.Mutex
+	ref      *Reference // cached while the store's reference stamp is unchanged
+	refStamp string
 }
 
 // Reference is the reference data indexed for computing.
@@ -140,15 +141,20 @@ func (a *App) Invalidate() {
 	a.mu.Unlock()
 }
 
-// Reference returns the indexed reference data, cached.
+// Reference returns the indexed reference data, cached until the store's
+// reference stamp changes: another process (a CLI import of rates, another
+// server adding a target) may write it.
 func (a *App) Reference(ctx context.Context) (*Reference, error) {
+	stamp, err := a.Store.ReferenceStamp(ctx)
+	if err != nil {
+		return nil, err
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.ref != nil {
+	if a.ref != nil && stamp == a.refStamp {
 		return a.ref, nil
 	}
 	r := &Reference{ByCode: map[string]*fairshare.Donor{}}
-	var err error
 	if r.Donors, err = a.Store.Donors(ctx); err != nil {
 		return nil, err
 	}
@@ -175,7 +181,7 @@ func (a *App) Reference(ctx context.Context) (*Reference, error) {
 	if r.Targets, err = a.Store.Targets(ctx); err != nil {
 		return nil, err
 	}
-	a.ref = r
+	a.ref, a.refStamp = r, stamp
 	return r, nil
 }
 

@@ -167,7 +167,7 @@ func (s *Store) Audit(ctx context.Context, f fairshare.AuditFilter) ([]fairshare
 		q += ` AND user_name = $2`
 		args = append(args, f.User)
 	}
-	rows, err := s.db.QueryContext(ctx, q+fmt.Sprintf(` ORDER BY at_us DESC LIMIT %d`, limit), args...)
+	rows, err := s.db.QueryContext(ctx, q+fmt.Sprintf(` ORDER BY at_us DESC, user_name, action, subject LIMIT %d`, limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
@@ -186,7 +186,7 @@ func (s *Store) Audit(ctx context.Context, f fairshare.AuditFilter) ([]fairshare
 	if f.User != "" {
 		q += ` AND author = $2`
 	}
-	rows, err = s.db.QueryContext(ctx, q+fmt.Sprintf(` ORDER BY recorded_us DESC LIMIT %d`, limit), args...)
+	rows, err = s.db.QueryContext(ctx, q+fmt.Sprintf(` ORDER BY recorded_us DESC, id, version LIMIT %d`, limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}

@@ -71,7 +71,7 @@ var copyTables = []struct {
 }{
 	{"user targets", "targets", "id, built_in, body", "built_in = 0", true},
 	{"user datasets", "datasets", "id, shipped, body", "shipped = 0", true},
-	{"meta values", "meta", "key, value", "key NOT LIKE 'lock:%'", true},
+	{"meta values", "meta", "key, value", "key NOT LIKE 'lock:%' AND key <> '" + MetaReferenceStamp + "'", true},
 	{"users", "users", userCols, "1 = 1", true},
 	{"audit log entries", "audit_log", "at_us, user_name, action, subject, reason, detail", "1 = 1", false},
 }

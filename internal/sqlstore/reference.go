@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -101,8 +103,10 @@ func (s *Store) LoadReference(ctx context.Context, r fairshare.ReferenceData) er
 				return err
 			}
 		}
-		_, err = addRates(ctx, tx, r.Rates)
-		return err
+		if _, err = addRates(ctx, tx, r.Rates); err != nil {
+			return err
+		}
+		return bumpReference(ctx, tx)
 	})
 }
 
@@ -130,10 +134,30 @@ func (s *Store) AddRates(ctx context.Context, rs []fairshare.Rate) (int, error) 
 	var n int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		n, err = addRates(ctx, tx, rs)
-		return err
+		if n, err = addRates(ctx, tx, rs); err != nil || n == 0 {
+			return err
+		}
+		return bumpReference(ctx, tx)
 	})
 	return n, err
+}
+
+// MetaReferenceStamp names the meta value that changes with every write to
+// reference data, so that processes caching it (servers behind one
+// PostgreSQL) notice writes made by others.
+const MetaReferenceStamp = "reference_stamp"
+
+func bumpReference(ctx context.Context, tx *sql.Tx) error {
+	b := make([]byte, 8)
+	rand.Read(b)
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ($1, $2)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, MetaReferenceStamp, hex.EncodeToString(b))
+	return err
+}
+
+// ReferenceStamp returns the current reference stamp ("" before any write).
+func (s *Store) ReferenceStamp(ctx context.Context) (string, error) {
+	return s.Meta(ctx, MetaReferenceStamp)
 }
 
 func putTarget(ctx context.Context, tx *sql.Tx, t fairshare.Target) error {
@@ -145,9 +169,11 @@ func putTarget(ctx context.Context, tx *sql.Tx, t fairshare.Target) error {
 	if t.BuiltIn {
 		bi = 1
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO targets (id, built_in, body) VALUES ($1, $2, $3)
-		ON CONFLICT (id) DO UPDATE SET built_in = excluded.built_in, body = excluded.body`, t.ID, bi, string(body))
-	return err
+	if _, err = tx.ExecContext(ctx, `INSERT INTO targets (id, built_in, body) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET built_in = excluded.built_in, body = excluded.body`, t.ID, bi, string(body)); err != nil {
+		return err
+	}
+	return bumpReference(ctx, tx)
 }
 
 func putDataset(ctx context.Context, tx *sql.Tx, d fairshare.Dataset, shipped int) error {
@@ -155,9 +181,11 @@ func putDataset(ctx context.Context, tx *sql.Tx, d fairshare.Dataset, shipped in
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO datasets (id, shipped, body) VALUES ($1, $2, $3)
-		ON CONFLICT (id) DO UPDATE SET shipped = excluded.shipped, body = excluded.body`, d.ID, shipped, string(body))
-	return err
+	if _, err = tx.ExecContext(ctx, `INSERT INTO datasets (id, shipped, body) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET shipped = excluded.shipped, body = excluded.body`, d.ID, shipped, string(body)); err != nil {
+		return err
+	}
+	return bumpReference(ctx, tx)
 }
 
 // PutTarget adds or replaces a user-defined target. Built-in ids are refused.

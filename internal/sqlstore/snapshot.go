@@ -191,7 +191,7 @@ func (s *Store) Restore(ctx context.Context, snap fairshare.Snapshot) (fairshare
 			k, _ := res.RowsAffected()
 			n.Audit += int(k)
 		}
-		return nil
+		return bumpReference(ctx, tx)
 	})
 	return n, err
 }
