@@ -73,6 +73,7 @@ average); the target at the annual average of each of its years.`, true)
 	keyYear := f.Int("key-year", 0, "year of the key's figures (default: the target's)")
 	ds := f.String("dataset", "", "datasets to count: precedence list, first with the donor wins; '+' joins (default "+app.DefaultDatasets+")")
 	weights := f.String("weights", "", "CSV file donor,weight for --key custom")
+	fromCSV := fromCSVFlag(f)
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -92,6 +93,9 @@ average); the target at the annual average of each of its years.`, true)
 		if req.Key == "" {
 			req.Key = fairshare.KeyCustom
 		}
+	}
+	if *fromCSV != "" {
+		return reportFromCSV(e, *fromCSV, req, *f.format)
 	}
 	a, err := f.open()
 	if err != nil {

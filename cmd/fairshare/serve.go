@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,28 +16,48 @@ import (
 )
 
 func init() {
-	register("serve", "serve the JSON API and the web dashboard (read-only)", runServe)
+	register("serve", "serve the JSON API and the web dashboard", runServe)
+}
+
+// serveOptions are the access settings of 'fairshare serve'.
+type serveOptions struct {
+	noAnonymous, trustProxy bool
 }
 
 // newHandler mounts the API and the dashboard on one mux.
-func newHandler(a *app.App, log *slog.Logger) http.Handler {
+func newHandler(a *app.App, log *slog.Logger, o serveOptions) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/api/", httpapi.NewServer(a, httpapi.Options{Logger: log}))
-	mux.Handle("/", web.NewHandler(a, web.Options{Logger: log}))
+	mux.Handle("/api/", httpapi.NewServer(a, httpapi.Options{Logger: log, NoAnonymous: o.noAnonymous}))
+	mux.Handle("/", web.NewHandler(a, web.Options{Logger: log, NoAnonymous: o.noAnonymous, TrustProxy: o.trustProxy}))
 	return mux
 }
 
 func runServe(e *env, args []string) error {
 	f := newFlags(e, "serve", "", `Serves the JSON API (/api/v1/, documented at /api/v1/openapi.json) and the
-web dashboard in Danish and English from this binary. The server is
-read-only: writing through it comes with access control. Stop it with Ctrl-C.`, false)
+web dashboard in Danish and English from this binary. Anyone may read
+(unless --no-anonymous); editors and admins write with an API token
+(Authorization: Bearer) or log in on the web page. Users are made with
+'fairshare users add'. See docs/security.md. Stop it with Ctrl-C.`, false)
 	addr := f.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	tlsCert := f.String("tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs --tls-key")
+	tlsKey := f.String("tls-key", "", "the PEM private key of --tls-cert")
+	noAnon := f.Bool("no-anonymous", false, "reads need a token or a login too")
+	trustProxy := f.Bool("trust-proxy", false, "behind a reverse proxy: believe its X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (login rate limit)")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
 	}
 	if err := wantArgs(pos, 0, "no arguments"); err != nil {
 		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return usagef("--tls-cert and --tls-key go together")
+	}
+	if *tlsCert != "" {
+		// Load now, so a wrong file fails before the server says it serves.
+		if _, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey); err != nil {
+			return usagef("--tls-cert/--tls-key: %v", err)
+		}
 	}
 	a, err := f.open()
 	if err != nil {
@@ -49,7 +70,7 @@ read-only: writing through it comes with access control. Stop it with Ctrl-C.`, 
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	srv := &http.Server{
-		Handler: newHandler(a, log),
+		Handler: newHandler(a, log, serveOptions{noAnonymous: *noAnon, trustProxy: *trustProxy}),
 		// Bounded reads and writes keep slow or stuck clients from holding
 		// connections; reports take milliseconds, so a minute is generous.
 		ReadHeaderTimeout: 5 * time.Second,
@@ -59,9 +80,20 @@ read-only: writing through it comes with access control. Stop it with Ctrl-C.`, 
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(e.stdout, "fairshare serving http://%s/\n", ln.Addr())
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	fmt.Fprintf(e.stdout, "fairshare serving %s://%s/\n", scheme, ln.Addr())
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
+	go func() {
+		if *tlsCert != "" {
+			done <- srv.ServeTLS(ln, *tlsCert, *tlsKey)
+			return
+		}
+		done <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-done:
 		return err

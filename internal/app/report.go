@@ -91,8 +91,34 @@ func (s Selection) Choose(cs []fairshare.Contribution, t *fairshare.Target) ([]f
 	return out, of
 }
 
-// Report computes a report from the ledger as it stood at req.AsOf.
-func (a *App) Report(ctx context.Context, req ReportRequest) (*fairshare.Report, error) {
+// reportPlan is a validated report request: what the engine and the
+// reference path both compute from.
+type reportPlan struct {
+	ref     *Reference
+	sel     Selection
+	in      fairshare.ReportInput // without Contributions, DatasetOf and NoData
+	current bool                  // no --as-of: the ledger as it stands
+}
+
+// noData lists the donors the selected datasets do not cover, given the
+// group that counted per donor.
+func (p *reportPlan) noData(datasetOf map[string]string) map[string]bool {
+	noData := map[string]bool{}
+	for _, g := range p.sel {
+		for _, d := range g {
+			if ds, ok := p.ref.Dataset(d); ok {
+				for _, c := range ds.NoData {
+					if datasetOf[c] == "" {
+						noData[c] = true
+					}
+				}
+			}
+		}
+	}
+	return noData
+}
+
+func (a *App) planReport(ctx context.Context, req ReportRequest) (*reportPlan, error) {
 	ref, err := a.Reference(ctx)
 	if err != nil {
 		return nil, err
@@ -122,23 +148,6 @@ func (a *App) Report(ctx context.Context, req ReportRequest) (*fairshare.Report,
 	if asOf.IsZero() {
 		asOf = time.Now().UTC()
 	}
-	all, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{AsOf: asOf, From: t.Start, To: t.End})
-	if err != nil {
-		return nil, err
-	}
-	chosen, datasetOf := sel.Choose(all, &t)
-	noData := map[string]bool{}
-	for _, g := range sel {
-		for _, d := range g {
-			if ds, ok := ref.Dataset(d); ok {
-				for _, c := range ds.NoData {
-					if datasetOf[c] == "" {
-						noData[c] = true
-					}
-				}
-			}
-		}
-	}
 	var published []fairshare.PublishedTotal
 	for _, ds := range ref.Datasets {
 		for _, p := range ds.Totals {
@@ -148,9 +157,45 @@ func (a *App) Report(ctx context.Context, req ReportRequest) (*fairshare.Report,
 		}
 	}
 	cur := strings.ToUpper(req.Currency)
-	return fairshare.Compute(fairshare.ReportInput{
+	return &reportPlan{ref: ref, sel: sel, current: req.AsOf.IsZero(), in: fairshare.ReportInput{
 		Target: t, Key: req.Key, KeyYear: req.KeyYear, CustomWeights: req.CustomWeights,
 		Currency: cur, AsOf: asOf, Donors: ref.Donors, Indicators: ref.Indicators, Rates: ref.Rates,
-		Contributions: chosen, Datasets: sel.String(), DatasetOf: datasetOf, NoData: noData, Published: published,
-	})
+		Datasets: sel.String(), Published: published,
+	}}, nil
+}
+
+// Report computes a report from the ledger as it stood at req.AsOf: with
+// the in-memory engine (see engine.go), or the reference path when the
+// engine cannot answer exactly. Both give the same report.
+func (a *App) Report(ctx context.Context, req ReportRequest) (*fairshare.Report, error) {
+	p, err := a.planReport(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if rep, err, ok := a.engineReport(ctx, p); ok {
+		return rep, err
+	}
+	return a.reportSlow(ctx, p)
+}
+
+// ReportSlow computes a report by the reference path: the current versions
+// from the database, Selection.Choose and fairshare.Compute on every row.
+func (a *App) ReportSlow(ctx context.Context, req ReportRequest) (*fairshare.Report, error) {
+	p, err := a.planReport(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return a.reportSlow(ctx, p)
+}
+
+func (a *App) reportSlow(ctx context.Context, p *reportPlan) (*fairshare.Report, error) {
+	in := p.in
+	t := in.Target
+	all, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{AsOf: in.AsOf, From: t.Start, To: t.End})
+	if err != nil {
+		return nil, err
+	}
+	in.Contributions, in.DatasetOf = p.sel.Choose(all, &t)
+	in.NoData = p.noData(in.DatasetOf)
+	return fairshare.Compute(in)
 }

@@ -1,6 +1,8 @@
-// Package httpapi serves the ledger and its reports as a read-only JSON (and
-// CSV) API under /api/v1/. It only translates HTTP to calls on internal/app
-// and back; the accounting stays in the domain package.
+// Package httpapi serves the ledger and its reports as a JSON (and CSV) API
+// under /api/v1/. Reads are open (unless the server runs with
+// --no-anonymous); writes take "Authorization: Bearer TOKEN" of an editor
+// or admin and record who and why. It only translates HTTP to calls on
+// internal/app and back; the accounting stays in the domain package.
 package httpapi
 
 import (
@@ -11,6 +13,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/fairshare/fairshare"
@@ -21,17 +24,21 @@ import (
 type Options struct {
 	// Logger receives internal errors (500s); nil discards them.
 	Logger *slog.Logger
+	// NoAnonymous makes reads need a token or a web session too.
+	NoAnonymous bool
 }
 
 type server struct {
-	app *app.App
-	log *slog.Logger
+	app         *app.App
+	log         *slog.Logger
+	noAnonymous bool
+	mux         *http.ServeMux
 }
 
 // NewServer returns the API handler. Its patterns are absolute
 // (/api/v1/...), so mount it on "/api/" without stripping the prefix.
 func NewServer(a *app.App, opts Options) http.Handler {
-	s := &server{app: a, log: opts.Logger}
+	s := &server{app: a, log: opts.Logger, noAnonymous: opts.NoAnonymous}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -39,9 +46,10 @@ func NewServer(a *app.App, opts Options) http.Handler {
 	for _, rt := range routes {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
 	}
-	// Everything else under the API: writes are refused until access
-	// control exists; unknown GETs are JSON 404s rather than the mux's text.
+	// Everything else under the API: JSON 404s and 405s rather than the
+	// mux's text.
 	mux.HandleFunc("/api/", s.fallback)
+	s.mux = mux
 	return headers(mux)
 }
 
@@ -57,14 +65,22 @@ func headers(h http.Handler) http.Handler {
 	})
 }
 
-// ReadOnlyMessage explains why writes are refused.
-const ReadOnlyMessage = "this server is read-only: adding and correcting contributions through the API comes with access control"
-
 func (s *server) fallback(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "", ReadOnlyMessage)
-		return
+		// Which methods the path does take, if any.
+		var allow []string
+		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "DELETE"} {
+			r2 := r.Clone(r.Context())
+			r2.Method = m
+			if _, pat := s.mux.Handler(r2); pat != "/api/" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "", r.Method+" is not allowed on "+r.URL.Path+" (allowed: "+strings.Join(allow, ", ")+"; see /api/v1/openapi.json)")
+			return
+		}
 	}
 	writeError(w, http.StatusNotFound, fairshare.ENOTFOUND, "", "no such endpoint "+r.URL.Path+" (see /api/v1/openapi.json)")
 }
@@ -73,6 +89,12 @@ func (s *server) fallback(w http.ResponseWriter, r *http.Request) {
 // and turns its error into a JSON error response.
 func (s *server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.authorize(r, rt.Need)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		r = withUser(r, u)
 		q, err := newQuery(r, rt.Params)
 		if err == nil {
 			err = rt.Handle(s, w, r, q)
@@ -96,6 +118,8 @@ func Status(code string) int {
 		return http.StatusUnauthorized
 	case fairshare.EFORBIDDEN:
 		return http.StatusForbidden
+	case ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }
@@ -112,6 +136,9 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// Internal messages may name files or SQL; log them, say little.
 		s.log.Error("api", "path", r.URL.Path, "err", err)
 		msg = "internal error"
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="fairshare"`)
 	}
 	writeError(w, status, code, field, msg)
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/fairshare/fairshare"
 )
 
 // The browser tests drive Debian's Chromium. CI installs it (.ci/run); on
@@ -253,6 +255,100 @@ func TestBrowserPages(t *testing.T) {
 			}
 			screenshot(t, ctx, tt.name)
 		})
+	}
+	noConsoleErrors(t, errs)
+}
+
+// TestBrowserEditContribution logs in as an editor, corrects a
+// contribution's amount with a reason, and finds the new version in the
+// history with the editor's name and reason; a form without its CSRF token
+// is refused.
+func TestBrowserEditContribution(t *testing.T) {
+	ctx, errs := browser(t)
+	ts, a := newAuthServer(t, Options{}, false)
+	cs, err := a.Store.Contributions(context.Background(), fairshare.ContributionFilter{Donor: "DNK"})
+	if err != nil || len(cs) == 0 {
+		t.Fatal("no DNK contribution", err)
+	}
+	id := cs[len(cs)-1].ID
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/donors/DNK?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("#login-link")),
+		chromedp.Click(chromedp.CSS("#login-link")),
+		chromedp.WaitVisible(chromedp.CSS("#login-form")),
+		chromedp.SendKeys(chromedp.CSS("#login-username"), "erika"),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), testPassword),
+		chromedp.Click(chromedp.CSS("#login-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#whoami")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	if !strings.Contains(loc, "/donors/DNK") {
+		t.Errorf("after login at %s, want back on the donor page", loc)
+	}
+	if who := text(t, ctx, "#whoami"); who != "erika" {
+		t.Errorf("logged in as %q", who)
+	}
+	if n := count(t, ctx, "#add-contribution"); n != 1 {
+		t.Error("no add link for the editor")
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/contributions/"+id+"?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("#edit-form")),
+		chromedp.SetValue(chromedp.CSS("#f-amount"), "777000000"),
+		chromedp.SendKeys(chromedp.CSS("#f-reason"), "corrected per MoD statement of 3 March"),
+		chromedp.Click(chromedp.CSS("#edit-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#history tbody tr:nth-child(2)")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	row := text(t, ctx, "#history tbody tr:first-child")
+	for _, want := range []string{"erika", "corrected per MoD statement of 3 March", "777"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("newest history row %q lacks %q", row, want)
+		}
+	}
+	if amt := text(t, ctx, "#current-amount"); !strings.Contains(amt, "777") {
+		t.Errorf("current amount %q", amt)
+	}
+	screenshot(t, ctx, "contribution-edited")
+	hs, _ := a.Store.History(context.Background(), id)
+	if last := hs[len(hs)-1]; last.Author != "erika" || last.Reason != "corrected per MoD statement of 3 March" {
+		t.Errorf("stored version %+v", last)
+	}
+
+	// A form without its token is refused and records nothing.
+	n := len(hs)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#edit-form input[name=csrf]').remove(), true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#f-reason"), "forged"),
+		chromedp.Click(chromedp.CSS("#edit-submit")),
+		chromedp.WaitVisible(chromedp.CSS("p.error")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if msg := text(t, ctx, "p.error"); !strings.Contains(msg, "did not come from this site") {
+		t.Errorf("refusal %q", msg)
+	}
+	if hs, _ := a.Store.History(context.Background(), id); len(hs) != n {
+		t.Error("a post without CSRF token was recorded")
+	}
+
+	// Log out: back to the read-only banner.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/donors/DNK?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("#logout")),
+		chromedp.Click(chromedp.CSS("#logout")),
+		chromedp.WaitVisible(chromedp.CSS("#login-link")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	// Markup in an entry shows as text: nothing injected runs or renders.
+	if n := count(t, ctx, "img[src='x'], #contributions script"); n != 0 {
+		t.Errorf("%d injected elements", n)
 	}
 	noConsoleErrors(t, errs)
 }

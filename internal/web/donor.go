@@ -28,6 +28,7 @@ type policyView struct {
 
 type contribView struct {
 	Date, Amount, Category, Status, Dataset, Description, URL, SourceText, SortDate, SortAmount string
+	Path                                                                                        string // the contribution's page
 }
 
 type indicatorView struct {
@@ -236,7 +237,8 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 		}
 		dd.Contributions = append(dd.Contributions, contribView{Date: FormatDate(lang, c.Date), Amount: Money(lang, c.Amount, c.Currency),
 			Category: T(lang, "cat."+string(c.Category)), Status: T(lang, "status."+string(c.Status)), Dataset: c.Dataset,
-			Description: c.Description, URL: c.Source.URL, SourceText: src, SortDate: c.Date.String(), SortAmount: c.Amount.Format(c.Currency)})
+			Description: c.Description, URL: c.Source.URL, SourceText: src, SortDate: c.Date.String(), SortAmount: c.Amount.Format(c.Currency),
+			Path: "/contributions/" + url.PathEscape(c.ID)})
 	}
 	dd.CSVURL = "/api/v1/contributions?" + url.Values{"donor": {d.Code}, "format": {"csv"}}.Encode()
 

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
@@ -35,11 +36,25 @@ const DefaultTarget = "nato-2024"
 type Options struct {
 	// Logger receives internal errors; nil discards them.
 	Logger *slog.Logger
+	// NoAnonymous sends visitors without a session to the login page.
+	NoAnonymous bool
+	// TrustProxy believes a reverse proxy's X-Forwarded-Proto (for Secure
+	// cookies) and X-Forwarded-For (for counting login attempts). Only set
+	// it when every request comes through that proxy.
+	TrustProxy bool
+	// SessionTTL is how long a login lasts; default 12 hours.
+	SessionTTL time.Duration
+	// LoginAttempts is how many failed logins an address or a user name may
+	// make per minute; default 5.
+	LoginAttempts int
 }
 
 type handler struct {
 	app      *app.App
 	log      *slog.Logger
+	opts     Options
+	limit    *limiter
+	cop      *http.CrossOriginProtection
 	pages    map[string]*template.Template
 	static   map[string][]byte
 	versions map[string]string // static file -> content hash, for cache busting
@@ -47,8 +62,15 @@ type handler struct {
 
 // NewHandler returns the dashboard handler, to mount on "/".
 func NewHandler(a *app.App, opts Options) http.Handler {
-	h := &handler{app: a, log: opts.Logger, pages: map[string]*template.Template{},
-		static: map[string][]byte{}, versions: map[string]string{}}
+	if opts.SessionTTL <= 0 {
+		opts.SessionTTL = 12 * time.Hour
+	}
+	if opts.LoginAttempts <= 0 {
+		opts.LoginAttempts = 5
+	}
+	h := &handler{app: a, log: opts.Logger, opts: opts, pages: map[string]*template.Template{},
+		static: map[string][]byte{}, versions: map[string]string{},
+		limit: newLimiter(opts.LoginAttempts, time.Minute, 10000), cop: http.NewCrossOriginProtection()}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -59,7 +81,7 @@ func NewHandler(a *app.App, opts Options) http.Handler {
 		h.static[path.Base(f)] = b
 		h.versions[path.Base(f)] = hex.EncodeToString(sum[:6])
 	}
-	for _, name := range []string{"overview", "donor", "compare", "fx", "error"} {
+	for _, name := range []string{"overview", "donor", "compare", "fx", "error", "login", "contribution"} {
 		h.pages[name] = template.Must(template.New(name).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	mux := http.NewServeMux()
@@ -71,8 +93,16 @@ func NewHandler(a *app.App, opts Options) http.Handler {
 	mux.HandleFunc("GET /charts/{file}", h.chart)
 	mux.HandleFunc("GET /charts/donors/{file}", h.donorChart)
 	mux.HandleFunc("GET /static/{file}", h.serveStatic)
+	mux.HandleFunc("GET /login", h.loginPage)
+	mux.HandleFunc("POST /login", h.login)
+	mux.HandleFunc("POST /logout", h.logout)
+	mux.HandleFunc("GET /contributions/new", h.page(h.newContribution))
+	mux.HandleFunc("POST /contributions", h.addContribution)
+	mux.HandleFunc("GET /contributions/{id}", h.page(h.contribution))
+	mux.HandleFunc("POST /contributions/{id}", h.editContribution)
+	mux.HandleFunc("POST /contributions/{id}/delete", h.deleteContribution)
 	mux.HandleFunc("/", h.notFound)
-	return securityHeaders(mux)
+	return securityHeaders(h.gate(mux))
 }
 
 // securityHeaders allow only this origin's scripts and styles, no inline
@@ -112,6 +142,21 @@ type page struct {
 	versions map[string]string
 	Nav      string // which menu item is current
 	Data     any
+	User     *fairshare.User // logged in, or nil
+	CSRF     string          // the session's form token
+	noStore  bool            // never cache (forms with tokens)
+}
+
+// CanEdit tells whether the visitor may add and correct contributions.
+func (p *page) CanEdit() bool { return p.User != nil && p.User.Role.Allows(fairshare.Editor) }
+
+// LoginURL is the login page, coming back here afterwards.
+func (p *page) LoginURL() string {
+	next := p.Path
+	if len(p.query) > 0 {
+		next += "?" + p.query.Encode()
+	}
+	return "/login?" + url.Values{"lang": {p.Lang}, "next": {next}}.Encode()
 }
 
 // T translates a message key.
@@ -158,7 +203,11 @@ func (h *handler) newPage(r *http.Request) *page {
 	lang, _ := ChooseLang(r)
 	q := r.URL.Query()
 	q.Del("lang")
-	return &page{Lang: lang, Path: r.URL.Path, query: q, versions: h.versions}
+	p := &page{Lang: lang, Path: r.URL.Path, query: q, versions: h.versions}
+	if u, sid, ok := h.session(r); ok {
+		p.User, p.CSRF = &u, csrfToken(sid)
+	}
+	return p
 }
 
 func (h *handler) page(fn pageFunc) http.HandlerFunc {
@@ -182,9 +231,10 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, tmp
 	}
 	hd := w.Header()
 	hd.Set("Content-Language", p.Lang)
-	// The language may come from Accept-Language, so caches must key on it.
-	hd.Set("Vary", "Accept-Language")
-	if status != http.StatusOK {
+	// The language may come from Accept-Language, so caches must key on
+	// it; the page shows who is logged in.
+	hd.Set("Vary", "Accept-Language, Cookie")
+	if status != http.StatusOK || p.User != nil || p.noStore {
 		hd.Set("Content-Type", "text/html; charset=utf-8")
 		hd.Set("Cache-Control", "no-store")
 		w.WriteHeader(status)
@@ -195,7 +245,11 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, tmp
 }
 
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, p *page, err error) {
-	status := httpapi.Status(fairshare.ErrorCode(err))
+	code := fairshare.ErrorCode(err)
+	status := httpapi.Status(code)
+	if code == "method_not_allowed" {
+		status = http.StatusMethodNotAllowed
+	}
 	msg := err.Error()
 	if status == http.StatusInternalServerError {
 		h.log.Error("web", "path", r.URL.Path, "err", err)
@@ -210,7 +264,7 @@ func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r)
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		h.fail(w, r, p, &fairshare.Error{Code: "method_not_allowed", Message: T(p.Lang, "readonly")})
+		h.fail(w, r, p, &fairshare.Error{Code: "method_not_allowed", Message: T(p.Lang, "method")})
 		return
 	}
 	h.fail(w, r, p, fairshare.Errorf(fairshare.ENOTFOUND, "%s: not found", r.URL.Path))

@@ -1,0 +1,369 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/fairshare/fairshare"
+)
+
+// agg accumulates the counted contributions of one target period, per donor
+// and dataset slot: how many rows counted (for the dataset precedence), the
+// sum per calendar year in the report currency of each row converted and
+// rounded on its own (as Compute does), and the amounts per currency and day
+// for the exact euro total behind % of GDP. Layouts are slot-major so that
+// slots can be added while streaming.
+type agg struct {
+	ct      *convTable
+	ndonor  int
+	ncur    int
+	nyear   int
+	nslot   int
+	cnt     []int64   // [slot*ndonor+donor]
+	sum     []int64   // [(slot*ndonor+donor)*nyear+y]
+	sample  []int32   // [(slot*ndonor+donor)*nyear+y] day-day0+1 of a counted row, 0: none
+	exact   [][]int64 // [slot][(donor*ncur+cur)*ndays+di] amounts, minor units of cur
+	spill   []spilled // exact cells that overflowed int64
+	missing map[int]MissingRate
+}
+
+type spilled struct {
+	slot, cell int
+	v          int64
+}
+
+// MissingRate is a counted contribution without a rate on its date.
+type MissingRate struct {
+	ID  string // contribution id, or FILE:LINE
+	Err error
+}
+
+func (m *MissingRate) Error() string { return fmt.Sprintf("contribution %s: %v", m.ID, m.Err) }
+
+func newAgg(ct *convTable, ndonor, ncur, nyear int) *agg {
+	return &agg{ct: ct, ndonor: ndonor, ncur: ncur, nyear: nyear, missing: map[int]MissingRate{}}
+}
+
+// addSlot appends a dataset slot and returns its index.
+func (g *agg) addSlot() int {
+	g.nslot++
+	g.cnt = append(g.cnt, make([]int64, g.ndonor)...)
+	g.sum = append(g.sum, make([]int64, g.ndonor*g.nyear)...)
+	g.sample = append(g.sample, make([]int32, g.ndonor*g.nyear)...)
+	g.exact = append(g.exact, make([]int64, g.ct.ndays*g.ncur*g.ndonor))
+	return g.nslot - 1
+}
+
+// add counts one row: donor, slot and cur are indexes, day is in the
+// period. It returns false when the currency has no rate on the day; the
+// caller then reports the row with noRate.
+func (g *agg) add(donor, slot, cur int, day int32, a int64) bool {
+	di := int(day - g.ct.day0)
+	k := slot*g.ndonor + donor
+	g.cnt[k]++
+	e := &g.ct.ent[cur][di]
+	if e.d == 0 {
+		return false
+	}
+	v, ok := convert(a, e)
+	if !ok {
+		v = g.ct.convertBig(a, cur, di)
+	}
+	ky := k*g.nyear + int(g.ct.year[di])
+	g.sum[ky] += v
+	if g.sample[ky] == 0 {
+		g.sample[ky] = int32(di) + 1
+	}
+	cell := (donor*g.ncur+cur)*g.ct.ndays + di
+	ex := g.exact[slot]
+	s := ex[cell]
+	s2 := s + a
+	if (a > 0 && s2 < s) || (a < 0 && s2 > s) {
+		g.spill = append(g.spill, spilled{slot, cell, s})
+		s2 = a
+	}
+	ex[cell] = s2
+	return true
+}
+
+// noRate records a counted row without a rate (the first per donor and slot).
+func (g *agg) noRate(donor, slot, cur int, day int32, id string) {
+	k := slot*g.ndonor + donor
+	if _, ok := g.missing[k]; !ok {
+		di := int32(day - g.ct.day0)
+		g.missing[k] = MissingRate{id, g.ct.errs[[2]int32{int32(cur), di}]}
+	}
+}
+
+// merge adds o (built over the same table and donors) into g; slotMap maps
+// o's slots to g's.
+func (g *agg) merge(o *agg, slotMap []int) {
+	for os := 0; os < o.nslot; os++ {
+		s := slotMap[os]
+		for d := 0; d < g.ndonor; d++ {
+			k, ok := s*g.ndonor+d, os*o.ndonor+d
+			g.cnt[k] += o.cnt[ok]
+			for y := 0; y < g.nyear; y++ {
+				g.sum[k*g.nyear+y] += o.sum[ok*o.nyear+y]
+				if g.sample[k*g.nyear+y] == 0 {
+					g.sample[k*g.nyear+y] = o.sample[ok*o.nyear+y]
+				}
+			}
+			if m, has := o.missing[ok]; has {
+				if _, mine := g.missing[k]; !mine {
+					g.missing[k] = m
+				}
+			}
+		}
+		ex, oex := g.exact[s], o.exact[os]
+		for cell, a := range oex {
+			if a == 0 {
+				continue
+			}
+			v := ex[cell]
+			v2 := v + a
+			if (a > 0 && v2 < v) || (a < 0 && v2 > v) {
+				g.spill = append(g.spill, spilled{s, cell, v})
+				v2 = a
+			}
+			ex[cell] = v2
+		}
+	}
+	for _, sp := range o.spill {
+		g.spill = append(g.spill, spilled{slotMap[sp.slot], sp.cell, sp.v})
+	}
+}
+
+// errFallback says the engine cannot answer exactly and the caller should
+// use the reference path.
+var errFallback = errors.New("engine: fall back to the reference path")
+
+// ErrFallback is returned by Engine.Report when a report needs the reference
+// path (a contribution without a rate, versions recorded out of time order).
+var ErrFallback = errFallback
+
+// reportInput is what finishing a report needs beyond the aggregates.
+type reportInput struct {
+	in        fairshare.ReportInput // without Contributions, DatasetOf, NoData
+	donors    []string              // donor code by index
+	slotNames []string              // dataset id by slot
+	sel       [][]string
+	noData    func(datasetOf map[string]string) map[string]bool
+}
+
+// report chooses, per donor, the first group of the selection with counted
+// contributions, hands one synthetic contribution per donor and year (the
+// sum of the rounded conversions, already in the report currency) to
+// fairshare.Compute, and sets % of GDP from the exact euro sums.
+func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
+	in := ri.in
+	t := in.Target
+	groupOf := map[string]int{}
+	for i, grp := range ri.sel {
+		for _, d := range grp {
+			if _, dup := groupOf[d]; !dup {
+				groupOf[d] = i
+			}
+		}
+	}
+	slotGroup := make([]int, g.nslot)
+	for s := range slotGroup {
+		slotGroup[s] = -1
+		if gi, ok := groupOf[ri.slotNames[s]]; ok {
+			slotGroup[s] = gi
+		}
+	}
+	codes, _ := t.ParticipantCodes(in.Donors)
+	part := map[string]bool{}
+	for _, c := range codes {
+		part[c] = true
+	}
+	years := t.Years()
+	datasetOf := map[string]string{}
+	bestSlots := make([][]int, g.ndonor)
+	var synth []fairshare.Contribution
+	cur := in.Currency
+	if cur == "" {
+		cur = t.Currency
+	}
+	var status fairshare.Status
+	var cat fairshare.Category
+	if len(t.Statuses) > 0 && len(t.Categories) > 0 {
+		status, cat = t.Statuses[0], t.Categories[0]
+	}
+	for d := 0; d < g.ndonor; d++ {
+		best := -1
+		for s := 0; s < g.nslot; s++ {
+			if gi := slotGroup[s]; gi >= 0 && g.cnt[s*g.ndonor+d] > 0 && (best < 0 || gi < best) {
+				best = gi
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		code := ri.donors[d]
+		datasetOf[code] = strings.Join(ri.sel[best], "+")
+		for s := 0; s < g.nslot; s++ {
+			if slotGroup[s] == best {
+				bestSlots[d] = append(bestSlots[d], s)
+				if m, ok := g.missing[s*g.ndonor+d]; ok && part[code] {
+					return nil, &m
+				}
+			}
+		}
+		for y := 0; y < g.nyear && y < len(years); y++ {
+			var total int64
+			var di int32
+			for _, s := range bestSlots[d] {
+				ky := (s*g.ndonor+d)*g.nyear + y
+				if g.sample[ky] != 0 {
+					total += g.sum[ky]
+					if di == 0 {
+						di = g.sample[ky]
+					}
+				}
+			}
+			if di == 0 {
+				continue
+			}
+			synth = append(synth, fairshare.Contribution{
+				ID: "engine:" + code + ":" + strconv.Itoa(years[y]), Donor: code,
+				Date:   fairshare.DateFromDays(int(g.ct.day0 + di - 1)),
+				Amount: fairshare.Amount(total), Currency: cur, Category: cat, Status: status,
+				Dataset: ri.sel[best][0],
+			})
+		}
+	}
+	in.Contributions = synth
+	in.DatasetOf = datasetOf
+	if ri.noData != nil {
+		in.NoData = ri.noData(datasetOf)
+	}
+	rep, err := fairshare.Compute(in)
+	if err != nil {
+		return nil, err
+	}
+	index := map[string]int{}
+	for d, c := range ri.donors {
+		index[c] = d
+	}
+	for i := range rep.Rows {
+		r := &rep.Rows[i]
+		d, ok := index[r.Donor]
+		if r.PctGDP == nil || !ok || len(bestSlots[d]) == 0 {
+			continue
+		}
+		gdp := gdpOver(in.Indicators, r.Donor, years)
+		if gdp == nil || gdp.Sign() <= 0 {
+			continue
+		}
+		// counted/gdp = (n/dd)/(gn/gd) = n*gd/(dd*gn), reduced once.
+		n, dd := g.exactEUR(d, bestSlots[d])
+		n.Mul(n, gdp.Denom())
+		r.PctGDP = new(big.Rat).SetFrac(n, dd.Mul(dd, gdp.Num()))
+	}
+	return rep, nil
+}
+
+// exactEUR is the exact euro value of a donor's counted amounts in slots,
+// as an unreduced fraction n/d: per currency, the amounts are summed per
+// distinct euro rate and put over the currency's common denominator
+// (eurDen); the currencies' fractions are then added.
+func (g *agg) exactEUR(donor int, slots []int) (n, d *big.Int) {
+	type acc struct {
+		hi, lo uint64
+		any    bool
+	}
+	inSlots := func(s int) bool {
+		for _, x := range slots {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	}
+	nd := g.ct.ndays
+	s, t := new(big.Int), new(big.Int)
+	var accs []acc
+	for cur := 0; cur < g.ncur; cur++ {
+		rates := g.ct.eur[cur]
+		if len(rates) == 0 {
+			continue
+		}
+		accs = append(accs[:0], make([]acc, len(rates))...)
+		ents := g.ct.ent[cur]
+		base := (donor*g.ncur + cur) * nd
+		found := false
+		for _, sl := range slots {
+			ex := g.exact[sl][base : base+nd]
+			for di, v := range ex {
+				if v != 0 {
+					a := &accs[ents[di].eur]
+					a.hi, a.lo = add128(a.hi, a.lo, v)
+					a.any, found = true, true
+				}
+			}
+		}
+		for _, sp := range g.spill {
+			if inSlots(sp.slot) && sp.cell >= base && sp.cell < base+nd {
+				a := &accs[ents[sp.cell-base].eur]
+				a.hi, a.lo = add128(a.hi, a.lo, sp.v)
+				a.any, found = true, true
+			}
+		}
+		if !found {
+			continue
+		}
+		ed := g.ct.eurDenOf(cur)
+		nc := new(big.Int)
+		for k, a := range accs {
+			if a.any {
+				t.Mul(ed.mul[k], setFrom128(s, a.hi, a.lo))
+				nc.Add(nc, t)
+			}
+		}
+		if n == nil {
+			n, d = nc, new(big.Int).Set(ed.den)
+			continue
+		}
+		n.Mul(n, ed.den)
+		n.Add(n, nc.Mul(nc, d))
+		d.Mul(d, ed.den)
+	}
+	if n == nil {
+		return new(big.Int), big.NewInt(1)
+	}
+	return n, d
+}
+
+func sumFrac(nums, dens []*big.Int) (*big.Int, *big.Int) {
+	if len(nums) == 1 {
+		return nums[0], dens[0]
+	}
+	m := len(nums) / 2
+	a, b := sumFrac(nums[:m], dens[:m])
+	c, d := sumFrac(nums[m:], dens[m:])
+	n := new(big.Int).Mul(a, d)
+	n.Add(n, new(big.Int).Mul(c, b))
+	return n, new(big.Int).Mul(b, d)
+}
+
+// gdpOver is GDP summed over the years (each the year's or the nearest
+// earlier within three years), nil when a year has none: as Compute sums it.
+func gdpOver(ind fairshare.IndicatorTable, donor string, years []int) *big.Rat {
+	gdp := new(big.Rat)
+	for _, year := range years {
+		var g *big.Rat
+		for y := year; y >= year-3 && g == nil; y-- {
+			g = ind.Get(fairshare.KeyGDP, donor, y)
+		}
+		if g == nil {
+			return nil
+		}
+		gdp.Add(gdp, g)
+	}
+	return gdp
+}
