@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"math/big"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
-	"github.com/fairshare/fairshare/internal/csvio"
+	"github.com/fairshare/fairshare/internal/refdata"
 	"github.com/fairshare/fairshare/internal/render"
 )
 
@@ -38,19 +37,7 @@ func readWeights(path string) (map[string]*big.Rat, error) {
 		return nil, err
 	}
 	defer f.Close()
-	recs, err := csvio.ReadAll(f, path, "donor", "weight")
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]*big.Rat{}
-	for _, r := range recs {
-		w, err := fairshare.ParseWeight(r.Get("weight"))
-		if err != nil {
-			return nil, csvio.FieldErr(path, r, "weight", err)
-		}
-		out[strings.ToUpper(r.Get("donor"))] = w
-	}
-	return out, nil
+	return refdata.ParseWeights(f, path)
 }
 
 func runReport(e *env, args []string) error {

@@ -339,18 +339,6 @@ func (g *agg) exactEUR(donor int, slots []int) (n, d *big.Int) {
 	return n, d
 }
 
-func sumFrac(nums, dens []*big.Int) (*big.Int, *big.Int) {
-	if len(nums) == 1 {
-		return nums[0], dens[0]
-	}
-	m := len(nums) / 2
-	a, b := sumFrac(nums[:m], dens[:m])
-	c, d := sumFrac(nums[m:], dens[m:])
-	n := new(big.Int).Mul(a, d)
-	n.Add(n, new(big.Int).Mul(c, b))
-	return n, new(big.Int).Mul(b, d)
-}
-
 // gdpOver is GDP summed over the years (each the year's or the nearest
 // earlier within three years), nil when a year has none: as Compute sums it.
 func gdpOver(ind fairshare.IndicatorTable, donor string, years []int) *big.Rat {

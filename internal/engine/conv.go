@@ -198,8 +198,6 @@ func add128(hi, lo uint64, a int64) (uint64, uint64) {
 	return hi, lo
 }
 
-func bigFrom128(hi, lo uint64) *big.Int { return setFrom128(new(big.Int), hi, lo) }
-
 func setFrom128(v *big.Int, hi, lo uint64) *big.Int {
 	if hi == 0 && lo < 1<<63 {
 		return v.SetInt64(int64(lo))

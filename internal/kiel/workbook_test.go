@@ -282,3 +282,27 @@ func TestParseDecimal(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadWorkbook puts arbitrary cell text in a workbook of the tracker's
+// layout: the reader refuses or accepts it, never panics, and what it
+// accepts is a valid contribution.
+func FuzzReadWorkbook(f *testing.F) {
+	f.Add("Denmark", "30", "Military", "Allocation", "1000000.5")
+	f.Add("Denmark ", "0", "Military ", "Commitment", ".")
+	f.Add("Atlantis", "-1", "Financial", "Allocation", "-300000")
+	f.Add("United States", "99999999999", "Humanitarian", "x", "1e308")
+	f.Fuzz(func(t *testing.T, donor, month, typ, measure, value string) {
+		wb := makeWorkbook(t, header, [][]any{
+			{1, donor, "x", "2024-06-03", month, typ, "spec", measure, "EUR", value, value, value, "https://example.org/"},
+		})
+		_, cs, err := ReadWorkbook(bytes.NewReader(wb), Options{Release: Release{Number: 29, Date: fairshare.MustDate("2026-08-04")}})
+		if err != nil {
+			return
+		}
+		for _, c := range cs {
+			if err := c.Validate(); err != nil {
+				t.Fatalf("accepted an invalid contribution %+v: %v", c, err)
+			}
+		}
+	})
+}

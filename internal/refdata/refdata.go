@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/big"
 	"path"
@@ -239,4 +240,32 @@ func Contributions(id string, chk ledgerio.Checker) (cs []fairshare.Contribution
 	}
 	cs, err = ledgerio.ReadCSV(bytes.NewReader(b), "refdata/datasets/"+id+".csv", chk, ledgerio.Options{Dataset: id, ForceDataset: true})
 	return cs, true, err
+}
+
+// ParseWeights reads a custom key: CSV with columns donor,weight (weights are
+// non-negative decimals; they are normalised over a target's participants).
+func ParseWeights(r io.Reader, name string) (map[string]*big.Rat, error) {
+	recs, err := csvio.ReadAll(r, name, "donor", "weight")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*big.Rat{}
+	for _, rec := range recs {
+		w, err := fairshare.ParseWeight(rec.Get("weight"))
+		if err != nil {
+			return nil, csvio.FieldErr(name, rec, "weight", err)
+		}
+		d := strings.ToUpper(rec.Get("donor"))
+		if d == "" {
+			return nil, csvio.FieldErr(name, rec, "donor", fmt.Errorf("required"))
+		}
+		if _, dup := out[d]; dup {
+			return nil, csvio.FieldErr(name, rec, "donor", fmt.Errorf("%s appears twice", d))
+		}
+		out[d] = w
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no weights", name)
+	}
+	return out, nil
 }

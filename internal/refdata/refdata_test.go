@@ -71,3 +71,23 @@ func FuzzParseTargets(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseWeights(f *testing.F) {
+	f.Add("donor,weight\nDNK,1\nUSA,52.9\n")
+	f.Add("donor;weight\nDNK;1e9\n")
+	f.Add("donor,weight\nDNK,-1\nDNK,NaN\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		ws, err := ParseWeights(strings.NewReader(in), "w.csv")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "w.csv") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for d, w := range ws {
+			if w.Sign() < 0 || d == "" {
+				t.Fatalf("accepted %s=%s", d, w)
+			}
+		}
+	})
+}
