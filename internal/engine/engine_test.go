@@ -390,3 +390,45 @@ func TestFallbackOutOfOrder(t *testing.T) {
 		t.Fatalf("err = %v, want ErrFallback", err)
 	}
 }
+
+// TestConcurrentReportsAndWrites runs reports while versions are applied
+// (for the race detector): every report must be one of the states the
+// ledger passed through, here checked as "no error".
+func TestConcurrentReportsAndWrites(t *testing.T) {
+	w := newWorld(t, 4)
+	r := rand.New(rand.NewPCG(4, 4))
+	vs := randomLedger(r, w, 400, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC))
+	e := engine.New()
+	e.Apply(vs[:100]...)
+	sel, _ := app.ParseSelection("a,b+user")
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				in := fairshare.ReportInput{Target: w.targets[g%2], Currency: []string{"EUR", "DKK"}[g%2], AsOf: time.Now(),
+					Donors: w.donors, Indicators: w.ind, Rates: w.rates, Datasets: sel.String()}
+				if _, err := e.Report(engine.Query{Input: in, Selection: sel, NoData: noDataFunc, Current: true, Ref: w}); err != nil && !errors.Is(err, engine.ErrFallback) {
+					errs <- err
+					return
+				}
+			}
+		}(g)
+	}
+	for i := 100; i < len(vs); i += 7 {
+		e.Apply(vs[i:min(i+7, len(vs))]...)
+	}
+	e.Compact()
+	close(done)
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// httpLoad starts 'fairshare serve' on 127.0.0.1 and drives a bounded
+// closed-loop load (fixed concurrency, fixed duration) at the report API and
+// the SVG chart: cached (the same URL again) and uncached (a new as_of each
+// request, which the engine computes afresh).
+func (b *bench) httpLoad(db string, dur time.Duration) error {
+	if out, _ := exec.Command(b.bin, "serve", "--help").CombinedOutput(); !strings.Contains(string(out), "addr") {
+		b.note("HTTP load test skipped: this fairshare has no 'serve' command")
+		return nil
+	}
+	cmd := exec.Command(b.bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		return fmt.Errorf("serve: %v", err)
+	}
+	i := strings.Index(line, "http://")
+	if i < 0 {
+		return fmt.Errorf("serve said %q", line)
+	}
+	base := strings.TrimSuffix(strings.TrimSpace(line[i:]), "/")
+	go io.Copy(io.Discard, stdout)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}, Timeout: 30 * time.Second}
+	get := func(url string) error {
+		resp, err := client.Get(url)
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("GET %s: %s", url, resp.Status)
+		}
+		return nil
+	}
+	report := base + "/api/v1/reports/nato-2024?dataset=synthetic"
+	chart := base + "/charts/nato-2024.svg?dataset=synthetic"
+	for _, u := range []string{report, chart} { // warm up: engine load, caches
+		if err := get(u); err != nil {
+			return err
+		}
+	}
+	var seq atomic.Int64
+	asOf := func(u string) func() string {
+		return func() string {
+			// A distinct as-of, one second apart and after every write: never cached.
+			t := time.Now().UTC().Add(time.Hour + time.Duration(seq.Add(1))*time.Second)
+			return u + "&as_of=" + t.Format(time.RFC3339)
+		}
+	}
+	same := func(u string) func() string { return func() string { return u } }
+	for _, tc := range []struct {
+		variant string
+		url     func() string
+		conc    int
+	}{
+		{"report cached", same(report), 16},
+		{"report uncached", asOf(report), 4},
+		{"chart cached", same(chart), 16},
+		{"chart uncached", asOf(chart), 4},
+	} {
+		rps, p50, p99, errs := load(get, tc.url, tc.conc, dur)
+		note := fmt.Sprintf("%d connections, %v, p50 %.2f ms", tc.conc, dur, p50)
+		if errs > 0 {
+			note += fmt.Sprintf(", %d errors", errs)
+		}
+		b.add(Result{Engine: "fairshare", Phase: "http", Variant: tc.variant, RPS: rps, P99: p99, P50: p50, MS: p50, Note: note})
+	}
+	return nil
+}
+
+func load(get func(string) error, url func() string, conc int, dur time.Duration) (rps, p50, p99 float64, errs int) {
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	var nerr atomic.Int64
+	stop := time.Now().Add(dur)
+	t0 := time.Now()
+	for i := 0; i < conc; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for time.Now().Before(stop) {
+				t := time.Now()
+				if err := get(url()); err != nil {
+					nerr.Add(1)
+					continue
+				}
+				mine = append(mine, time.Since(t))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	el := time.Since(t0)
+	if len(lat) == 0 {
+		return 0, 0, 0, int(nerr.Load())
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	q := func(p float64) float64 { return ms(lat[min(len(lat)-1, int(p*float64(len(lat))))]) }
+	return float64(len(lat)) / el.Seconds(), q(0.50), q(0.99), int(nerr.Load())
+}
