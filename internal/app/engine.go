@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"context"
 	"errors"
 	"os"
@@ -201,4 +202,22 @@ func (a *App) DeleteContribution(ctx context.Context, id string, ch fairshare.Ch
 		_, err = a.freshEngine(ctx, true)
 	}
 	return err
+}
+
+// ReportVersion names the state reports are computed from: the engine's
+// identity and generation and the reference data stamp. Two reports asked
+// with the same arguments under the same version are the same but for
+// as_of; "" means unknown (no engine yet), so nothing should be cached.
+func (a *App) ReportVersion() string {
+	st := a.engineState()
+	st.mu.Lock()
+	e := st.eng
+	st.mu.Unlock()
+	if e == nil {
+		return ""
+	}
+	a.mu.Lock()
+	ref := a.refStamp
+	a.mu.Unlock()
+	return fmt.Sprintf("%p/%d/%s", e, e.Generation(), ref)
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fairshare/fairshare"
@@ -133,6 +134,10 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 	if err != nil {
 		return err
 	}
+	// A report asked again under the same ledger and reference data is
+	// served from its rendering; the version is read before and after, so
+	// a write in between is never cached under the newer version.
+	v0 := s.app.ReportVersion()
 	rep, err := s.app.Report(r.Context(), req)
 	if err != nil {
 		return err
@@ -143,28 +148,88 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 		// corrected reference data could, so a short lifetime is safe.
 		cc = "public, max-age=300"
 	}
+	version := ""
+	if v1 := s.app.ReportVersion(); v0 != "" && v0 == v1 {
+		version = v1
+	}
+	if format == "csv" {
+		w.Header().Set("Content-Disposition", `attachment; filename="`+rep.Target.ID+"-"+strings.ToLower(rep.Currency)+`.csv"`)
+	}
+	key := format + " " + r.URL.Path + "?" + q.v.Encode()
+	asOf := rep.AsOf.UTC().Format(time.RFC3339)
+	if e, ok := s.renders.get(key, version, asOf); ok {
+		serveEncoded(w, r, contentType(format), e, cc)
+		return nil
+	}
+	var e encoded
 	if format == "csv" {
 		var buf bytes.Buffer
 		if err := render.Report(&buf, rep, "csv"); err != nil {
 			return err
 		}
-		writeCSV(w, r, rep.Target.ID+"-"+strings.ToLower(rep.Currency), buf.Bytes(), cc)
-		return nil
+		e = encoded{body: buf.Bytes(), etag: ETag(buf.Bytes())}
+	} else {
+		// The validator ignores as_of (which is "now" unless given), so an
+		// unchanged ledger revalidates as unchanged; as_of is spliced into
+		// the one rendering.
+		j := render.ToJSON(rep)
+		j.AsOf = ""
+		noTime, err := marshal(j)
+		if err != nil {
+			return err
+		}
+		body := bytes.Replace(noTime, []byte(`"as_of": ""`), []byte(`"as_of": "`+asOf+`"`), 1)
+		e = encoded{body: body, etag: "W/" + ETag(noTime)}
 	}
-	j := render.ToJSON(rep)
-	body, err := marshal(j)
-	if err != nil {
-		return err
+	if acceptsGzip(r) {
+		e.gzipped()
 	}
-	// The validator ignores as_of (which is "now" unless given), so an
-	// unchanged ledger revalidates as unchanged.
-	j.AsOf = ""
-	noTime, err := marshal(j)
-	if err != nil {
-		return err
-	}
-	ServeBytes(w, r, "application/json; charset=utf-8", body, "W/"+ETag(noTime), cc)
+	s.renders.put(key, version, asOf, e)
+	serveEncoded(w, r, contentType(format), e, cc)
 	return nil
+}
+
+func contentType(format string) string {
+	if format == "csv" {
+		return "text/csv; charset=utf-8"
+	}
+	return "application/json; charset=utf-8"
+}
+
+// renderCache keeps rendered reports per request and version; bounded,
+// since request keys come from clients.
+type renderCache struct {
+	mu sync.Mutex
+	m  map[string]renderEntry
+}
+
+type renderEntry struct {
+	version, asOf string
+	e             encoded
+}
+
+const maxRenders = 512
+
+func (c *renderCache) get(key, version, asOf string) (encoded, bool) {
+	if version == "" {
+		return encoded{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	re, ok := c.m[key]
+	return re.e, ok && re.version == version && re.asOf == asOf
+}
+
+func (c *renderCache) put(key, version, asOf string, e encoded) {
+	if version == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxRenders {
+		c.m = map[string]renderEntry{}
+	}
+	c.m[key] = renderEntry{version, asOf, e}
 }
 
 func (s *server) keys(w http.ResponseWriter, r *http.Request, q query) error {

@@ -7,6 +7,7 @@ package httpapi
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -33,6 +34,7 @@ type server struct {
 	log         *slog.Logger
 	noAnonymous bool
 	mux         *http.ServeMux
+	renders     renderCache
 }
 
 // NewServer returns the API handler. Its patterns are absolute
@@ -188,16 +190,59 @@ func ETag(body []byte) string {
 
 // ServeBytes writes body with an ETag (computed from body when etag is
 // empty) and Cache-Control, answering If-None-Match with 304 and HEAD
-// without a body.
+// without a body, gzipped for clients that accept it.
 func ServeBytes(w http.ResponseWriter, r *http.Request, contentType string, body []byte, etag, cacheControl string) {
 	if etag == "" {
 		etag = ETag(body)
 	}
+	serveEncoded(w, r, contentType, encoded{body: body, etag: etag}, cacheControl)
+}
+
+// encoded is a response body with its entity tag and, once made, its gzip
+// form (with its own tag: the bytes differ).
+type encoded struct {
+	body, gz []byte
+	etag     string
+}
+
+// minGzip is the size below which gzip saves too little to be worth it.
+const minGzip = 1024
+
+func (e *encoded) gzipped() []byte {
+	if e.gz == nil && len(e.body) >= minGzip {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		zw.Write(e.body)
+		zw.Close()
+		e.gz = buf.Bytes()
+	}
+	return e.gz
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.TrimSpace(q) != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+func serveEncoded(w http.ResponseWriter, r *http.Request, contentType string, e encoded, cacheControl string) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
-	h.Set("ETag", etag)
+	h.Add("Vary", "Accept-Encoding")
 	if cacheControl != "" {
 		h.Set("Cache-Control", cacheControl)
 	}
+	body, etag := e.body, e.etag
+	if acceptsGzip(r) {
+		if gz := e.gzipped(); gz != nil {
+			body, etag = gz, strings.TrimSuffix(etag, `"`)+`-gz"`
+			h.Set("Content-Encoding", "gzip")
+		}
+	}
+	h.Set("ETag", etag)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }

@@ -24,31 +24,29 @@ func (s *Store) InsertVersions(ctx context.Context, vs []fairshare.Contribution)
 		}
 		return sorted[i].Version < sorted[j].Version
 	})
+	if err := checkVersions(sorted); err != nil {
+		return 0, err
+	}
 	var n int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		n = 0
-		stmt, err := tx.PrepareContext(ctx, insertVersionSQL)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for i := range sorted {
-			c := &sorted[i]
-			if c.ID == "" || c.Version < 1 || c.RecordedAt.IsZero() {
-				return fairshare.Errorf(fairshare.EINVALID, "version %q/%d has no id, version or recorded time", c.ID, c.Version)
-			}
-			k, err := insertVersion(ctx, stmt, c)
-			if err != nil {
-				return fmt.Errorf("record %s version %d: %w", c.ID, c.Version, err)
-			}
-			n += int(k)
-		}
-		return nil
+		var err error
+		n, err = s.insertVersions(ctx, tx, sorted)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("insert versions: %w", err)
 	}
 	return n, nil
+}
+
+func checkVersions(vs []fairshare.Contribution) error {
+	for i := range vs {
+		c := &vs[i]
+		if c.ID == "" || c.Version < 1 || c.RecordedAt.IsZero() {
+			return fairshare.Errorf(fairshare.EINVALID, "version %q/%d has no id, version or recorded time", c.ID, c.Version)
+		}
+	}
+	return nil
 }
 
 // CopyCount says how many rows of one kind CopyTo found in the source and

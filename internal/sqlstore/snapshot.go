@@ -129,21 +129,12 @@ func (s *Store) Restore(ctx context.Context, snap fairshare.Snapshot) (fairshare
 	var n fairshare.SnapshotCounts
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		n = fairshare.SnapshotCounts{}
-		stmt, err := tx.PrepareContext(ctx, insertVersionSQL)
-		if err != nil {
+		if err := checkVersions(snap.Versions); err != nil {
 			return err
 		}
-		defer stmt.Close()
-		for i := range snap.Versions {
-			c := &snap.Versions[i]
-			if c.ID == "" || c.Version < 1 || c.RecordedAt.IsZero() {
-				return fairshare.Errorf(fairshare.EINVALID, "version %q/%d has no id, version or recorded time", c.ID, c.Version)
-			}
-			k, err := insertVersion(ctx, stmt, c)
-			if err != nil {
-				return fmt.Errorf("restore %s v%d: %w", c.ID, c.Version, err)
-			}
-			n.Versions += int(k)
+		var err error
+		if n.Versions, err = s.insertVersions(ctx, tx, snap.Versions); err != nil {
+			return fmt.Errorf("restore: %w", err)
 		}
 		if n.Rates, err = addRates(ctx, tx, snap.Rates); err != nil {
 			return err
