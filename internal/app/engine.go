@@ -1,9 +1,9 @@
 package app
 
 import (
-	"fmt"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"sync"
