@@ -36,6 +36,13 @@ func rateFunc(rt *fairshare.RateTable) news.RateFunc {
 	}
 }
 
+// averagedOn reports whether the rates for day are period averages rather
+// than a day's reference rate.
+func averagedOn(rt *fairshare.RateTable, day fairshare.Date) bool {
+	q, err := rt.Lookup("USD", day)
+	return err == nil && q.Basis != fairshare.BasisDay && q.Basis != fairshare.BasisEarlier
+}
+
 func runNewsRead(e *env, args []string) error {
 	f := newFlags(e, "news read", "FILE|-", `Reads a Danish or English news article and prints every money amount (exact
 byte span, value, currency, scale, marker such as knap/about/over/up to, per
@@ -96,9 +103,24 @@ the reports count by default); it needs --source-url, the article's address.`, f
 		return err
 	}
 	defer a.Close()
-	res, err := news.Read(text, news.Options{Lang: *lang, Date: day, Rates: rateFunc(ref.Rates)})
+	opt := news.Options{Lang: *lang, Date: day, Rates: rateFunc(ref.Rates)}
+	res, err := news.Read(text, opt)
 	if err != nil {
 		return usagef("%v", err)
+	}
+	// Without the ECB's daily rates for the article's date (only the
+	// embedded monthly and annual averages), tell the reader so: it then
+	// allows for the spread of a month's rates.
+	if d, err := fairshare.ParseDate(res.Date); err == nil && averagedOn(ref.Rates, d) {
+		opt.RatesAveraged = true
+		if res, err = news.Read(text, opt); err != nil {
+			return usagef("%v", err)
+		}
+	} else if d, err := fairshare.ParseDate(res.Date + "-01"); err == nil && averagedOn(ref.Rates, d) {
+		opt.RatesAveraged = true
+		if res, err = news.Read(text, opt); err != nil {
+			return usagef("%v", err)
+		}
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
