@@ -26,7 +26,11 @@ func (s *Store) LedgerStamp(ctx context.Context) (LedgerStamp, error) {
 			(SELECT COALESCE(MAX(recorded_us), 0) FROM contribution_versions)`
 	}
 	var st LedgerStamp
-	if err := s.db.QueryRowContext(ctx, q).Scan(&st.Count, &st.MaxRecorded); err != nil {
+	stmt, err := s.prepared(ctx, q)
+	if err != nil {
+		return st, fmt.Errorf("ledger stamp: %w", err)
+	}
+	if err := stmt.QueryRowContext(ctx).Scan(&st.Count, &st.MaxRecorded); err != nil {
 		return st, fmt.Errorf("ledger stamp: %w", err)
 	}
 	return st, nil

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -27,6 +28,24 @@ type Store struct {
 	db     *sql.DB
 	driver string // "sqlite" or "pgx"
 	dsn    string
+	stmts  sync.Map // SQL text -> *sql.Stmt, for queries on hot paths
+}
+
+// prepared returns a statement prepared once for the life of the store: the
+// stamp checks before every report would otherwise be parsed anew each time.
+func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := s.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -78,7 +97,10 @@ func (s *Store) Driver() string { return s.driver }
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
+	return s.db.Close()
+}
 
 func redact(dsn string) string {
 	if i := strings.Index(dsn, "@"); i > 0 && IsPostgres(dsn) {
@@ -219,7 +241,11 @@ func retryable(err error) bool {
 // Meta reads a meta value ("" when unset).
 func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
+	st, err := s.prepared(ctx, `SELECT value FROM meta WHERE key = $1`)
+	if err != nil {
+		return "", fmt.Errorf("read meta %s: %w", key, err)
+	}
+	err = st.QueryRowContext(ctx, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
