@@ -157,17 +157,17 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 	}
 	key := format + " " + r.URL.Path + "?" + q.v.Encode()
 	asOf := rep.AsOf.UTC().Format(time.RFC3339)
-	if e, ok := s.renders.get(key, version, asOf); ok {
-		serveEncoded(w, r, contentType(format), e, cc)
+	if e, ok := s.renders.Get(key, version, asOf); ok {
+		ServeEncoded(w, r, contentType(format), e, cc)
 		return nil
 	}
-	var e encoded
+	var e Encoded
 	if format == "csv" {
 		var buf bytes.Buffer
 		if err := render.Report(&buf, rep, "csv"); err != nil {
 			return err
 		}
-		e = encoded{body: buf.Bytes(), etag: ETag(buf.Bytes())}
+		e = Encoded{body: buf.Bytes(), etag: ETag(buf.Bytes())}
 	} else {
 		// The validator ignores as_of (which is "now" unless given), so an
 		// unchanged ledger revalidates as unchanged; as_of is spliced into
@@ -179,13 +179,13 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 			return err
 		}
 		body := bytes.Replace(noTime, []byte(`"as_of": ""`), []byte(`"as_of": "`+asOf+`"`), 1)
-		e = encoded{body: body, etag: "W/" + ETag(noTime)}
+		e = Encoded{body: body, etag: "W/" + ETag(noTime)}
 	}
 	if acceptsGzip(r) {
-		e.gzipped()
+		e.Gzipped()
 	}
-	s.renders.put(key, version, asOf, e)
-	serveEncoded(w, r, contentType(format), e, cc)
+	s.renders.Put(key, version, asOf, e)
+	ServeEncoded(w, r, contentType(format), e, cc)
 	return nil
 }
 
@@ -196,23 +196,24 @@ func contentType(format string) string {
 	return "application/json; charset=utf-8"
 }
 
-// renderCache keeps rendered reports per request and version; bounded,
-// since request keys come from clients.
-type renderCache struct {
+// RenderCache keeps renderings (reports, charts) per request and ledger
+// version; bounded, since request keys come from clients.
+type RenderCache struct {
 	mu sync.Mutex
 	m  map[string]renderEntry
 }
 
 type renderEntry struct {
 	version, asOf string
-	e             encoded
+	e             Encoded
 }
 
 const maxRenders = 512
 
-func (c *renderCache) get(key, version, asOf string) (encoded, bool) {
+// Get returns the rendering of key made under version for asOf.
+func (c *RenderCache) Get(key, version, asOf string) (Encoded, bool) {
 	if version == "" {
-		return encoded{}, false
+		return Encoded{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -220,7 +221,8 @@ func (c *renderCache) get(key, version, asOf string) (encoded, bool) {
 	return re.e, ok && re.version == version && re.asOf == asOf
 }
 
-func (c *renderCache) put(key, version, asOf string, e encoded) {
+// Put keeps a rendering; an empty version (unknown state) is not kept.
+func (c *RenderCache) Put(key, version, asOf string, e Encoded) {
 	if version == "" {
 		return
 	}

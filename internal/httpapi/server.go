@@ -34,7 +34,7 @@ type server struct {
 	log         *slog.Logger
 	noAnonymous bool
 	mux         *http.ServeMux
-	renders     renderCache
+	renders     RenderCache
 }
 
 // NewServer returns the API handler. Its patterns are absolute
@@ -195,12 +195,20 @@ func ServeBytes(w http.ResponseWriter, r *http.Request, contentType string, body
 	if etag == "" {
 		etag = ETag(body)
 	}
-	serveEncoded(w, r, contentType, encoded{body: body, etag: etag}, cacheControl)
+	ServeEncoded(w, r, contentType, Encoded{body: body, etag: etag}, cacheControl)
 }
 
-// encoded is a response body with its entity tag and, once made, its gzip
+// NewEncoded wraps body with etag (computed from body when empty).
+func NewEncoded(body []byte, etag string) Encoded {
+	if etag == "" {
+		etag = ETag(body)
+	}
+	return Encoded{body: body, etag: etag}
+}
+
+// Encoded is a response body with its entity tag and, once made, its gzip
 // form (with its own tag: the bytes differ).
-type encoded struct {
+type Encoded struct {
 	body, gz []byte
 	etag     string
 }
@@ -208,7 +216,8 @@ type encoded struct {
 // minGzip is the size below which gzip saves too little to be worth it.
 const minGzip = 1024
 
-func (e *encoded) gzipped() []byte {
+// Gzipped returns (and keeps) the gzip form; nil for small bodies.
+func (e *Encoded) Gzipped() []byte {
 	if e.gz == nil && len(e.body) >= minGzip {
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
@@ -229,7 +238,8 @@ func acceptsGzip(r *http.Request) bool {
 	return false
 }
 
-func serveEncoded(w http.ResponseWriter, r *http.Request, contentType string, e encoded, cacheControl string) {
+// ServeEncoded writes e as ServeBytes does, reusing its gzip form.
+func ServeEncoded(w http.ResponseWriter, r *http.Request, contentType string, e Encoded, cacheControl string) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Add("Vary", "Accept-Encoding")
@@ -238,7 +248,7 @@ func serveEncoded(w http.ResponseWriter, r *http.Request, contentType string, e 
 	}
 	body, etag := e.body, e.etag
 	if acceptsGzip(r) {
-		if gz := e.gzipped(); gz != nil {
+		if gz := e.Gzipped(); gz != nil {
 			body, etag = gz, strings.TrimSuffix(etag, `"`)+`-gz"`
 			h.Set("Content-Encoding", "gzip")
 		}

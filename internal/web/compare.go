@@ -287,13 +287,29 @@ func (h *handler) chart(w http.ResponseWriter, r *http.Request) {
 		h.chartError(w, r, err)
 		return
 	}
+	// An embedded chart is asked for again and again: serve its rendering
+	// while the ledger and reference data are unchanged (the version is read
+	// before and after the report, so a write in between is not cached).
+	v0 := h.app.ReportVersion()
 	_, rep, err := h.reportFor(r, target)
 	if err != nil {
 		h.chartError(w, r, err)
 		return
 	}
+	version := ""
+	if v1 := h.app.ReportVersion(); v0 == v1 {
+		version = v1
+	}
+	key, day := lang+" "+r.URL.Path+"?"+r.URL.RawQuery, FormatTime(lang, rep.AsOf)
+	if e, ok := h.charts.Get(key, version, day); ok {
+		h.serveEncodedSVG(w, r, e)
+		return
+	}
 	svg := RatioSVG(lang, rep, RatioOptions{Title: TargetName(lang, rep.Target), Progress: true, Source: h.sourceLine(r.Context(), lang, ref, rep)})
-	h.serveSVG(w, r, svg)
+	e := httpapi.NewEncoded([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+svg), "")
+	e.Gzipped()
+	h.charts.Put(key, version, day, e)
+	h.serveEncodedSVG(w, r, e)
 }
 
 // donorChart serves /charts/donors/{code}.svg, a donor's monthly giving.
@@ -328,12 +344,16 @@ func (h *handler) donorChart(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) serveSVG(w http.ResponseWriter, r *http.Request, svg string) {
+	h.serveEncodedSVG(w, r, httpapi.NewEncoded([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+svg), ""))
+}
+
+func (h *handler) serveEncodedSVG(w http.ResponseWriter, r *http.Request, e httpapi.Encoded) {
 	w.Header().Set("Vary", "Accept-Language")
 	cc := "no-cache"
 	if r.URL.Query().Get("as_of") != "" {
 		cc = "public, max-age=300"
 	}
-	httpapi.ServeBytes(w, r, "image/svg+xml; charset=utf-8", []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+svg), "", cc)
+	httpapi.ServeEncoded(w, r, "image/svg+xml; charset=utf-8", e, cc)
 }
 
 func (h *handler) chartError(w http.ResponseWriter, r *http.Request, err error) {

@@ -58,6 +58,7 @@ type handler struct {
 	pages    map[string]*template.Template
 	static   map[string][]byte
 	versions map[string]string // static file -> content hash, for cache busting
+	charts   httpapi.RenderCache
 }
 
 // NewHandler returns the dashboard handler, to mount on "/".
