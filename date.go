@@ -86,3 +86,19 @@ func (d *Date) UnmarshalText(b []byte) error {
 	*d = v
 	return nil
 }
+
+// ParseAsOf reads the ledger time a report is asked as of: a date (the end
+// of that day, UTC) or an RFC 3339 time; "" is the zero time (now).
+func ParseAsOf(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	d, err := ParseDate(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q: want YYYY-MM-DD or an RFC 3339 time", s)
+	}
+	return d.Time().Add(24*time.Hour - time.Microsecond), nil
+}

@@ -46,7 +46,7 @@ func TestCompute(t *testing.T) {
 	donors, ind, rt := world(t)
 	cs := []Contribution{
 		contribution("AAA", "2024-05-31", "70", "EUR", Delivered, InKind),
-		contribution("BBB", "2024-05-31", "74.61", "DKK", Committed, Training), // 9.9996 EUR at the day's rate: 10.00
+		contribution("BBB", "2024-05-31", "74.61", "DKK", Committed, Training),  // 9.9996 EUR at the day's rate: 10.00
 		contribution("BBB", "2024-05-31", "1000", "DKK", Pledged, Training),     // pledges do not count
 		contribution("CCC", "2023-12-31", "50", "EUR", Delivered, InKind),       // before the period
 		contribution("CCC", "2024-02-01", "50", "EUR", Delivered, Humanitarian), // not a counted category

@@ -16,19 +16,13 @@ func init() {
 	register("report", "fair share, counted, balance and ratio per ally for a target", runReport)
 }
 
-// parseAsOf reads a date (end of that day, UTC) or an RFC 3339 time.
+// parseAsOf reads --as-of: a date (end of that day, UTC) or an RFC 3339 time.
 func parseAsOf(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
-	}
-	d, err := fairshare.ParseDate(s)
+	t, err := fairshare.ParseAsOf(s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("--as-of %q: want YYYY-MM-DD or an RFC 3339 time", s)
+		return t, fmt.Errorf("--as-of %w", err)
 	}
-	return d.Time().Add(24*time.Hour - time.Microsecond), nil
+	return t, nil
 }
 
 func readWeights(path string) (map[string]*big.Rat, error) {

@@ -112,7 +112,7 @@ func ParseReportRequest(target string, v url.Values) (req app.ReportRequest, exp
 		req.KeyYear = n
 	}
 	s := strings.TrimSpace(v.Get("as_of"))
-	if req.AsOf, err = ParseAsOf(s); err != nil {
+	if req.AsOf, err = fairshare.ParseAsOf(s); err != nil {
 		return req, false, fairshare.FieldError("as_of", err.Error())
 	}
 	return req, s != "", nil

@@ -64,7 +64,7 @@ func (q query) date(name string) (fairshare.Date, error) {
 }
 
 func (q query) asOf() (time.Time, error) {
-	t, err := ParseAsOf(q.str("as_of"))
+	t, err := fairshare.ParseAsOf(q.str("as_of"))
 	if err != nil {
 		return t, fairshare.FieldError("as_of", err.Error())
 	}
@@ -82,20 +82,4 @@ func (q query) intIn(name string, def, lo, hi int) (int, error) {
 		return 0, fairshare.FieldError(name, fmt.Sprintf("%q: want a whole number from %d to %d", s, lo, hi))
 	}
 	return n, nil
-}
-
-// ParseAsOf reads the ledger time a report is asked as of: a date (the end
-// of that day, UTC, as the CLI's --as-of) or an RFC 3339 time; "" is now.
-func ParseAsOf(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
-	}
-	d, err := fairshare.ParseDate(s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q: want YYYY-MM-DD or an RFC 3339 time", s)
-	}
-	return d.Time().Add(24*time.Hour - time.Microsecond), nil
 }
