@@ -275,51 +275,27 @@ func readDonors(path string) ([]donor, error) {
 
 // readFXExtra reads hand-written rows in the fx_averages.csv format.
 func readFXExtra(path string) ([]fxRow, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.Comment = '#'
-	header, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s: header: %w", path, err)
-	}
-	if strings.Join(header, ",") != strings.Join(fxHeader, ",") {
-		return nil, fmt.Errorf("%s:1: header must be %s", path, strings.Join(fxHeader, ","))
-	}
 	var rows []fxRow
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err := readHand(path, fxHeader, func(rec []string, bad badFunc) error {
 		r := fxRow{rec[0], rec[1], rec[2], rec[3], rec[4], rec[5], rec[6], rec[7]}
-		bad := func(field, format string, a ...any) error {
-			return fmt.Errorf("%s:%d: %s: %s", path, line, field, fmt.Sprintf(format, a...))
-		}
 		switch {
 		case !reCurrency.MatchString(r.Currency):
-			return nil, bad("currency", "%q is not an ISO 4217 code", r.Currency)
+			return bad("currency", "%q is not an ISO 4217 code", r.Currency)
 		case !rePeriod.MatchString(r.Period):
-			return nil, bad("period", "%q is not YYYY or YYYY-MM", r.Period)
+			return bad("period", "%q is not YYYY or YYYY-MM", r.Period)
 		case !reDecimal.MatchString(r.Rate) || strings.Trim(r.Rate, "0.") == "":
-			return nil, bad("rate", "%q is not a positive decimal", r.Rate)
+			return bad("rate", "%q is not a positive decimal", r.Rate)
 		case r.Days != "" && !rePosInt.MatchString(r.Days):
-			return nil, bad("days", "%q is not a positive integer", r.Days)
+			return bad("days", "%q is not a positive integer", r.Days)
 		case r.Publisher == "" || r.Title == "" || r.URL == "":
-			return nil, bad("source", "publisher, title and url are required")
+			return bad("source", "publisher, title and url are required")
 		case !reDate.MatchString(r.SourceDate):
-			return nil, bad("source_date", "%q is not YYYY-MM-DD", r.SourceDate)
+			return bad("source_date", "%q is not YYYY-MM-DD", r.SourceDate)
 		}
 		rows = append(rows, r)
-	}
-	return rows, nil
+		return nil
+	})
+	return rows, err
 }
 
 // deriveFX computes the table: ECB averages for every currency in

@@ -173,79 +173,55 @@ func worldBankGDPRows(wb map[string]map[int]string, ds []donor, from, to int, us
 
 // readGDPHand reads and completes the hand-written rows (see the file doc).
 func readGDPHand(path string, known map[string]bool, usd map[string]string) ([]gdpRow, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.Comment = '#'
-	header, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s: header: %w", path, err)
-	}
-	if strings.Join(header, ",") != strings.Join(gdpHeader, ",") {
-		return nil, fmt.Errorf("%s:1: header must be %s", path, strings.Join(gdpHeader, ","))
-	}
 	var rows []gdpRow
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		line, _ := cr.FieldPos(0)
-		bad := func(field, format string, a ...any) error {
-			return fmt.Errorf("%s:%d: %s: %s", path, line, field, fmt.Sprintf(format, a...))
-		}
+	err := readHand(path, gdpHeader, func(rec []string, bad badFunc) error {
 		r := gdpRow{rec[0], rec[1], rec[2], rec[3], rec[4], rec[5], rec[6], rec[7], rec[8], rec[9], rec[10], rec[11]}
 		if !known[r.Donor] {
-			return nil, bad("donor", "%q is not in donors.csv", r.Donor)
+			return bad("donor", "%q is not in donors.csv", r.Donor)
 		}
 		if y, err := strconv.Atoi(r.Year); err != nil || y < 1990 || y > 2100 {
-			return nil, bad("year", "%q is not a year", r.Year)
+			return bad("year", "%q is not a year", r.Year)
 		}
 		if !reDecimal.MatchString(r.Value) || strings.Trim(r.Value, "0.") == "" {
-			return nil, bad("value", "%q is not a positive decimal (full units, decimal point)", r.Value)
+			return bad("value", "%q is not a positive decimal (full units, decimal point)", r.Value)
 		}
 		if r.Publisher == "" || r.Title == "" || r.URL == "" || r.Vintage == "" {
-			return nil, bad("source", "publisher, title, url and vintage are required")
+			return bad("source", "publisher, title, url and vintage are required")
 		}
 		if !reDate.MatchString(r.SourceDate) {
-			return nil, bad("source_date", "%q is not YYYY-MM-DD", r.SourceDate)
+			return bad("source_date", "%q is not YYYY-MM-DD", r.SourceDate)
 		}
 		var rate, conv string
 		switch r.Currency {
 		case "USD":
 			var ok bool
 			if rate, ok = usd[r.Year]; !ok {
-				return nil, bad("year", "no ECB USD average for %s", r.Year)
+				return bad("year", "no ECB USD average for %s", r.Year)
 			}
 			conv = "USD at ECB annual average USD/EUR " + r.Year
 		case "EUR":
 			conv = "EUR, no conversion"
 		default:
-			return nil, bad("currency", "%q: only USD and EUR are supported", r.Currency)
+			return bad("currency", "%q: only USD and EUR are supported", r.Currency)
 		}
 		if r.USDPerEUR != "" && r.USDPerEUR != rate {
-			return nil, bad("usd_per_eur", "%q, but the ECB annual average is %q", r.USDPerEUR, rate)
+			return bad("usd_per_eur", "%q, but the ECB annual average is %q", r.USDPerEUR, rate)
 		}
 		mn, err := eurMillions(r.Value, rate)
 		if err != nil {
-			return nil, bad("value", "%v", err)
+			return bad("value", "%v", err)
 		}
 		if r.EURMn != "" && r.EURMn != mn {
-			return nil, bad("gdp_eur_mn", "%q, but value / usd_per_eur / 1e6 is %q", r.EURMn, mn)
+			return bad("gdp_eur_mn", "%q, but value / usd_per_eur / 1e6 is %q", r.EURMn, mn)
 		}
 		r.USDPerEUR, r.EURMn = rate, mn
 		if r.Conversion == "" {
 			r.Conversion = conv
 		}
 		rows = append(rows, r)
-	}
-	return rows, nil
+		return nil
+	})
+	return rows, err
 }
 
 // mergeGDP joins the World Bank and hand rows, refusing a donor-year given
