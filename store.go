@@ -27,6 +27,9 @@ type Change struct {
 	Author string
 	Reason string
 	At     time.Time // zero: now
+	// Progress, if set, is told how many entries of a large batch are
+	// written so far (for a progress bar); it must be cheap.
+	Progress func(done int)
 }
 
 // Ledger stores contributions as an append-only list of versions.

@@ -390,11 +390,14 @@ same id) are skipped, so importing a file twice adds nothing.
 	defer a.Close()
 	opt := ledgerio.Options{Dataset: *dataset, ForceDataset: *force}
 	var cs []fairshare.Contribution
+	reading := newProgress(e, len(data), "reading  ")
+	in := reading.reader(bytes.NewReader(data))
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
-		cs, err = ledgerio.ReadJSON(bytes.NewReader(data), arg, ref, opt)
+		cs, err = ledgerio.ReadJSON(in, arg, ref, opt)
 	} else {
-		cs, err = ledgerio.ReadCSV(bytes.NewReader(data), arg, ref, opt)
+		cs, err = ledgerio.ReadCSV(in, arg, ref, opt)
 	}
+	reading.done()
 	if err != nil {
 		return err
 	}
@@ -403,7 +406,7 @@ same id) are skipped, so importing a file twice adds nothing.
 		r = "import " + arg
 	}
 	bar := newProgress(e, len(cs), "recording")
-	res, err := a.Store.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: r})
+	res, err := a.Store.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: r, Progress: bar.set})
 	bar.done()
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -47,4 +48,25 @@ func (p *progress) done() {
 		p.set(p.total)
 		fmt.Fprintf(p.e.stderr, " %.1fs\n", time.Since(p.started).Seconds())
 	}
+}
+
+// reader counts the bytes read through r on the bar.
+func (p *progress) reader(r io.Reader) io.Reader {
+	if !p.on {
+		return r
+	}
+	return &countingReader{r: r, p: p}
+}
+
+type countingReader struct {
+	r io.Reader
+	p *progress
+	n int
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += n
+	c.p.set(c.n)
+	return n, err
 }

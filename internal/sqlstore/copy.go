@@ -30,7 +30,7 @@ func (s *Store) InsertVersions(ctx context.Context, vs []fairshare.Contribution)
 	var n int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		n, err = s.insertVersions(ctx, tx, sorted)
+		n, err = s.insertVersions(ctx, tx, sorted, nil)
 		return err
 	})
 	if err != nil {

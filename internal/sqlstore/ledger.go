@@ -57,7 +57,7 @@ const batchRows = 50
 
 // insertVersions inserts versions in order, many per statement, skipping
 // those already recorded, and returns how many it inserted.
-func (s *Store) insertVersions(ctx context.Context, tx *sql.Tx, vs []fairshare.Contribution) (int, error) {
+func (s *Store) insertVersions(ctx context.Context, tx *sql.Tx, vs []fairshare.Contribution, progress func(done int)) (int, error) {
 	per := batchRows
 	if s.driver == "sqlite" {
 		per = 1
@@ -68,7 +68,7 @@ func (s *Store) insertVersions(ctx context.Context, tx *sql.Tx, vs []fairshare.C
 			full.Close()
 		}
 	}()
-	n := 0
+	n, written := 0, 0
 	args := make([]any, 0, per*19)
 	for len(vs) > 0 {
 		k := min(per, len(vs))
@@ -104,6 +104,10 @@ func (s *Store) insertVersions(ctx context.Context, tx *sql.Tx, vs []fairshare.C
 		}
 		n += int(a)
 		vs = vs[k:]
+		written += k
+		if progress != nil && (written%1000 < k || len(vs) == 0) {
+			progress(written)
+		}
 	}
 	return n, nil
 }
@@ -162,7 +166,7 @@ func (s *Store) AddContributions(ctx context.Context, cs []fairshare.Contributio
 		vs[k] = c
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		n, err := s.insertVersions(ctx, tx, vs)
+		n, err := s.insertVersions(ctx, tx, vs, ch.Progress)
 		res = fairshare.ImportResult{Added: n, Skipped: len(vs) - n}
 		return err
 	})

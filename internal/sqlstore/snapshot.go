@@ -133,7 +133,7 @@ func (s *Store) Restore(ctx context.Context, snap fairshare.Snapshot) (fairshare
 			return err
 		}
 		var err error
-		if n.Versions, err = s.insertVersions(ctx, tx, snap.Versions); err != nil {
+		if n.Versions, err = s.insertVersions(ctx, tx, snap.Versions, nil); err != nil {
 			return fmt.Errorf("restore: %w", err)
 		}
 		if n.Rates, err = addRates(ctx, tx, snap.Rates); err != nil {
