@@ -153,3 +153,13 @@ func (t *Target) ParticipantCodes(donors []Donor) (codes, optedOut []string) {
 	sort.Strings(codes)
 	return codes, optedOut
 }
+
+// Written returns t with AmountText filled from Amount, as target files and
+// the API write a target (a gdp_rate target has no amount).
+func (t Target) Written() Target {
+	t.AmountText = ""
+	if t.GDPRate == "" {
+		t.AmountText = t.Amount.Format(t.Currency)
+	}
+	return t
+}

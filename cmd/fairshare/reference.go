@@ -122,10 +122,7 @@ func runTargetsShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	t.AmountText = t.Amount.Format(t.Currency)
-	if t.GDPRate != "" {
-		t.AmountText = ""
-	}
+	t = t.Written()
 	enc := json.NewEncoder(e.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(t)
@@ -165,10 +162,7 @@ NATO pledge categories), source {url, publisher, title, date}.`, false)
 		}
 	}
 	for _, t := range ts {
-		t.AmountText = t.Amount.Format(t.Currency)
-		if t.GDPRate != "" {
-			t.AmountText = ""
-		}
+		t = t.Written()
 		if err := a.Store.PutTarget(e.ctx, t); err != nil {
 			return err
 		}

@@ -45,15 +45,6 @@ func writeCSV(w http.ResponseWriter, r *http.Request, name string, body []byte, 
 	ServeBytes(w, r, "text/csv; charset=utf-8", body, "", cacheControl)
 }
 
-// targetJSON fills the decimal amount the way 'targets show' prints it.
-func targetJSON(t fairshare.Target) fairshare.Target {
-	t.AmountText = t.Amount.Format(t.Currency)
-	if t.GDPRate != "" {
-		t.AmountText = ""
-	}
-	return t
-}
-
 func (s *server) targets(w http.ResponseWriter, r *http.Request, q query) error {
 	format, err := q.format()
 	if err != nil {
@@ -66,13 +57,13 @@ func (s *server) targets(w http.ResponseWriter, r *http.Request, q query) error 
 	if format == "csv" {
 		var rows [][]string
 		for _, t := range ref.Targets {
-			rows = append(rows, []string{t.ID, t.Name, targetJSON(t).AmountText, t.Currency, t.GDPRate, t.Start.String(), t.End.String(), t.Key, strconv.Itoa(t.KeyYear)})
+			rows = append(rows, []string{t.ID, t.Name, t.Written().AmountText, t.Currency, t.GDPRate, t.Start.String(), t.End.String(), t.Key, strconv.Itoa(t.KeyYear)})
 		}
 		return writeTable(w, r, "targets", []string{"id", "name", "amount", "currency", "gdp_rate", "start", "end", "key", "key_year"}, rows)
 	}
 	out := make([]fairshare.Target, len(ref.Targets))
 	for i, t := range ref.Targets {
-		out[i] = targetJSON(t)
+		out[i] = t.Written()
 	}
 	return writeJSON(w, r, out)
 }
@@ -86,7 +77,7 @@ func (s *server) target(w http.ResponseWriter, r *http.Request, q query) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, r, targetJSON(t))
+	return writeJSON(w, r, t.Written())
 }
 
 // ParseReportRequest reads a report's query parameters (currency, as_of,

@@ -353,10 +353,7 @@ func (s *server) addTarget(w http.ResponseWriter, r *http.Request, q query) erro
 			return fairshare.FieldError("participants", fmt.Sprintf("unknown donor %q", c))
 		}
 	}
-	t.AmountText = t.Amount.Format(t.Currency)
-	if t.GDPRate != "" {
-		t.AmountText = ""
-	}
+	t = t.Written()
 	if err := s.app.Store.PutTarget(r.Context(), t); err != nil {
 		return err
 	}
