@@ -362,7 +362,7 @@ func (s *server) addTarget(w http.ResponseWriter, r *http.Request, q query) erro
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/targets/"+t.ID)
-	return writeResult(w, http.StatusCreated, targetJSON(t))
+	return writeResult(w, http.StatusCreated, t.Written())
 }
 
 func (s *server) audit(w http.ResponseWriter, r *http.Request, q query) error {
