@@ -31,6 +31,8 @@ type App struct {
 	mu       sync.Mutex
 	ref      *Reference // cached while the store's reference stamp is unchanged
 	refStamp string
+
+	engine engineState // the report engine, built on first use (engine.go)
 }
 
 // Reference is the reference data indexed for computing.

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
-	"weak"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/engine"
@@ -38,10 +36,6 @@ import (
 //
 // FAIRSHARE_ENGINE=off makes every report take the reference path.
 
-// Engine state lives beside the App (keyed weakly, so it goes with the App)
-// rather than in it, to keep the engine's code in this file.
-var engines sync.Map // weak.Pointer[App] -> *engineState
-
 var engineOff = os.Getenv("FAIRSHARE_ENGINE") == "off"
 
 type engineState struct {
@@ -54,17 +48,7 @@ type engineState struct {
 	doneStart uint64        // sequence number of the last completed check
 }
 
-func (a *App) engineState() *engineState {
-	key := weak.Make(a)
-	if v, ok := engines.Load(key); ok {
-		return v.(*engineState)
-	}
-	v, loaded := engines.LoadOrStore(key, &engineState{})
-	if !loaded {
-		runtime.AddCleanup(a, func(k weak.Pointer[App]) { engines.Delete(k) }, key)
-	}
-	return v.(*engineState)
-}
+func (a *App) engineState() *engineState { return &a.engine }
 
 // lookback is how far before the newest version it holds the engine reads
 // again when the counts show a version committed late (a transaction that
