@@ -129,11 +129,49 @@ func (a *App) ensureReference(ctx context.Context) error {
 		if rel, err := fairshare.ParseDate(d.ReleaseDate); err == nil {
 			at = rel.Time()
 		}
-		if _, err := a.Store.AddContributions(ctx, cs, fairshare.Change{Author: "fairshare", Reason: "shipped dataset " + d.ID, At: at}); err != nil {
+		if err := a.syncShipped(ctx, d.ID, cs, at); err != nil {
 			return fmt.Errorf("shipped dataset %s: %w", d.ID, err)
 		}
 	}
 	return a.Store.SetMeta(ctx, metaRefVersion, refdata.Version())
+}
+
+// shippedAuthor records shipped datasets' entries.
+const shippedAuthor = "fairshare"
+
+// syncShipped brings a shipped dataset in the ledger to the embedded
+// version: new entries are added as of the release date, and entries a
+// newer release no longer has are deleted (a recorded version, so --as-of
+// still shows them), unless someone corrected them since: a correction is
+// the user's and stays.
+func (a *App) syncShipped(ctx context.Context, dataset string, cs []fairshare.Contribution, release time.Time) error {
+	if _, err := a.Store.AddContributions(ctx, cs, fairshare.Change{Author: shippedAuthor, Reason: "shipped dataset " + dataset, At: release}); err != nil {
+		return err
+	}
+	keep := make(map[string]bool, len(cs))
+	for i := range cs {
+		id := cs[i].ID
+		if id == "" {
+			id = cs[i].NaturalID()
+		}
+		keep[id] = true
+	}
+	cur, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Dataset: dataset})
+	if err != nil {
+		return err
+	}
+	for _, c := range cur {
+		if keep[c.ID] || c.Author != shippedAuthor {
+			continue
+		}
+		// Dated like the additions, at the release, so that no as-of time
+		// shows both an entry and the one that replaced it.
+		if err := a.Store.DeleteContribution(ctx, c.ID, fairshare.Change{Author: shippedAuthor, At: release,
+			Reason: "no longer in shipped dataset " + dataset + " (reference data " + refdata.Version() + ")"}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Invalidate drops cached reference data after it changed.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/fairshare/fairshare"
 )
@@ -46,5 +47,56 @@ func TestReferenceSeesOtherWriters(t *testing.T) {
 	}
 	if q, err := ref.Rates.Lookup("DKK", fairshare.MustDate("2024-06-14")); err != nil || q.Basis != fairshare.BasisDay {
 		t.Fatalf("the server does not see the new daily rate: %+v %v", q, err)
+	}
+}
+
+// TestSyncShipped: a new release of a shipped dataset adds its new entries,
+// deletes (as a version) the ones it dropped, and leaves user corrections.
+func TestSyncShipped(t *testing.T) {
+	ctx := context.Background()
+	a, err := Open(ctx, filepath.Join(t.TempDir(), "f.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	row := func(amount fairshare.Amount, desc string) fairshare.Contribution {
+		return fairshare.Contribution{Donor: "DNK", Recipient: "UKR", Date: fairshare.MustDate("2024-03-01"), Amount: amount,
+			Currency: "DKK", Category: fairshare.InKind, Status: fairshare.Committed, Dataset: "ship", Description: desc,
+			Source: fairshare.Source{URL: "https://example.org"}}
+	}
+	rel1, rel2 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	v1 := []fairshare.Contribution{row(100, "a"), row(200, "b"), row(300, "c")}
+	if err := a.syncShipped(ctx, "ship", v1, rel1); err != nil {
+		t.Fatal(err)
+	}
+	// A user corrects c; the next release drops b and c and fixes a's amount.
+	c := v1[2]
+	c.ID = c.NaturalID()
+	c.Amount = 333
+	if _, err := a.Store.AmendContribution(ctx, c, fairshare.Change{Author: "anne", Reason: "per MoD"}); err != nil {
+		t.Fatal(err)
+	}
+	v2 := []fairshare.Contribution{row(150, "a")}
+	if err := a.syncShipped(ctx, "ship", v2, rel2); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Dataset: "ship"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]fairshare.Amount{}
+	for _, x := range cur {
+		got[x.Description] = x.Amount
+	}
+	if len(got) != 2 || got["a"] != 150 || got["c"] != 333 {
+		t.Fatalf("after the second release: %v, want a=150 (new release) and c=333 (the user's correction)", got)
+	}
+	old, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Dataset: "ship", AsOf: rel2.Add(-time.Hour)})
+	if err != nil || len(old) != 3 {
+		t.Fatalf("as of before the second release: %d entries, %v; want the first release's 3", len(old), err)
+	}
+	after, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Dataset: "ship", AsOf: rel2.Add(time.Hour)})
+	if err != nil || len(after) != 2 {
+		t.Fatalf("as of just after the second release: %d entries, %v; want a (new) and c: never both releases' a", len(after), err)
 	}
 }
