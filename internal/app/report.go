@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"strings"
 	"time"
@@ -172,10 +173,37 @@ func (a *App) Report(ctx context.Context, req ReportRequest) (*fairshare.Report,
 	if err != nil {
 		return nil, err
 	}
-	if rep, err, ok := a.engineReport(ctx, p); ok {
-		return rep, err
+	rep, err, ok := a.engineReport(ctx, p)
+	if !ok {
+		rep, err = a.reportSlow(ctx, p)
 	}
-	return a.reportSlow(ctx, p)
+	if err == nil {
+		rep.Notes = a.releaseNotes(ctx, p)
+	}
+	return rep, err
+}
+
+// releaseNotes says which counted datasets were published after the ledger
+// time asked for: their figures are not in such a report, which is right
+// (the ledger did not hold them yet) but easy to mistake for zeros.
+func (a *App) releaseNotes(ctx context.Context, p *reportPlan) []string {
+	ref, err := a.Reference(ctx)
+	if err != nil {
+		return nil
+	}
+	var notes []string
+	for _, g := range p.sel {
+		for _, id := range g {
+			d, ok := ref.Dataset(id)
+			if !ok {
+				continue
+			}
+			if rel, err := fairshare.ParseDate(d.ReleaseDate); err == nil && rel.Time().After(p.in.AsOf) {
+				notes = append(notes, fmt.Sprintf("%s was released on %s, after the ledger time asked for: its figures are not counted", id, d.ReleaseDate))
+			}
+		}
+	}
+	return notes
 }
 
 // ReportSlow computes a report by the reference path: the current versions
@@ -185,7 +213,11 @@ func (a *App) ReportSlow(ctx context.Context, req ReportRequest) (*fairshare.Rep
 	if err != nil {
 		return nil, err
 	}
-	return a.reportSlow(ctx, p)
+	rep, err := a.reportSlow(ctx, p)
+	if err == nil {
+		rep.Notes = a.releaseNotes(ctx, p)
+	}
+	return rep, err
 }
 
 func (a *App) reportSlow(ctx context.Context, p *reportPlan) (*fairshare.Report, error) {

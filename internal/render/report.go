@@ -41,6 +41,7 @@ type ReportJSON struct {
 	Years       []YearJSON      `json:"years,omitempty"`
 	TargetRates []RateJSON      `json:"target_rates,omitempty"`
 	Published   []PublishedJSON `json:"published,omitempty"`
+	Notes       []string        `json:"notes,omitempty"`
 }
 
 // TargetJSON describes the target in a report.
@@ -137,6 +138,7 @@ func ToJSON(r *fairshare.Report) ReportJSON {
 		Rows:   []RowJSON{},
 		Totals: TotalsJSON{r.Total.Format(cur), r.Counted.Format(cur), r.Shortfall.Format(cur)},
 		Years:  years(r.Years, cur),
+		Notes:  r.Notes,
 	}
 	for _, row := range r.Rows {
 		w := 0.0
@@ -267,6 +269,9 @@ func header(r *fairshare.Report) []string {
 	}
 	for _, q := range r.TargetRates {
 		lines = append(lines, "Target converted at "+q.String())
+	}
+	for _, n := range r.Notes {
+		lines = append(lines, "Note: "+n)
 	}
 	return lines
 }
