@@ -363,7 +363,6 @@ func (b *bench) importStore(ctx context.Context, engine, dsn string) error {
 	if _, err := a.Store.AddRates(ctx, rates); err != nil {
 		return err
 	}
-	a.Invalidate()
 	ref, err := a.Reference(ctx)
 	if err != nil {
 		return err

@@ -106,7 +106,6 @@ func restoreSnapshot(e *env, a *app.App, snap fairshare.Snapshot, name string) e
 	if err != nil {
 		return err
 	}
-	a.Invalidate()
 	fmt.Fprintf(e.stdout, "restored from %s: %d versions, %d rates, %d targets, %d datasets, %d users, %d audit entries added\n",
 		name, n.Versions, n.Rates, n.Targets, n.Datasets, n.Users, n.Audit)
 	return nil

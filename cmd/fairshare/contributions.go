@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -58,7 +59,7 @@ func addFieldFlags(f *flags) *fieldFlags {
 
 func (ff *fieldFlags) values(base ledgerio.JSONContribution, f *flags) ledgerio.JSONContribution {
 	set := map[string]bool{}
-	f.Visit(func(fl *flagT) { set[fl.Name] = true })
+	f.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	pick := func(name string, v *string, dst *string) {
 		if set[name] {
 			*dst = *v
@@ -121,47 +122,47 @@ func runContribAdd(e *env, args []string) error {
 	return nil
 }
 
-func listFlags(f *flags) (donor, dataset, from, to, asOf *string) {
-	return f.String("donor", "", "only this donor"), f.String("dataset", "", "only this dataset"),
+// listFlags are the filters of 'contributions list' and 'export'.
+type listFlags struct{ donor, dataset, from, to, asOf *string }
+
+func addListFlags(f *flags) listFlags {
+	return listFlags{f.String("donor", "", "only this donor"), f.String("dataset", "", "only this dataset"),
 		f.String("from", "", "dated on or after YYYY-MM-DD"), f.String("to", "", "dated on or before YYYY-MM-DD"),
-		f.String("as-of", "", "ledger as recorded at this date or RFC 3339 time")
+		f.String("as-of", "", "ledger as recorded at this date or RFC 3339 time")}
 }
 
-func buildFilter(donor, dataset, from, to, asOf string) (fairshare.ContributionFilter, error) {
-	flt := fairshare.ContributionFilter{Donor: strings.ToUpper(donor), Dataset: dataset}
+// contributions opens the database and lists what the filters select.
+func (l listFlags) contributions(f *flags) ([]fairshare.Contribution, error) {
+	flt := fairshare.ContributionFilter{Donor: strings.ToUpper(*l.donor), Dataset: *l.dataset}
 	var err error
-	if from != "" {
-		if flt.From, err = fairshare.ParseDate(from); err != nil {
-			return flt, usagef("--from: %v", err)
+	if *l.from != "" {
+		if flt.From, err = fairshare.ParseDate(*l.from); err != nil {
+			return nil, usagef("--from: %v", err)
 		}
 	}
-	if to != "" {
-		if flt.To, err = fairshare.ParseDate(to); err != nil {
-			return flt, usagef("--to: %v", err)
+	if *l.to != "" {
+		if flt.To, err = fairshare.ParseDate(*l.to); err != nil {
+			return nil, usagef("--to: %v", err)
 		}
 	}
-	if flt.AsOf, err = parseAsOf(asOf); err != nil {
-		return flt, usagef("%v", err)
+	if flt.AsOf, err = parseAsOf(*l.asOf); err != nil {
+		return nil, usagef("%v", err)
 	}
-	return flt, nil
+	a, err := f.open()
+	if err != nil {
+		return nil, err
+	}
+	defer a.Close()
+	return a.Store.Contributions(f.e.ctx, flt)
 }
 
 func runContribList(e *env, args []string) error {
 	f := newFlags(e, "contributions list", "", "Lists current contributions (newest version of each, deletions hidden).", true)
-	donor, dataset, from, to, asOf := listFlags(f)
+	lf := addListFlags(f)
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	flt, err := buildFilter(*donor, *dataset, *from, *to, *asOf)
-	if err != nil {
-		return err
-	}
-	a, err := f.open()
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	cs, err := a.Store.Contributions(e.ctx, flt)
+	cs, err := lf.contributions(f)
 	if err != nil {
 		return err
 	}
@@ -418,23 +419,14 @@ same id) are skipped, so importing a file twice adds nothing.
 func runContribExport(e *env, args []string) error {
 	f := newFlags(e, "contributions export", "", "Exports current contributions in the import format (CSV by default, or JSON).\n\n"+csvDoc, false)
 	format := f.String("format", "csv", "csv or json")
-	donor, dataset, from, to, asOf := listFlags(f)
+	lf := addListFlags(f)
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
 	if *format != "csv" && *format != "json" {
 		return usagef("--format %q: want csv or json", *format)
 	}
-	flt, err := buildFilter(*donor, *dataset, *from, *to, *asOf)
-	if err != nil {
-		return err
-	}
-	a, err := f.open()
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	cs, err := a.Store.Contributions(e.ctx, flt)
+	cs, err := lf.contributions(f)
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,6 @@ func importRates(e *env, f *flags, data []byte, name string) error {
 	if err != nil {
 		return err
 	}
-	a.Invalidate()
 	fmt.Fprintf(e.stdout, "read %d daily rates from %s; %d new, %d already recorded\n", len(rates), name, n, len(rates)-n)
 	return nil
 }

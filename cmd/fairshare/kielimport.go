@@ -211,7 +211,6 @@ Release 29 workbook): the same aid would count twice. Use --dataset NAME.`, fals
 		if err := a.Store.PutDataset(e.ctx, d); err != nil {
 			return fmt.Errorf("recorded the contributions, but not the description of dataset %s: %w", ds, err)
 		}
-		a.Invalidate()
 	}
 	fmt.Fprintf(e.stdout, "imported %d rows into %s: %d added, %d already recorded\n", len(cs), ds, res.Added, res.Skipped)
 	return nil

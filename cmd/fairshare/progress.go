@@ -7,11 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"flag"
 	"golang.org/x/term"
 )
-
-type flagT = flag.Flag
 
 // progress draws a bar on stderr, only when stderr is a terminal, so that
 // scripts and CI logs get no control characters.

@@ -168,7 +168,6 @@ NATO pledge categories), source {url, publisher, title, date}.`, false)
 		}
 		fmt.Fprintf(e.stdout, "added target %s\n", t.ID)
 	}
-	a.Invalidate()
 	return nil
 }
 

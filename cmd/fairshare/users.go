@@ -90,9 +90,10 @@ func runUsersList(e *env, args []string) error {
 	return render.Table(e.stdout, *f.format, []string{"name", "role", "state", "password", "created"}, rows)
 }
 
-// changeUser loads a user, lets fn change it, stores it and audits it.
-func changeUser(e *env, name, args []string, doc string, fn func(*fairshare.User) (string, error)) error {
-	f := newFlags(e, name[0], "NAME", doc, false)
+// changeUser loads a user, lets fn change it, stores it and records action
+// in the audit log; command names the CLI command for its usage text.
+func changeUser(e *env, command, action string, args []string, doc string, fn func(*fairshare.User) (string, error)) error {
+	f := newFlags(e, command, "NAME", doc, false)
 	reason := f.String("reason", "", "why (recorded in the audit log)")
 	arg, err := f.one(args, "one NAME")
 	if err != nil {
@@ -114,7 +115,7 @@ func changeUser(e *env, name, args []string, doc string, fn func(*fairshare.User
 	if err := a.Store.UpdateUser(e.ctx, u); err != nil {
 		return err
 	}
-	if err := a.Store.AddAudit(e.ctx, fairshare.AuditEntry{User: author(e), Action: name[1], Subject: u.Name, Reason: *reason}); err != nil {
+	if err := a.Store.AddAudit(e.ctx, fairshare.AuditEntry{User: author(e), Action: action, Subject: u.Name, Reason: *reason}); err != nil {
 		return err
 	}
 	if out != "" {
@@ -124,17 +125,17 @@ func changeUser(e *env, name, args []string, doc string, fn func(*fairshare.User
 }
 
 func runUsersDisable(e *env, args []string) error {
-	return changeUser(e, []string{"users disable", "user.disable"}, args, "Disables a user: its token and web sessions stop working.",
+	return changeUser(e, "users disable", "user.disable", args, "Disables a user: its token and web sessions stop working.",
 		func(u *fairshare.User) (string, error) { u.Disabled = true; return u.Name + " disabled", nil })
 }
 
 func runUsersEnable(e *env, args []string) error {
-	return changeUser(e, []string{"users enable", "user.enable"}, args, "Enables a disabled user.",
+	return changeUser(e, "users enable", "user.enable", args, "Enables a disabled user.",
 		func(u *fairshare.User) (string, error) { u.Disabled = false; return u.Name + " enabled", nil })
 }
 
 func runUsersToken(e *env, args []string) error {
-	return changeUser(e, []string{"users token", "user.token"}, args, "Issues a new API token (printed as the last line); the old one stops working.",
+	return changeUser(e, "users token", "user.token", args, "Issues a new API token (printed as the last line); the old one stops working.",
 		func(u *fairshare.User) (string, error) {
 			token, hash, err := auth.NewToken()
 			u.TokenHash = hash
@@ -143,7 +144,7 @@ func runUsersToken(e *env, args []string) error {
 }
 
 func runUsersPassword(e *env, args []string) error {
-	return changeUser(e, []string{"users password", "user.password"}, args,
+	return changeUser(e, "users password", "user.password", args,
 		fmt.Sprintf("Sets the web login password, read from the first line of standard input\n(at least %d characters), e.g.  printf '%%s\\n' \"$PW\" | fairshare users password NAME", auth.MinPassword),
 		func(u *fairshare.User) (string, error) {
 			line, err := bufio.NewReader(e.stdin).ReadString('\n')

@@ -112,7 +112,6 @@ func (a *App) ensureReference(ctx context.Context) error {
 	if err := a.Store.LoadReference(ctx, rd); err != nil {
 		return fmt.Errorf("load reference data: %w", err)
 	}
-	a.Invalidate()
 	ref, err := a.Reference(ctx)
 	if err != nil {
 		return err
@@ -172,13 +171,6 @@ func (a *App) syncShipped(ctx context.Context, dataset string, cs []fairshare.Co
 		}
 	}
 	return nil
-}
-
-// Invalidate drops cached reference data after it changed.
-func (a *App) Invalidate() {
-	a.mu.Lock()
-	a.ref = nil
-	a.mu.Unlock()
 }
 
 // Reference returns the indexed reference data, cached until the store's

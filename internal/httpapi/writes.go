@@ -357,7 +357,6 @@ func (s *server) addTarget(w http.ResponseWriter, r *http.Request, q query) erro
 	if err := s.app.Store.PutTarget(r.Context(), t); err != nil {
 		return err
 	}
-	s.app.Invalidate()
 	if err := s.app.Store.AddAudit(r.Context(), fairshare.AuditEntry{User: userOf(r).Name, Action: "target.add", Subject: t.ID, Reason: reason, Detail: t.Name}); err != nil {
 		return err
 	}
