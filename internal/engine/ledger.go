@@ -74,19 +74,12 @@ func catStatus(c fairshare.Category, s fairshare.Status, deleted bool) uint8 {
 	return uint8(ci<<2 | si)
 }
 
-// countMask marks the catStatus bytes a target counts.
+// countMask marks the catStatus bytes a target counts (Target.CountsKind).
 func countMask(t *fairshare.Target) *[256]bool {
 	var m [256]bool
 	for ci, c := range fairshare.Categories {
 		for si, s := range fairshare.Statuses {
-			okC, okS := false, false
-			for _, x := range t.Categories {
-				okC = okC || x == c
-			}
-			for _, x := range t.Statuses {
-				okS = okS || x == s
-			}
-			m[ci<<2|si] = okC && okS
+			m[ci<<2|si] = t.CountsKind(c, s)
 		}
 	}
 	return &m
