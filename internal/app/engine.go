@@ -38,9 +38,15 @@ import (
 
 var engineOff = os.Getenv("FAIRSHARE_ENGINE") == "off"
 
+// FAIRSHARE_ENGINE_CACHE=off neither reads nor writes the saved engine
+// (benchmarks of the load from the ledger's rows).
+var cacheOff = os.Getenv("FAIRSHARE_ENGINE_CACHE") == "off"
+
 type engineState struct {
 	mu        sync.Mutex // building and refreshing
 	eng       *engine.Engine
+	segRows   int // versions in the saved segments after the saved base
+	segs      int
 	stamp     sqlstore.LedgerStamp
 	lastCheck time.Time
 	checkCost time.Duration
@@ -75,8 +81,8 @@ func (a *App) freshEngine(ctx context.Context, force bool) (*engine.Engine, erro
 		if err != nil {
 			return nil, err
 		}
-		e := engine.New()
-		if err := e.Load(ctx, a.Store); err != nil {
+		e, err := a.openEngine(ctx, st, stamp)
+		if err != nil {
 			return nil, err
 		}
 		st.eng, st.stamp, st.doneStart, st.lastCheck = e, stamp, seq, time.Now()
@@ -98,29 +104,40 @@ func (a *App) freshEngine(ctx context.Context, force bool) (*engine.Engine, erro
 	}
 	st.checkCost = time.Since(t0)
 	if stamp != st.stamp {
-		if err := a.refreshEngine(ctx, st.eng, stamp); err != nil {
+		applied, reloaded, err := a.refreshEngine(ctx, st.eng, stamp)
+		if err != nil {
 			return nil, err
 		}
 		st.stamp = stamp
+		a.saveEngine(ctx, st, st.eng, stamp, applied, reloaded)
 	}
 	st.doneStart, st.lastCheck = seq, t0
 	return st.eng, nil
 }
 
 // refreshEngine brings e up to at least stamp: the versions recorded since
-// the newest it holds, then a look-back window, then a full reload.
-func (a *App) refreshEngine(ctx context.Context, e *engine.Engine, stamp sqlstore.LedgerStamp) error {
+// the newest it holds, then a look-back window, then a full reload. It
+// returns the versions that were new to e, or reloaded when it read the
+// whole ledger.
+func (a *App) refreshEngine(ctx context.Context, e *engine.Engine, stamp sqlstore.LedgerStamp) (applied []fairshare.Contribution, reloaded bool, err error) {
 	apply := func(since int64) error {
 		var batch []fairshare.Contribution
+		flush := func() {
+			for i := range batch {
+				if e.Apply(batch[i]) > 0 {
+					applied = append(applied, batch[i])
+				}
+			}
+			batch = batch[:0]
+		}
 		err := a.Store.VersionsSince(ctx, since, func(c *fairshare.Contribution) error {
 			batch = append(batch, *c)
 			if len(batch) == 4096 {
-				e.Apply(batch...)
-				batch = batch[:0]
+				flush()
 			}
 			return nil
 		})
-		e.Apply(batch...)
+		flush()
 		return err
 	}
 	// Versions recorded after the newest held; one committed late with the
@@ -128,18 +145,104 @@ func (a *App) refreshEngine(ctx context.Context, e *engine.Engine, stamp sqlstor
 	// look-back below.
 	hw := e.MaxRecorded()
 	if err := apply(hw + 1); err != nil {
-		return err
+		return nil, false, err
 	}
 	if int64(e.Len()) >= stamp.Count {
-		return nil
+		return applied, false, nil
 	}
 	if err := apply(hw - lookback.Microseconds()); err != nil {
-		return err
+		return nil, false, err
 	}
 	if int64(e.Len()) >= stamp.Count {
-		return nil
+		return applied, false, nil
 	}
-	return e.Load(ctx, a.Store)
+	return nil, true, e.Load(ctx, a.Store)
+}
+
+// openEngine builds the engine of a new process: from the saved columns in
+// the database (sqlstore engine_cache) when they describe this ledger,
+// brought up to stamp with the versions recorded since; from the ledger's
+// rows otherwise. The saved form is a cache and never trusted blindly: it
+// must hold no more versions than the ledger and no newer time, and its
+// newest version must be in the ledger (a restored or replaced database
+// fails that); anything else is rebuilt.
+func (a *App) openEngine(ctx context.Context, st *engineState, stamp sqlstore.LedgerStamp) (*engine.Engine, error) {
+	if e, ok := a.cachedEngine(ctx, st, stamp); ok {
+		if int64(e.Len()) == stamp.Count && e.MaxRecorded() == stamp.MaxRecorded {
+			return e, nil
+		}
+		applied, reloaded, err := a.refreshEngine(ctx, e, stamp)
+		if err != nil {
+			return nil, err
+		}
+		a.saveEngine(ctx, st, e, stamp, applied, reloaded)
+		return e, nil
+	}
+	e := engine.New()
+	if err := e.Load(ctx, a.Store); err != nil {
+		return nil, err
+	}
+	a.saveEngine(ctx, st, e, stamp, nil, true)
+	return e, nil
+}
+
+// cachedEngine reads the saved engine; ok is false when there is none or it
+// does not fit the ledger.
+func (a *App) cachedEngine(ctx context.Context, st *engineState, stamp sqlstore.LedgerStamp) (*engine.Engine, bool) {
+	if cacheOff {
+		return nil, false
+	}
+	c, err := a.Store.ReadEngineCache(ctx)
+	if err != nil || c.Base == nil {
+		return nil, false
+	}
+	e := engine.New()
+	if err := e.Restore(c.Base...); err != nil {
+		return nil, false
+	}
+	st.segs, st.segRows = 0, 0
+	for _, b := range c.Segments {
+		vs, err := engine.DecodeVersions(b)
+		if err != nil {
+			return nil, false
+		}
+		e.Apply(vs...)
+		st.segs++
+		st.segRows += len(vs)
+	}
+	if int64(e.Len()) > stamp.Count || e.MaxRecorded() > stamp.MaxRecorded {
+		return nil, false
+	}
+	if id, v, rec, ok := e.Newest(); ok {
+		if has, err := a.Store.HasVersion(ctx, id, v, rec); err != nil || !has {
+			return nil, false
+		}
+	}
+	return e, true
+}
+
+// saveEngine keeps the saved engine in step: the versions a refresh applied
+// as a segment, or a new base after a full load or when the segments have
+// grown. Failing to save costs the next process time, not correctness, so
+// errors are dropped (a read-only database, say).
+func (a *App) saveEngine(ctx context.Context, st *engineState, e *engine.Engine, stamp sqlstore.LedgerStamp, applied []fairshare.Contribution, reloaded bool) {
+	if cacheOff {
+		return
+	}
+	if !reloaded && len(applied) == 0 {
+		return
+	}
+	if reloaded || st.segs >= 64 || (st.segRows+len(applied))*8 > e.Len()+4096*8 {
+		snap, err := e.Snapshot()
+		if err == nil && a.Store.WriteEngineBase(ctx, stamp, snap) == nil {
+			st.segs, st.segRows = 0, 0
+		}
+		return
+	}
+	if a.Store.AppendEngineSegment(ctx, stamp, engine.EncodeVersions(applied)) == nil {
+		st.segs++
+		st.segRows += len(applied)
+	}
 }
 
 // engineReport answers from the engine; ok is false when the reference

@@ -268,6 +268,22 @@ func TestDifferential(t *testing.T) {
 			e.Apply(vs[half/2 : half+10]...)
 			e.Apply(vs[half:]...)
 		}
+		switch seed % 3 {
+		case 0: // saved and read back whole
+			e = reopen(t, e)
+		case 1: // half saved, the rest applied from a segment
+			half := len(vs) / 2
+			e = engine.New()
+			if err := e.Load(context.Background(), sliceSource(vs[:half])); err != nil {
+				t.Fatal(err)
+			}
+			e = reopen(t, e)
+			seg, err := engine.DecodeVersions(engine.EncodeVersions(vs[half-5:]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.Apply(seg...)
+		}
 		if e.Len() != len(vs) {
 			t.Fatalf("seed %d: engine holds %d versions, want %d", seed, e.Len(), len(vs))
 		}
@@ -316,6 +332,35 @@ func TestDifferential(t *testing.T) {
 		t.Fatalf("only %d reports compared (%d fallbacks)", checked, fallbacks)
 	}
 	t.Logf("%d reports compared, %d fallbacks", checked, fallbacks)
+}
+
+// reopen saves e and reads it back into a new engine.
+func reopen(t *testing.T, e *engine.Engine) *engine.Engine {
+	t.Helper()
+	snap, err := e.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2 := engine.New()
+	if err := e2.Restore(snap[:len(snap)/2], snap[len(snap)/2:]); err != nil {
+		t.Fatal(err)
+	}
+	if e2.Len() != e.Len() || e2.MaxRecorded() != e.MaxRecorded() || e2.Entries() != e.Entries() {
+		t.Fatalf("restored %d/%d/%d, saved %d/%d/%d", e2.Len(), e2.MaxRecorded(), e2.Entries(), e.Len(), e.MaxRecorded(), e.Entries())
+	}
+	if err := e2.Restore(snap[:len(snap)-1]); err == nil {
+		t.Fatal("a truncated snapshot was accepted")
+	}
+	return e2
+}
+
+func TestSnapshotDamaged(t *testing.T) {
+	if err := engine.New().Restore([]byte("FSENGINE1\n")); !errors.Is(err, engine.ErrSnapshot) {
+		t.Fatalf("old format: %v", err)
+	}
+	if _, err := engine.DecodeVersions([]byte("FSSEG1\n\x05")); !errors.Is(err, engine.ErrSnapshot) {
+		t.Fatalf("short segment: %v", err)
+	}
 }
 
 // TestApplyInvalidates checks that a cached report is recomputed after a
