@@ -45,7 +45,8 @@ var cacheOff = os.Getenv("FAIRSHARE_ENGINE_CACHE") == "off"
 type engineState struct {
 	mu        sync.Mutex // building and refreshing
 	eng       *engine.Engine
-	segRows   int // versions in the saved segments after the saved base
+	baseSeq   int64 // the saved base the engine was restored from
+	segRows   int   // versions in the saved segments after the saved base
 	segs      int
 	stamp     sqlstore.LedgerStamp
 	lastCheck time.Time
@@ -120,6 +121,9 @@ func (a *App) freshEngine(ctx context.Context, force bool) (*engine.Engine, erro
 // returns the versions that were new to e, or reloaded when it read the
 // whole ledger.
 func (a *App) refreshEngine(ctx context.Context, e *engine.Engine, stamp sqlstore.LedgerStamp) (applied []fairshare.Contribution, reloaded bool, err error) {
+	if err := a.engineIDs(ctx, a.engineState(), e); err != nil {
+		return nil, false, err
+	}
 	apply := func(since int64) error {
 		var batch []fairshare.Contribution
 		flush := func() {
@@ -186,29 +190,32 @@ func (a *App) openEngine(ctx context.Context, st *engineState, stamp sqlstore.Le
 	return e, nil
 }
 
-// cachedEngine reads the saved engine; ok is false when there is none or it
-// does not fit the ledger.
+// cachedEngine reads the saved engine's columns (not its id index, which
+// only writes need: see engineIDs); ok is false when there is none or it does
+// not fit the ledger.
 func (a *App) cachedEngine(ctx context.Context, st *engineState, stamp sqlstore.LedgerStamp) (*engine.Engine, bool) {
 	if cacheOff {
 		return nil, false
 	}
-	c, err := a.Store.ReadEngineCache(ctx)
-	if err != nil || c.Base == nil {
-		return nil, false
-	}
 	e := engine.New()
-	if err := e.Restore(c.Base...); err != nil {
+	found, err := a.Store.ReadEngineBase(ctx, 0, 0, func(seq int64, _ sqlstore.LedgerStamp, data []byte) error {
+		st.baseSeq = seq
+		return e.Restore(data)
+	})
+	if err != nil || !found {
 		return nil, false
 	}
+	var segs [][]fairshare.Contribution
 	st.segs, st.segRows = 0, 0
-	for _, b := range c.Segments {
-		vs, err := engine.DecodeVersions(b)
-		if err != nil {
-			return nil, false
-		}
-		e.Apply(vs...)
+	err = a.Store.ReadEngineSegments(ctx, func(data []byte) error {
+		vs, err := engine.DecodeVersions(data)
+		segs = append(segs, vs)
 		st.segs++
 		st.segRows += len(vs)
+		return err
+	})
+	if err != nil {
+		return nil, false
 	}
 	if int64(e.Len()) > stamp.Count || e.MaxRecorded() > stamp.MaxRecorded {
 		return nil, false
@@ -218,7 +225,31 @@ func (a *App) cachedEngine(ctx context.Context, st *engineState, stamp sqlstore.
 			return nil, false
 		}
 	}
+	for _, vs := range segs {
+		if len(vs) > 0 {
+			if err := a.engineIDs(ctx, st, e); err != nil {
+				return nil, false
+			}
+			e.Apply(vs...)
+		}
+	}
 	return e, true
+}
+
+// engineIDs reads the id index of a saved engine restored without it, which
+// writes to the engine need; when it is gone (another server saved a newer
+// base meanwhile) the engine is loaded from the ledger's rows.
+func (a *App) engineIDs(ctx context.Context, st *engineState, e *engine.Engine) error {
+	if !e.NeedsIDs() {
+		return nil
+	}
+	found, err := a.Store.ReadEngineBase(ctx, st.baseSeq, 1, func(_ int64, _ sqlstore.LedgerStamp, data []byte) error {
+		return e.RestoreIDs(data)
+	})
+	if err == nil && found {
+		return nil
+	}
+	return e.Load(ctx, a.Store)
 }
 
 // saveEngine keeps the saved engine in step: the versions a refresh applied
@@ -226,15 +257,15 @@ func (a *App) cachedEngine(ctx context.Context, st *engineState, stamp sqlstore.
 // grown. Failing to save costs the next process time, not correctness, so
 // errors are dropped (a read-only database, say).
 func (a *App) saveEngine(ctx context.Context, st *engineState, e *engine.Engine, stamp sqlstore.LedgerStamp, applied []fairshare.Contribution, reloaded bool) {
-	if cacheOff {
-		return
-	}
-	if !reloaded && len(applied) == 0 {
+	if cacheOff || (!reloaded && len(applied) == 0) {
 		return
 	}
 	if reloaded || st.segs >= 64 || (st.segRows+len(applied))*8 > e.Len()+4096*8 {
-		snap, err := e.Snapshot()
-		if err == nil && a.Store.WriteEngineBase(ctx, stamp, snap) == nil {
+		if a.engineIDs(ctx, st, e) != nil {
+			return
+		}
+		cols, ids, err := e.Snapshot()
+		if err == nil && a.Store.WriteEngineBase(ctx, stamp, cols, ids) == nil {
 			st.segs, st.segRows = 0, 0
 		}
 		return

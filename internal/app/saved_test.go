@@ -30,13 +30,18 @@ func testSavedEngine(t *testing.T, dsn string) {
 	}
 	reqs := []app.ReportRequest{{Target: "nato-2024"}, {Target: "nato-2024", Datasets: "kiel-r29,user", Currency: "DKK"},
 		{Target: "nato-fund-2025-2029", Datasets: "user+kiel-r29"}}
-	cache := func(a *app.App) sqlstore.EngineCache {
+	// saved: is there a base, and how many segments follow it.
+	saved := func(a *app.App) (bool, int) {
 		t.Helper()
-		c, err := a.Store.ReadEngineCache(ctx)
+		found, err := a.Store.ReadEngineBase(ctx, 0, 1, func(int64, sqlstore.LedgerStamp, []byte) error { return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
-		return c
+		n := 0
+		if err := a.Store.ReadEngineSegments(ctx, func([]byte) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return found, n
 	}
 
 	a := open(t, dsn)
@@ -44,7 +49,7 @@ func testSavedEngine(t *testing.T, dsn string) {
 		t.Fatal(err)
 	}
 	compare(t, a, "first App", reqs)
-	if c := cache(a); c.Base == nil {
+	if base, _ := saved(a); !base {
 		t.Fatal("no engine saved after the first report")
 	}
 
@@ -54,7 +59,7 @@ func testSavedEngine(t *testing.T, dsn string) {
 	}
 	b := open(t, dsn)
 	compare(t, b, "saved engine + versions since", reqs)
-	if c := cache(b); len(c.Segments) == 0 {
+	if _, segs := saved(b); segs == 0 {
 		t.Fatal("the versions read since the saved engine were not saved as a segment")
 	}
 	if _, err := b.AddContributions(ctx, cs[300:], fairshare.Change{Author: "t"}); err != nil {
@@ -70,17 +75,17 @@ func testSavedEngine(t *testing.T, dsn string) {
 		other[i].ID, other[i].Version, other[i].RecordedAt = other[i].NaturalID(), 1, other[i].RecordedAt.AddDate(-3, 0, 0)
 	}
 	foreign.Apply(other...)
-	snap, err := foreign.Snapshot()
+	cols, ids, err := foreign.Snapshot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Store.WriteEngineBase(ctx, sqlstore.LedgerStamp{Count: 1, MaxRecorded: 1}, snap); err != nil {
+	if err := a.Store.WriteEngineBase(ctx, sqlstore.LedgerStamp{Count: 1, MaxRecorded: 1}, cols, ids); err != nil {
 		t.Fatal(err)
 	}
 	compare(t, open(t, dsn), "foreign saved engine", reqs)
 
 	// Damaged bytes are rebuilt, not trusted.
-	if err := a.Store.WriteEngineBase(ctx, sqlstore.LedgerStamp{Count: 1, MaxRecorded: 1}, snap[:len(snap)/2]); err != nil {
+	if err := a.Store.WriteEngineBase(ctx, sqlstore.LedgerStamp{Count: 1, MaxRecorded: 1}, cols[:len(cols)/2], ids); err != nil {
 		t.Fatal(err)
 	}
 	compare(t, open(t, dsn), "damaged saved engine", reqs)

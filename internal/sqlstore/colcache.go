@@ -12,75 +12,66 @@ import (
 // store only keeps bytes; internal/app decides when they can be trusted
 // (each row carries the ledger stamp it was written at).
 
-// EngineCache is what the cache holds: the newest base snapshot in parts
-// and the segments appended after it, in order.
-type EngineCache struct {
-	Base      [][]byte
-	BaseStamp LedgerStamp
-	Segments  [][]byte
-	SegStamp  LedgerStamp // stamp of the last segment (BaseStamp when none)
-}
-
-const cachePart = 16 << 20 // bytes per stored part of a base snapshot
-
-// ReadEngineCache reads the cache; an empty EngineCache when there is none.
-func (s *Store) ReadEngineCache(ctx context.Context) (EngineCache, error) {
-	var c EngineCache
-	// One read transaction, so that a base and its segments are seen as one
-	// state even while another server replaces them.
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		var baseSeq int64
-		rows, err := tx.QueryContext(ctx, `SELECT seq, part, count, max_recorded_us, data FROM engine_cache
-			WHERE kind = 'base' AND seq = (SELECT MAX(seq) FROM engine_cache WHERE kind = 'base') ORDER BY part`)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var part int
-			var b []byte
-			if err := rows.Scan(&baseSeq, &part, &c.BaseStamp.Count, &c.BaseStamp.MaxRecorded, &b); err != nil {
-				rows.Close()
-				return err
-			}
-			if part != len(c.Base) {
-				c.Base = nil // a part missing: unusable
-				break
-			}
-			c.Base = append(c.Base, b)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil || c.Base == nil {
-			return err
-		}
-		c.SegStamp = c.BaseStamp
-		// Every segment left: those a base includes were deleted with it, and
-		// a version applied twice is ignored.
-		rows, err = tx.QueryContext(ctx, `SELECT count, max_recorded_us, data FROM engine_cache
-			WHERE kind = 'seg' ORDER BY seq`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var b []byte
-			if err := rows.Scan(&c.SegStamp.Count, &c.SegStamp.MaxRecorded, &b); err != nil {
-				return err
-			}
-			c.Segments = append(c.Segments, b)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return EngineCache{}, fmt.Errorf("read engine cache: %w", err)
+// ReadEngineBase calls fn with one part of a saved base (0: the columns a
+// report reads, 1: the id index): of the base seq, or of the newest when seq
+// is 0. data is only valid during the call. found is false when there is
+// no such base.
+func (s *Store) ReadEngineBase(ctx context.Context, seq int64, part int, fn func(seq int64, stamp LedgerStamp, data []byte) error) (found bool, err error) {
+	q := `SELECT seq, count, max_recorded_us, data FROM engine_cache WHERE kind = 'base' AND part = $1 AND seq = $2`
+	args := []any{part, seq}
+	if seq == 0 {
+		q = `SELECT seq, count, max_recorded_us, data FROM engine_cache WHERE kind = 'base' AND part = $1 ORDER BY seq DESC LIMIT 1`
+		args = args[:1]
 	}
-	return c, nil
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return false, fmt.Errorf("read engine cache: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var st LedgerStamp
+		var data sql.RawBytes // no copy: the engine copies what it keeps
+		if err := rows.Scan(&seq, &st.Count, &st.MaxRecorded, &data); err != nil {
+			return false, fmt.Errorf("read engine cache: %w", err)
+		}
+		if err := fn(seq, st, data); err != nil {
+			return true, err
+		}
+		found = true
+	}
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("read engine cache: %w", err)
+	}
+	return found, nil
 }
 
-// WriteEngineBase stores a new base snapshot taken at stamp and drops the
-// older bases and the segments it includes. Sequence numbers are shared by
-// bases and segments, so segments appended by another server after this
-// one's snapshot was cut stay after it.
-func (s *Store) WriteEngineBase(ctx context.Context, stamp LedgerStamp, data []byte) error {
+// ReadEngineSegments calls fn with each saved segment in order (versions
+// recorded after a base; a version in both is applied once).
+func (s *Store) ReadEngineSegments(ctx context.Context, fn func(data []byte) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT data FROM engine_cache WHERE kind = 'seg' ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("read engine cache: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var data sql.RawBytes
+		if err := rows.Scan(&data); err != nil {
+			return fmt.Errorf("read engine cache: %w", err)
+		}
+		if err := fn(data); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read engine cache: %w", err)
+	}
+	return nil
+}
+
+// WriteEngineBase stores a new base taken at stamp (its parts: columns and
+// id index) and drops the older bases and the segments it includes.
+// Sequence numbers are shared by bases and segments.
+func (s *Store) WriteEngineBase(ctx context.Context, stamp LedgerStamp, parts ...[]byte) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var seq int64
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM engine_cache`).Scan(&seq); err != nil {
@@ -89,10 +80,9 @@ func (s *Store) WriteEngineBase(ctx context.Context, stamp LedgerStamp, data []b
 		if _, err := tx.ExecContext(ctx, `DELETE FROM engine_cache WHERE kind = 'base' OR (kind = 'seg' AND max_recorded_us <= $1)`, stamp.MaxRecorded); err != nil {
 			return err
 		}
-		for part := 0; part*cachePart < len(data) || part == 0; part++ {
-			chunk := data[part*cachePart : min(len(data), (part+1)*cachePart)]
+		for part, data := range parts {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO engine_cache (kind, seq, part, count, max_recorded_us, data) VALUES ('base', $1, $2, $3, $4, $5)`,
-				seq, part, stamp.Count, stamp.MaxRecorded, chunk); err != nil {
+				seq, part, stamp.Count, stamp.MaxRecorded, data); err != nil {
 				return err
 			}
 		}
@@ -141,17 +131,4 @@ func (s *Store) HasVersion(ctx context.Context, id string, version int, recorded
 		return false, fmt.Errorf("check version: %w", err)
 	}
 	return n > 0, nil
-}
-
-func (s *Store) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	opts := &sql.TxOptions{ReadOnly: true}
-	if s.driver != "sqlite" {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	tx, err := s.db.BeginTx(ctx, opts)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	return fn(tx)
 }
