@@ -314,6 +314,13 @@ func (e *EvalResult) String() string {
 	}
 	line(e.Total, "all")
 	for _, s := range e.Sets {
+		if strings.HasPrefix(s.Name, "heldout") {
+			// a held-out set's misses are not shown: whoever reads them could tune on them
+			if len(s.Misses) > 0 {
+				fmt.Fprintf(&b, "%s: %d misses not shown (held out)\n", s.Name, len(s.Misses))
+			}
+			continue
+		}
 		for _, m := range s.Misses {
 			fmt.Fprintf(&b, "miss %s\n", m)
 		}

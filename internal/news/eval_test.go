@@ -32,6 +32,8 @@ var setFloors = map[string]map[string]float64{
 	"retired-heldout-1": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
 	"retired-heldout-2": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
 	"retired-heldout-3": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
+	// set 4's first run (README.md); raised as its misses are worked on
+	"retired-heldout-4": {"amounts P": 0.987, "amounts R": 0.951, "verdicts P": 1, "verdicts R": 0.875},
 }
 
 func setFigures(s EvalSet) map[string]float64 {
@@ -72,11 +74,14 @@ func TestEvalCorpus(t *testing.T) {
 	}
 }
 
-// TestHeldoutBlind scores the blind held-out set, which nobody tuning the reader has read.
-// Its floors are the first run's figures (amounts P 0.987 R 0.951, verdicts P 1.000 R 0.875:
-// the 0.95 aim is missed on conversion recall); they guard against regressions, and the set
-// must be retired, not tuned on, if anyone works on its misses. On failure it reports the
-// figures only, never which amounts were missed.
+// blindFloors are the figures the blind held-out set must hold. The set is not in the
+// repository until its author adds it; the lead records its first run here (the aim:
+// amounts F1 at least 0.97). Until then the test reports the figures and holds none.
+var blindFloors = map[string]float64{}
+
+// TestHeldoutBlind scores the blind held-out set, which nobody tuning the reader has read. Its
+// floors guard against regressions; the set must be retired, not tuned on, if anyone works on
+// its misses. It reports the figures only, never which amounts were missed.
 func TestHeldoutBlind(t *testing.T) {
 	dir := filepath.Join(corpusDir, blindSet)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
@@ -89,8 +94,9 @@ func TestHeldoutBlind(t *testing.T) {
 	}
 	s := res.Total
 	got := setFigures(s)
-	floors := map[string]float64{"amounts P": 0.987, "amounts R": 0.951, "verdicts P": 1.0, "verdicts R": 0.875}
-	for k, floor := range floors {
+	t.Logf("%s: %d files, amounts P %.3f R %.3f, verdicts P %.3f R %.3f", blindSet, s.Files,
+		got["amounts P"], got["amounts R"], got["verdicts P"], got["verdicts R"])
+	for k, floor := range blindFloors {
 		if got[k] < floor-0.0005 {
 			t.Errorf("%s %s = %.3f, want >= %.3f (%d files; misses not shown: the set is blind)", blindSet, k, got[k], floor, s.Files)
 		}
