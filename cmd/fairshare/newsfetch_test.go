@@ -1,14 +1,19 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/app"
 )
 
 // newsSite serves an Atom feed of two articles on loopback, with an ETag for conditional
@@ -128,5 +133,69 @@ func TestNewsFetchFeed(t *testing.T) {
 	}
 	if len(drafts) != 2 {
 		t.Errorf("after two runs %d drafts, want 2", len(drafts))
+	}
+}
+
+// TestNewsReviewAudit: drafts from news read --apply wait in the review queue; an approval
+// and a rejection (made through the App, as /review makes them) are listed by
+// `fairshare audit`, and the approved entry cites the article.
+func TestNewsReviewAudit(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "f.db")
+	file := filepath.Join(dir, "a.txt")
+	os.WriteFile(file, []byte("Danmark giver Ukraine 5,6 milliarder kroner, oplyser Forsvarsministeriet. Norge giver 2 milliarder norske kroner.\n"), 0o644)
+	mustFS(t, db, "news", "read", file, "--date", "2024-02-01", "--apply", "news-review",
+		"--source-url", "https://example.org/article", "--source-title", "Ny pakke", "--publisher", "Ritzau")
+	var drafts []map[string]string
+	if err := json.Unmarshal([]byte(mustFS(t, db, "news", "drafts", "--format", "json")), &drafts); err != nil {
+		t.Fatal(err)
+	}
+	if len(drafts) != 2 || drafts[0]["origin"] != "read" {
+		t.Fatalf("queue after --apply: %v", drafts)
+	}
+	// The same article again files nothing new.
+	mustFS(t, db, "news", "read", file, "--date", "2024-02-01", "--apply", "news-review", "--source-url", "https://example.org/article")
+	if err := json.Unmarshal([]byte(mustFS(t, db, "news", "drafts", "--format", "json")), &drafts); err != nil || len(drafts) != 2 {
+		t.Fatalf("queue after a second --apply: %v %v", drafts, err)
+	}
+	ctx := context.Background()
+	a, err := app.Open(ctx, db, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed := fairshare.User{Name: "erika", Role: fairshare.Editor}
+	var dk, no string
+	for _, d := range drafts {
+		switch d["donor"] {
+		case "DNK":
+			dk = d["id"]
+		case "NOR":
+			no = d["id"]
+		}
+	}
+	if err := a.RejectDraft(ctx, dk, fairshare.User{Name: "vic", Role: fairshare.Viewer}, "x"); fairshare.ErrorCode(err) != fairshare.EFORBIDDEN {
+		t.Errorf("viewer's rejection: %v", err)
+	}
+	c, err := a.ApproveDraft(ctx, dk, app.DraftEdit{}, ed, "matches the ministry's figure")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RejectDraft(ctx, no, ed, "Norway's aid is recorded from its own release"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ApproveDraft(ctx, no, app.DraftEdit{}, ed, "twice"); fairshare.ErrorCode(err) != fairshare.ECONFLICT {
+		t.Errorf("approving a rejected draft: %v", err)
+	}
+	a.Close()
+	out := mustFS(t, db, "audit", "--format", "csv")
+	for _, want := range []string{"news.approve," + dk + ",matches the ministry's figure", "news.reject," + no + ",Norway's aid is recorded from its own release",
+		c.ID} {
+		if !strings.Contains(out, want) {
+			t.Errorf("audit lacks %q:\n%s", want, out)
+		}
+	}
+	got := mustFS(t, db, "contributions", "list", "--dataset", "user", "--format", "json")
+	if !strings.Contains(got, "https://example.org/article") || !strings.Contains(got, "5600000000.00") {
+		t.Errorf("approved entry: %s", got)
 	}
 }
