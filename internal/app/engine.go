@@ -38,9 +38,9 @@ import (
 
 var engineOff = os.Getenv("FAIRSHARE_ENGINE") == "off"
 
-// FAIRSHARE_ENGINE_CACHE=off neither reads nor writes the saved engine
-// (benchmarks of the load from the ledger's rows).
-var cacheOff = os.Getenv("FAIRSHARE_ENGINE_CACHE") == "off"
+// cacheOff: FAIRSHARE_ENGINE_CACHE=off neither reads nor writes the saved
+// engine (benchmarks of the load from the ledger's rows).
+func cacheOff() bool { return os.Getenv("FAIRSHARE_ENGINE_CACHE") == "off" }
 
 type engineState struct {
 	mu        sync.Mutex // building and refreshing
@@ -194,7 +194,7 @@ func (a *App) openEngine(ctx context.Context, st *engineState, stamp sqlstore.Le
 // only writes need: see engineIDs); ok is false when there is none or it does
 // not fit the ledger.
 func (a *App) cachedEngine(ctx context.Context, st *engineState, stamp sqlstore.LedgerStamp) (*engine.Engine, bool) {
-	if cacheOff {
+	if cacheOff() {
 		return nil, false
 	}
 	e := engine.New()
@@ -257,7 +257,7 @@ func (a *App) engineIDs(ctx context.Context, st *engineState, e *engine.Engine) 
 // grown. Failing to save costs the next process time, not correctness, so
 // errors are dropped (a read-only database, say).
 func (a *App) saveEngine(ctx context.Context, st *engineState, e *engine.Engine, stamp sqlstore.LedgerStamp, applied []fairshare.Contribution, reloaded bool) {
-	if cacheOff || (!reloaded && len(applied) == 0) {
+	if cacheOff() || (!reloaded && len(applied) == 0) {
 		return
 	}
 	if reloaded || st.segs >= 64 || (st.segRows+len(applied))*8 > e.Len()+4096*8 {
