@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -338,4 +340,38 @@ func (a *App) ReportVersion() string {
 	ref := a.refStamp
 	a.mu.Unlock()
 	return fmt.Sprintf("%p/%d/%s", e, e.Generation(), ref)
+}
+
+// NewReference indexes reference data that does not come from a database
+// (report --from-csv: the embedded data, with rates and GDP from files).
+func NewReference(donors []fairshare.Donor, ind fairshare.IndicatorTable, rates *fairshare.RateTable,
+	datasets []fairshare.Dataset, targets []fairshare.Target) *Reference {
+	r := &Reference{Donors: donors, ByCode: map[string]*fairshare.Donor{}, Indicators: ind, Rates: rates, Datasets: datasets, Targets: targets}
+	for i := range r.Donors {
+		r.ByCode[r.Donors[i].Code] = &r.Donors[i]
+	}
+	return r
+}
+
+// ReportFromCSV answers a report straight from a contributions file in the
+// import format, planned exactly as Report plans one, with the engine's
+// streaming parser (engine.ReportCSV): every row is a current contribution.
+// Without Datasets every dataset in the file counts, as one group.
+func ReportFromCSV(ref *Reference, r io.Reader, name string, req ReportRequest) (*fairshare.Report, error) {
+	if !req.AsOf.IsZero() {
+		return nil, fairshare.FieldError("as-of", "--as-of needs the database: a CSV file has no versions")
+	}
+	p, err := planFor(ref, req, false)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(req.Datasets) == "" {
+		p.sel = nil
+	}
+	q := engine.CSVQuery{Input: p.in, NoData: p.noData}
+	if p.sel != nil {
+		q.Selection = p.sel
+	}
+	rep, _, err := engine.ReportCSV(r, name, q)
+	return rep, err
 }
