@@ -116,4 +116,3 @@ func (s *versionSource) Values() ([]any, error) {
 }
 
 func (s *versionSource) Err() error { return nil }
-
