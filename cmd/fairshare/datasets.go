@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"time"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
