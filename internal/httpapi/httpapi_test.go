@@ -17,6 +17,7 @@ import (
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/httpx"
 	"github.com/fairshare/fairshare/internal/render"
 )
 
@@ -170,7 +171,7 @@ func TestErrors(t *testing.T) {
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
 			}
-			var e errorBody
+			var e httpx.ErrorBody
 			if err := json.Unmarshal(body, &e); err != nil {
 				t.Fatalf("error body is not JSON: %v: %s", err, body)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/csvio"
+	"github.com/fairshare/fairshare/internal/httpx"
 	"github.com/fairshare/fairshare/internal/ledgerio"
 )
 
@@ -24,7 +25,7 @@ const (
 )
 
 // ETOOLARGE is the error code of a request body over its limit (413).
-const ETOOLARGE = "too_large"
+const ETOOLARGE = httpx.ETOOLARGE
 
 type userKey struct{}
 
@@ -81,19 +82,6 @@ func decodeStrict(b []byte, dst any) error {
 		return fairshare.Errorf(fairshare.EINVALID, "trailing data after the JSON value")
 	}
 	return nil
-}
-
-// writeCreated sends a write's result: never cached.
-func writeResult(w http.ResponseWriter, status int, v any) error {
-	b, err := marshal(v)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, err = w.Write(b)
-	return err
 }
 
 // ContributionInput is the body of POST /api/v1/contributions: a

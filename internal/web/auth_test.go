@@ -16,6 +16,7 @@ import (
 	"github.com/fairshare/fairshare/internal/app"
 	"github.com/fairshare/fairshare/internal/auth"
 	"github.com/fairshare/fairshare/internal/httpapi"
+	"github.com/fairshare/fairshare/internal/httpx"
 )
 
 const testPassword = "correct horse battery"
@@ -115,7 +116,7 @@ func login(t *testing.T, c *http.Client, ts *httptest.Server, user, pw string) *
 
 func sessionCookie(resp *http.Response) *http.Cookie {
 	for _, c := range resp.Cookies() {
-		if c.Name == httpapi.SessionCookie {
+		if c.Name == httpx.SessionCookie {
 			return c
 		}
 	}
