@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/auth"
@@ -53,43 +52,5 @@ func (a *App) Audit(ctx context.Context, f fairshare.AuditFilter) ([]fairshare.A
 	return es, err
 }
 
-// App is the accounts store of the front ends (fairshare.Accounts): the
-// methods below only pass through, so authentication has one way in too.
-
-// AddUser adds a user (no audit entry; see CreateUser).
-func (a *App) AddUser(ctx context.Context, u fairshare.User) error { return a.Store.AddUser(ctx, u) }
-
 // Users lists users.
 func (a *App) Users(ctx context.Context) ([]fairshare.User, error) { return a.Store.Users(ctx) }
-
-// User returns one user.
-func (a *App) User(ctx context.Context, name string) (fairshare.User, error) {
-	return a.Store.User(ctx, name)
-}
-
-// UserByTokenHash finds the user holding a token.
-func (a *App) UserByTokenHash(ctx context.Context, hash string) (fairshare.User, error) {
-	return a.Store.UserByTokenHash(ctx, hash)
-}
-
-// UpdateUser stores a changed user (no audit entry; see ChangeUser).
-func (a *App) UpdateUser(ctx context.Context, u fairshare.User) error {
-	return a.Store.UpdateUser(ctx, u)
-}
-
-// AddSession records a web session by the hash of its id.
-func (a *App) AddSession(ctx context.Context, idHash, user string, expires time.Time) error {
-	return a.Store.AddSession(ctx, idHash, user, expires)
-}
-
-// Session returns the user of a live session.
-func (a *App) Session(ctx context.Context, idHash string) (fairshare.User, error) {
-	return a.Store.Session(ctx, idHash)
-}
-
-// DeleteSession ends a session.
-func (a *App) DeleteSession(ctx context.Context, idHash string) error {
-	return a.Store.DeleteSession(ctx, idHash)
-}
-
-var _ fairshare.Accounts = (*App)(nil)
