@@ -17,7 +17,9 @@ type CompareRequest struct {
 	Target   string
 	Currency string
 	AsOf     time.Time // zero: now
-	A, B     string    // dataset selections, e.g. "kiel-r29" and "dk-mod"
+	Key      string    // for the fair share column; "" the target's
+	KeyYear  int
+	A, B     string // dataset selections, e.g. "kiel-r29" and "dk-mod"
 }
 
 // CompareRow is one participant of the target in a comparison.
@@ -101,7 +103,7 @@ func (a *App) Compare(ctx context.Context, req CompareRequest) (*Comparison, err
 			return nil, err
 		}
 		names[i] = sel.String()
-		reps[i], err = a.Report(ctx, ReportRequest{Target: req.Target, Currency: req.Currency, AsOf: req.AsOf, Datasets: names[i]})
+		reps[i], err = a.Report(ctx, ReportRequest{Target: req.Target, Currency: req.Currency, AsOf: req.AsOf, Key: req.Key, KeyYear: req.KeyYear, Datasets: names[i]})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", names[i], err)
 		}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -392,4 +393,44 @@ func (a *App) DonorContributionCount(ctx context.Context, donor string, asOf tim
 		n += v.groups[i].Count
 	}
 	return n, nil
+}
+
+// RecentContributions returns a donor's newest current contributions (as
+// of asOf; zero: now), at most limit of them (whole days, so a few more
+// when a day is split), newest first, and how many it has in all. The
+// grouped ledger finds the first day to read, so only those rows are read.
+func (a *App) RecentContributions(ctx context.Context, donor string, asOf time.Time, limit int) ([]fairshare.Contribution, int, error) {
+	v, err := a.view(ctx, asOf)
+	if err != nil {
+		return nil, 0, err
+	}
+	idx := v.byDonor[donor]
+	days := make([]fairshare.Date, 0, len(idx))
+	perDay := map[fairshare.Date]int{}
+	total := 0
+	for _, i := range idx {
+		g := &v.groups[i]
+		if perDay[g.Day] == 0 {
+			days = append(days, g.Day)
+		}
+		perDay[g.Day] += g.Count
+		total += g.Count
+	}
+	if total == 0 {
+		return nil, 0, nil
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i].After(days[j]) })
+	from, n := days[0], 0
+	for _, d := range days {
+		from = d
+		if n += perDay[d]; n >= limit {
+			break
+		}
+	}
+	cs, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
+	if err != nil {
+		return nil, 0, err
+	}
+	slices.Reverse(cs)
+	return cs, total, nil
 }
