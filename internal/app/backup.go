@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/bundle"
@@ -97,4 +98,36 @@ func ReadSnapshot(ctx context.Context, path string) (fairshare.Snapshot, error) 
 		return st.Snapshot(ctx)
 	}
 	return bundle.Read(data, path)
+}
+
+// CopyDatabase copies a whole ledger from one database to another (every
+// version with its ids, times, authors and reasons; rates, user targets and
+// datasets, meta, users, audit log); the target is migrated and gets the
+// embedded reference data. Nothing in the target is overwritten, so a copy
+// can be repeated or resumed.
+func CopyDatabase(ctx context.Context, from, to string) ([]sqlstore.CopyCount, error) {
+	if !sqlstore.IsPostgres(from) {
+		// Open would create a missing file; a typo should not copy nothing.
+		if _, err := os.Stat(strings.TrimPrefix(from, "sqlite:")); err != nil {
+			return nil, fmt.Errorf("--from: %w", err)
+		}
+	}
+	src, err := sqlstore.Open(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	// The source must be at this release's schema: a SQLite file is brought
+	// up to date as whenever it is opened; PostgreSQL is migrated explicitly.
+	if src.Driver() == "sqlite" {
+		if _, err := src.Migrate(ctx); err != nil {
+			return nil, err
+		}
+	}
+	dst, err := Open(ctx, to, Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer dst.Close()
+	return src.CopyTo(ctx, dst.Store)
 }
