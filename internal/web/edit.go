@@ -333,7 +333,7 @@ func (h *handler) editContribution(w http.ResponseWriter, r *http.Request) {
 	var vc *fairshare.VersionConflict
 	switch {
 	case errors.As(err, &vc):
-		h.editConflict(w, r, p, d, patch, vc.Current)
+		h.editConflict(w, r, p, d, patch, was, vc.Current)
 		return
 	case fairshare.ErrorCode(err) == fairshare.EINTERNAL:
 		h.fail(w, r, p, err)
@@ -350,13 +350,14 @@ func (h *handler) editContribution(w http.ResponseWriter, r *http.Request) {
 // user's changes on top and, beside each field both changed, the newer
 // value. The form is now based on the newest version, so saving it again
 // is a decision made knowing both.
-func (h *handler) editConflict(w http.ResponseWriter, r *http.Request, p *page, d *contributionData, patch app.ContributionPatch, cur fairshare.Contribution) {
+func (h *handler) editConflict(w http.ResponseWriter, r *http.Request, p *page, d *contributionData, patch app.ContributionPatch, base, cur fairshare.Contribution) {
+	was := jsonFields(ledgerio.ToJSON(base))
 	newer := jsonFields(ledgerio.ToJSON(cur))
 	form := jsonFields(ledgerio.ToJSON(cur))
 	d.Newer = map[string]string{}
 	for f, v := range patch {
 		form[f] = v
-		if strings.TrimSpace(newer[f]) != strings.TrimSpace(v) {
+		if newer[f] != was[f] && strings.TrimSpace(newer[f]) != strings.TrimSpace(v) {
 			d.Newer[f] = newer[f]
 			if newer[f] == "" {
 				d.Newer[f] = "—"
