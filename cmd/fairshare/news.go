@@ -152,7 +152,7 @@ the reports count by default); it needs --source-url, the article's address.`, f
 		fmt.Fprintln(e.stderr, "no draft contributions to record")
 		return nil
 	}
-	r, err := a.Store.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: "draft from news article " + *srcURL})
+	r, err := a.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: "draft from news article " + *srcURL})
 	if err != nil {
 		return err
 	}
