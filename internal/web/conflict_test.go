@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
 	"github.com/fairshare/fairshare/internal/auth"
+	"github.com/fairshare/fairshare/internal/storetest"
 )
 
 var (
@@ -90,7 +92,14 @@ func apiPatch(t *testing.T, ts *httptest.Server, tok, id, body string) {
 // changing another field. The newer change must survive: the form comes
 // back (409) with the newer values, and saving it again keeps both.
 func TestFormAfterNewerAPIWrite(t *testing.T) {
-	ts, a := newAuthServer(t, Options{}, false)
+	t.Run("sqlite", func(t *testing.T) {
+		testFormAfterNewerAPIWrite(t, filepath.Join(t.TempDir(), "fairshare.db"))
+	})
+	t.Run("postgres", func(t *testing.T) { testFormAfterNewerAPIWrite(t, storetest.PostgresDSN(t)) })
+}
+
+func testFormAfterNewerAPIWrite(t *testing.T, dsn string) {
+	ts, a := newAuthServerOn(t, dsn, Options{}, false)
 	tok := apiToken(t, a)
 	cs, err := a.ListContributions(context.Background(), fairshare.ContributionFilter{Donor: "DNK"})
 	if err != nil || len(cs) == 0 {
