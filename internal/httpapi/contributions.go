@@ -69,7 +69,7 @@ func (s *server) contributions(w http.ResponseWriter, r *http.Request, q query) 
 	}
 	// The ledger is small (thousands of rows): read the selection once and
 	// page it here, which also gives the total.
-	all, err := s.app.Store.Contributions(r.Context(), f)
+	all, err := s.app.ListContributions(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -97,11 +97,11 @@ func (s *server) contribution(w http.ResponseWriter, r *http.Request, q query) e
 	if err != nil {
 		return err
 	}
-	c, err := s.app.Store.Contribution(r.Context(), r.PathValue("id"), asOf)
+	c, err := s.app.Contribution(r.Context(), r.PathValue("id"), asOf)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, r, ledgerio.ToJSON(c))
+	return writeVersion(w, r, c)
 }
 
 func (s *server) history(w http.ResponseWriter, r *http.Request, q query) error {
@@ -109,7 +109,7 @@ func (s *server) history(w http.ResponseWriter, r *http.Request, q query) error 
 	if err != nil {
 		return err
 	}
-	hs, err := s.app.Store.History(r.Context(), r.PathValue("id"))
+	hs, err := s.app.ContributionHistory(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -165,7 +165,8 @@ func TestErrors(t *testing.T) {
 		{"GET", "/api/v1/audit", 401, "unauthorized", ""},
 		{"PATCH", "/api/v1/targets/nato-2024", 405, "method_not_allowed", ""},
 		{"POST", "/api/v1/reports/nato-2024", 405, "method_not_allowed", ""},
-		{"PATCH", "/api/v1/contributions/abc", 405, "method_not_allowed", ""},
+		{"PATCH", "/api/v1/contributions/abc", 401, "unauthorized", ""},
+		{"PATCH", "/api/v1/contributions", 405, "method_not_allowed", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {

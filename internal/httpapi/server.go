@@ -14,6 +14,7 @@ import (
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
 	"github.com/fairshare/fairshare/internal/httpx"
+	"github.com/fairshare/fairshare/internal/ledgerio"
 )
 
 // Options configure the API server.
@@ -66,7 +67,7 @@ func (s *server) fallback(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		// Which methods the path does take, if any.
 		var allow []string
-		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "DELETE"} {
+		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
 			r2 := r.Clone(r.Context())
 			r2.Method = m
 			if _, pat := s.mux.Handler(r2); pat != "/api/" {
@@ -104,21 +105,28 @@ func (s *server) wrap(rt route) http.Handler {
 
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := fairshare.ErrorCode(err)
+	d := httpx.ErrorDetail{Code: code, Message: err.Error()}
 	status := httpx.Status(code)
-	msg, field := err.Error(), ""
 	var fe *fairshare.Error
 	if errors.As(err, &fe) {
-		msg, field = fe.Message, fe.Field
+		d.Message, d.Field = fe.Message, fe.Field
+	}
+	var vc *fairshare.VersionConflict
+	if errors.As(err, &vc) {
+		// The newest version, so the client can show it and decide again.
+		cur := ledgerio.ToJSON(vc.Current)
+		d.Current = &cur
+		w.Header().Set("ETag", httpx.VersionETag(vc.Current.Version))
 	}
 	if status == http.StatusInternalServerError {
 		// Internal messages may name files or SQL; log them, say little.
 		s.log.Error("api", "path", r.URL.Path, "err", err)
-		msg = "internal error"
+		d.Message = "internal error"
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="fairshare"`)
 	}
-	writeError(w, status, code, field, msg)
+	httpx.WriteError(w, status, d)
 }
 
 func writeError(w http.ResponseWriter, status int, code, field, msg string) {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -25,7 +26,13 @@ const testPassword = "correct horse battery"
 // a fresh SQLite file holding an editor and a viewer with passwords.
 func newAuthServer(t *testing.T, opts Options, tlsServer bool) (*httptest.Server, *app.App) {
 	t.Helper()
-	a, err := app.Open(context.Background(), filepath.Join(t.TempDir(), "fairshare.db"), app.Options{})
+	return newAuthServerOn(t, filepath.Join(t.TempDir(), "fairshare.db"), opts, tlsServer)
+}
+
+// newAuthServerOn is newAuthServer on the database dsn names.
+func newAuthServerOn(t *testing.T, dsn string, opts Options, tlsServer bool) (*httptest.Server, *app.App) {
+	t.Helper()
+	a, err := app.Open(context.Background(), dsn, app.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +191,7 @@ func TestCSRFAndRoles(t *testing.T) {
 	token := csrfOf(t, page)
 	form := url.Values{"donor": {"DNK"}, "date": {cs[0].Date.String()}, "amount": {"4242"}, "currency": {cs[0].Currency},
 		"category": {string(cs[0].Category)}, "status": {string(cs[0].Status)}, "dataset": {cs[0].Dataset},
-		"source_url": {cs[0].Source.URL}, "reason": {"test correction"}}
+		"source_url": {cs[0].Source.URL}, "reason": {"test correction"}, "base": {strconv.Itoa(cs[0].Version)}}
 	before := len(history(t, a, id))
 	for _, tt := range []struct {
 		name   string
