@@ -287,6 +287,9 @@ const maxArticleText = 200 << 10
 
 // readItem fetches and reads one item's article. retry says the failure may pass.
 func (a *App) readItem(ctx context.Context, f *feeds.Fetcher, fd feeds.Feed, it feeds.Item, category string) (ds []feeds.Draft, itemErr string, retry bool) {
+	if checkFeedURL(it.Link) != nil {
+		return nil, fmt.Sprintf("link %q is not an http(s) URL", it.Link), false
+	}
 	resp, err := f.Get(ctx, it.Link, "", "")
 	if err != nil {
 		if he, ok := err.(*feeds.HTTPError); ok && he.Permanent() {
