@@ -140,16 +140,6 @@ func (r *reader) str() string {
 	return s
 }
 
-func (r *reader) bytes(n int) []byte {
-	if r.err != nil || n > len(r.b) {
-		r.err = ErrSnapshot
-		return nil
-	}
-	b := r.b[:n]
-	r.b = r.b[n:]
-	return b
-}
-
 func unraw[T any](r *reader, n int) []T {
 	if r.err != nil {
 		return nil
@@ -203,7 +193,7 @@ func (e *Engine) Restore(cols []byte) error {
 	}
 	r := &reader{b: cols[len(snapMagic):]}
 	var l ledger
-	copy(l.token[:], r.bytes(8))
+	copy(l.token[:], r.view(8))
 	n := int(r.int())
 	l.sorted = int(r.int())
 	l.maxRec = r.int()
@@ -264,7 +254,7 @@ func (e *Engine) RestoreIDs(ids []byte) error {
 	}
 	r := &reader{b: ids[len(idsMagic):]}
 	var tok [8]byte
-	copy(tok[:], r.bytes(8))
+	copy(tok[:], r.view(8))
 	n := int(r.int())
 	nid := int(r.int())
 	no := int(r.int())
@@ -506,26 +496,29 @@ func encodeCols(w *writer, c *columns) {
 	raw(w, c.cs)
 }
 
-// decodeCols reads what encodeCols wrote; errors are left in r.
+// decodeCols reads what encodeCols wrote; errors are left in r. The runs,
+// dictionary codes and sparse links are read in place (view), not copied:
+// a cold start's peak memory is the columns it keeps.
 func decodeCols(r *reader, c *columns, n int) {
 	nr := int(r.int())
 	if r.err != nil || nr < 0 || nr > n {
 		r.err = ErrSnapshot
 		return
 	}
-	runDay, runCur, runLen := unraw[int32](r, nr), unraw[uint16](r, nr), unraw[int32](r, nr)
+	runDay, runCur, runLen := r.view(nr*4), r.view(nr*2), r.view(nr*4)
 	if r.err != nil {
 		return
 	}
+	le := binary.LittleEndian
 	c.day, c.cur = make([]int32, n), make([]uint16, n)
 	i := 0
-	for k := range runDay {
-		ln := int(runLen[k])
+	for k := 0; k < nr; k++ {
+		ln := int(int32(le.Uint32(runLen[4*k:])))
 		if ln <= 0 || i+ln > n {
 			r.err = ErrSnapshot
 			return
 		}
-		d, cu := runDay[k], runCur[k]
+		d, cu := int32(le.Uint32(runDay[4*k:])), le.Uint16(runCur[2*k:])
 		for j := i; j < i+ln; j++ {
 			c.day[j], c.cur[j] = d, cu
 		}
@@ -540,13 +533,14 @@ func decodeCols(r *reader, c *columns, n int) {
 		c.rec = unraw[int64](r, n)
 	} else {
 		vals := unraw[int64](r, nv)
-		codes := unraw[uint16](r, n)
+		codes := r.view(n * 2)
 		if r.err != nil {
 			return
 		}
 		c.rec = make([]int64, n)
-		for i, k := range codes {
-			if int(k) >= len(vals) {
+		for i := range c.rec {
+			k := int(le.Uint16(codes[2*i:]))
+			if k >= len(vals) {
 				r.err = ErrSnapshot
 				return
 			}
@@ -558,7 +552,7 @@ func decodeCols(r *reader, c *columns, n int) {
 		r.err = ErrSnapshot
 		return
 	}
-	rows, next := unraw[int32](r, ns), unraw[int32](r, ns)
+	rows, next := r.view(ns*4), r.view(ns*4)
 	if r.err != nil {
 		return
 	}
@@ -566,17 +560,18 @@ func decodeCols(r *reader, c *columns, n int) {
 	for i := range c.next {
 		c.next[i] = -1
 	}
-	for k, row := range rows {
+	for k := 0; k < ns; k++ {
+		row := int32(le.Uint32(rows[4*k:]))
 		if row < 0 || int(row) >= n {
 			r.err = ErrSnapshot
 			return
 		}
-		c.next[row] = next[k]
+		c.next[row] = int32(le.Uint32(next[4*k:]))
 	}
 	for _, col := range []*[]uint16{&c.donor, &c.ds} {
 		switch r.int() {
 		case 1:
-			b := unraw[uint8](r, n)
+			b := r.view(n)
 			if r.err != nil {
 				return
 			}
@@ -593,4 +588,15 @@ func decodeCols(r *reader, c *columns, n int) {
 		}
 	}
 	c.cs = unraw[uint8](r, n)
+}
+
+// view returns the next n bytes without copying.
+func (r *reader) view(n int) []byte {
+	if r.err != nil || n < 0 || n > len(r.b) {
+		r.err = ErrSnapshot
+		return nil
+	}
+	b := r.b[:n]
+	r.b = r.b[n:]
+	return b
 }
