@@ -393,3 +393,22 @@ func ReportFromCSV(ref *Reference, r io.Reader, name string, req ReportRequest) 
 	rep, _, err := engine.ReportCSV(r, name, q)
 	return rep, err
 }
+
+// startEngine begins building the engine in the background when no engine
+// is built yet, so that a new process reads its reference data and its
+// saved engine at the same time (two cores, and PostgreSQL connections, in
+// parallel).
+func (a *App) startEngine(ctx context.Context) {
+	if engineOff {
+		return
+	}
+	st := a.engineState()
+	if !st.mu.TryLock() {
+		return // being built or refreshed
+	}
+	built := st.eng != nil
+	st.mu.Unlock()
+	if !built {
+		go a.freshEngine(context.WithoutCancel(ctx), false)
+	}
+}
