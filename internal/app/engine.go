@@ -215,9 +215,9 @@ func (a *App) cachedEngine(ctx context.Context, st *engineState, stamp sqlstore.
 		return nil, false
 	}
 	e := engine.New()
-	found, err := a.Store.ReadEngineBase(ctx, 0, 0, func(seq int64, _ sqlstore.LedgerStamp, data []byte) error {
+	found, err := a.Store.ReadEngineBase(ctx, 0, 0, func(seq int64, _ sqlstore.LedgerStamp, next func() ([]byte, error)) error {
 		st.baseSeq = seq
-		return e.Restore(data)
+		return e.RestoreChunks(next)
 	})
 	if err != nil || !found {
 		return nil, false
@@ -260,8 +260,8 @@ func (a *App) engineIDs(ctx context.Context, st *engineState, e *engine.Engine) 
 	if !e.NeedsIDs() {
 		return nil
 	}
-	found, err := a.Store.ReadEngineBase(ctx, st.baseSeq, 1, func(_ int64, _ sqlstore.LedgerStamp, data []byte) error {
-		return e.RestoreIDs(data)
+	found, err := a.Store.ReadEngineBase(ctx, st.baseSeq, 1, func(_ int64, _ sqlstore.LedgerStamp, next func() ([]byte, error)) error {
+		return e.RestoreIDChunks(next)
 	})
 	if err == nil && found {
 		return nil

@@ -33,7 +33,7 @@ func testSavedEngine(t *testing.T, dsn string) {
 	// saved: is there a base, and how many segments follow it.
 	saved := func(a *app.App) (bool, int) {
 		t.Helper()
-		found, err := a.Store.ReadEngineBase(ctx, 0, 1, func(int64, sqlstore.LedgerStamp, []byte) error { return nil })
+		found, err := a.Store.ReadEngineBase(ctx, 0, 1, func(int64, sqlstore.LedgerStamp, func() ([]byte, error)) error { return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
