@@ -45,6 +45,21 @@ func CheckSourceURL[T ~string | ~[]byte](u T) error {
 	return nil
 }
 
+// ErrRequired is the message for a required field left empty.
+var ErrRequired = errors.New("required")
+
+// UnknownDonorError is the message for a donor code not in the reference
+// data.
+func UnknownDonorError(code string) error {
+	return fmt.Errorf("unknown donor %q (see 'fairshare donors list')", code)
+}
+
+// UnknownCurrencyError is the message for a currency without reference
+// rates.
+func UnknownCurrencyError(code string) error {
+	return fmt.Errorf("unknown currency %q (no reference rates for it)", code)
+}
+
 // CheckPositive is the rule for an imported amount (minor units); text is
 // the amount as written, for the message.
 func CheckPositive[T ~string | ~[]byte](a Amount, text T) error {

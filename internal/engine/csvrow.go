@@ -44,9 +44,9 @@ func (w *worker) record(roles []int8, line int, name string) *csvio.Error {
 	} else if d, ok := p.donorMap[strings.ToUpper(string(f[colDonor]))]; ok {
 		donor = d
 	} else if len(f[colDonor]) == 0 {
-		return fieldErr(name, line, "donor", errors.New("required"))
+		return fieldErr(name, line, "donor", fairshare.ErrRequired)
 	} else {
-		return fieldErr(name, line, "donor", fmt.Errorf("unknown donor %q (see 'fairshare donors list')", strings.ToUpper(string(f[colDonor]))))
+		return fieldErr(name, line, "donor", fairshare.UnknownDonorError(strings.ToUpper(string(f[colDonor]))))
 	}
 	day, ok := fastDay(f[colDate])
 	if !ok {
@@ -60,7 +60,7 @@ func (w *worker) record(roles []int8, line int, name string) *csvio.Error {
 	if k := code3(f[colCurrency]); k >= 0 && p.curOf[k] > 0 {
 		cur = int(p.curOf[k]) - 1
 	} else {
-		return fieldErr(name, line, "currency", fmt.Errorf("unknown currency %q (no reference rates for it)", string(f[colCurrency])))
+		return fieldErr(name, line, "currency", fairshare.UnknownCurrencyError(string(f[colCurrency])))
 	}
 	amount, ok := fastAmount(f[colAmount], p.curDigits[cur])
 	if !ok {

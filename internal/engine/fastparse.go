@@ -71,7 +71,9 @@ func fastAmount(b []byte, digits int) (int64, bool) {
 			frac++
 		}
 	}
-	if i != len(b) {
+	if i != len(b) || frac == 3 {
+		// Exactly three decimals ("1.000") may be a thousands separator:
+		// that is the import rule's to decide (fairshare.ParseAmount).
 		return 0, false
 	}
 	for ; frac < digits; frac++ {
