@@ -75,7 +75,7 @@ func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
 			return v, nil
 		}
 	}
-	gs, err := a.Store.LedgerGroups(ctx, asOf)
+	gs, err := a.store.LedgerGroups(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -453,7 +453,7 @@ func (a *App) RecentContributions(ctx context.Context, donor string, asOf time.T
 			break
 		}
 	}
-	cs, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
+	cs, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
 	if err != nil {
 		return nil, 0, err
 	}
