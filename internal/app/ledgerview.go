@@ -27,12 +27,12 @@ type ledgerView struct {
 	// changes a group has its own copy of it. A group whose Count fell to
 	// 0 stays, and is skipped.
 	groups  []*fairshare.LedgerGroup
-	index   map[groupKey]int // into groups; shared, read only
-	extra   map[groupKey]int // groups added since index was made; this view's own
-	byDonor map[string][]int        // indexes into groups
-	pairs   map[[2]string]int       // contributions per dataset and donor: coverage
-	stamp   sqlstore.LedgerStamp    // the ledger the current view reflects
-	ref     string                  // the reference data stamp derived figures used
+	index   map[groupKey]int     // into groups; shared, read only
+	extra   map[groupKey]int     // groups added since index was made; this view's own
+	byDonor map[string][]int     // indexes into groups
+	pairs   map[[2]string]int    // contributions per dataset and donor: coverage
+	stamp   sqlstore.LedgerStamp // the ledger the current view reflects
+	ref     string               // the reference data stamp derived figures used
 
 	once  sync.Once
 	stats map[string]*DatasetStats // per dataset, EUR at each date's rate
@@ -562,7 +562,7 @@ func (a *App) DatasetsWithData(ctx context.Context) ([]string, error) {
 // MonthlySeries is one dataset's giving by a donor per month.
 type MonthlySeries struct {
 	Dataset string
-	Label   string                   // dataset name and id
+	Label   string                              // dataset name and id
 	Months  map[fairshare.Date]fairshare.Amount // first day of the month -> sum in the currency asked for
 }
 
