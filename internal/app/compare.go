@@ -92,6 +92,9 @@ func (a *App) Compare(ctx context.Context, req CompareRequest) (*Comparison, err
 	if strings.TrimSpace(req.A) == "" || strings.TrimSpace(req.B) == "" {
 		return nil, fairshare.FieldError("datasets", "want two datasets, A and B (e.g. kiel-r29,dk-mod)")
 	}
+	// The grouped ledger of the time asked for; zero (now) is the cached
+	// current one.
+	asked := req.AsOf
 	if req.AsOf.IsZero() {
 		req.AsOf = time.Now().UTC()
 	}
@@ -108,7 +111,7 @@ func (a *App) Compare(ctx context.Context, req CompareRequest) (*Comparison, err
 			return nil, fmt.Errorf("%s: %w", names[i], err)
 		}
 	}
-	v, err := a.view(ctx, req.AsOf)
+	v, err := a.view(ctx, asked)
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +126,22 @@ func (v *ledgerView) countedStatuses(t *fairshare.Target, row *fairshare.Row) []
 	if row.Dataset == "" {
 		return out
 	}
+	// Cached per view: the target's definition is part of the version.
+	key := t.ID + " " + row.Dataset + " " + row.Donor
+	v.mu.Lock()
+	got, ok := v.statuses[key]
+	v.mu.Unlock()
+	if ok {
+		return got
+	}
+	defer func() {
+		v.mu.Lock()
+		if v.statuses == nil || len(v.statuses) >= 4096 {
+			v.statuses = map[string][]string{}
+		}
+		v.statuses[key] = out
+		v.mu.Unlock()
+	}()
 	in := strings.Split(row.Dataset, "+")
 	for _, i := range v.byDonor[row.Donor] {
 		g := &v.groups[i]

@@ -24,6 +24,21 @@ type ledgerView struct {
 
 	once  sync.Once
 	stats map[string]*DatasetStats // per dataset, EUR at each date's rate
+
+	covOnce sync.Once
+	cov     map[string]map[string]bool
+
+	mu       sync.Mutex
+	monthly  map[string][]MonthlySeries // donor + currency
+	statuses map[string][]string        // counted statuses per target, dataset group and donor (compare.go)
+	days     map[string]*donorDays
+}
+
+// donorDays counts a donor's contributions per day, newest day first.
+type donorDays struct {
+	days  []fairshare.Date
+	count []int
+	total int
 }
 
 type viewCache struct {
@@ -37,6 +52,11 @@ const maxViews = 16
 // the report version (ledger and reference data) is unchanged; a CLI
 // process, which builds no engine, queries each time.
 func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
+	// The version names the reference data too (rates convert the sums):
+	// load it first so that its stamp is known.
+	if _, err := a.Reference(ctx); err != nil {
+		return nil, err
+	}
 	version := ""
 	if a.engineBuilt() {
 		if _, err := a.freshEngine(ctx, false); err == nil {
@@ -280,19 +300,23 @@ func (a *App) Coverage(ctx context.Context, asOf time.Time) (map[string]map[stri
 	if err != nil {
 		return nil, err
 	}
-	return v.coverage(), nil
+	return v.coverage(), nil // shared: read only
 }
 
+// coverage is computed once per view; callers must not change it.
 func (v *ledgerView) coverage() map[string]map[string]bool {
-	out := map[string]map[string]bool{}
-	for i := range v.groups {
-		g := &v.groups[i]
-		if out[g.Dataset] == nil {
-			out[g.Dataset] = map[string]bool{}
+	v.covOnce.Do(func() {
+		out := map[string]map[string]bool{}
+		for i := range v.groups {
+			g := &v.groups[i]
+			if out[g.Dataset] == nil {
+				out[g.Dataset] = map[string]bool{}
+			}
+			out[g.Dataset][g.Donor] = true
 		}
-		out[g.Dataset][g.Donor] = true
-	}
-	return out
+		v.cov = out
+	})
+	return v.cov
 }
 
 // Covers reports whether any dataset of a selection ("a,b+c") has data for
@@ -350,6 +374,24 @@ func (a *App) DonorMonthly(ctx context.Context, donor, cur string, asOf time.Tim
 	if err != nil {
 		return nil, err
 	}
+	key := donor + " " + cur
+	v.mu.Lock()
+	out, ok := v.monthly[key]
+	v.mu.Unlock()
+	if ok {
+		return out, nil
+	}
+	out = v.donorMonthly(ref, donor, cur)
+	v.mu.Lock()
+	if v.monthly == nil || len(v.monthly) >= 256 {
+		v.monthly = map[string][]MonthlySeries{}
+	}
+	v.monthly[key] = out
+	v.mu.Unlock()
+	return out, nil
+}
+
+func (v *ledgerView) donorMonthly(ref *Reference, donor, cur string) []MonthlySeries {
 	byDS := map[string]map[int]fairshare.Amount{}
 	var order []string
 	for _, i := range v.byDonor[donor] {
@@ -378,7 +420,7 @@ func (a *App) DonorMonthly(ctx context.Context, donor, cur string, asOf time.Tim
 			out = append(out, MonthlySeries{Dataset: id, Label: id, Months: byDS[id]})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // DonorContributionCount is how many current contributions a donor has
@@ -388,11 +430,7 @@ func (a *App) DonorContributionCount(ctx context.Context, donor string, asOf tim
 	if err != nil {
 		return 0, err
 	}
-	n := 0
-	for _, i := range v.byDonor[donor] {
-		n += v.groups[i].Count
-	}
-	return n, nil
+	return v.donorDays(donor).total, nil
 }
 
 // RecentContributions returns a donor's newest current contributions (as
@@ -404,26 +442,14 @@ func (a *App) RecentContributions(ctx context.Context, donor string, asOf time.T
 	if err != nil {
 		return nil, 0, err
 	}
-	idx := v.byDonor[donor]
-	days := make([]fairshare.Date, 0, len(idx))
-	perDay := map[fairshare.Date]int{}
-	total := 0
-	for _, i := range idx {
-		g := &v.groups[i]
-		if perDay[g.Day] == 0 {
-			days = append(days, g.Day)
-		}
-		perDay[g.Day] += g.Count
-		total += g.Count
-	}
-	if total == 0 {
+	dd := v.donorDays(donor)
+	if dd.total == 0 {
 		return nil, 0, nil
 	}
-	sort.Slice(days, func(i, j int) bool { return days[i].After(days[j]) })
-	from, n := days[0], 0
-	for _, d := range days {
+	from, n := dd.days[0], 0
+	for i, d := range dd.days {
 		from = d
-		if n += perDay[d]; n >= limit {
+		if n += dd.count[i]; n >= limit {
 			break
 		}
 	}
@@ -432,5 +458,33 @@ func (a *App) RecentContributions(ctx context.Context, donor string, asOf time.T
 		return nil, 0, err
 	}
 	slices.Reverse(cs)
-	return cs, total, nil
+	return cs, dd.total, nil
+}
+
+func (v *ledgerView) donorDays(donor string) *donorDays {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if dd := v.days[donor]; dd != nil {
+		return dd
+	}
+	perDay := map[fairshare.Date]int{}
+	dd := &donorDays{}
+	for _, i := range v.byDonor[donor] {
+		g := &v.groups[i]
+		if perDay[g.Day] == 0 {
+			dd.days = append(dd.days, g.Day)
+		}
+		perDay[g.Day] += g.Count
+		dd.total += g.Count
+	}
+	sort.Slice(dd.days, func(i, j int) bool { return dd.days[i].After(dd.days[j]) })
+	dd.count = make([]int, len(dd.days))
+	for i, d := range dd.days {
+		dd.count[i] = perDay[d]
+	}
+	if v.days == nil {
+		v.days = map[string]*donorDays{}
+	}
+	v.days[donor] = dd
+	return dd
 }

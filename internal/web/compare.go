@@ -58,6 +58,7 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	asked := req.AsOf // zero: now, from the cached current ledger
 	if req.AsOf.IsZero() {
 		req.AsOf = time.Now().UTC()
 	}
@@ -116,7 +117,7 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 	cd.Currencies = currencyOptions(ref, lang, cur)
 	// The comparison CLI and API give too (App.Compare): the same rule for
 	// "has data" and the statuses each side counts.
-	c, err := h.app.Compare(ctx, app.CompareRequest{Target: req.Target, Currency: cur, AsOf: req.AsOf, Key: req.Key, KeyYear: req.KeyYear, A: cd.A, B: cd.B})
+	c, err := h.app.Compare(ctx, app.CompareRequest{Target: req.Target, Currency: cur, AsOf: asked, Key: req.Key, KeyYear: req.KeyYear, A: cd.A, B: cd.B})
 	if err != nil {
 		cd.DSError = err.Error()
 	} else {
