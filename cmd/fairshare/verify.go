@@ -108,7 +108,7 @@ Exits 1 and lists the problems if there are any.`, verifyExactEUR/1_000_000, ver
 	summary = append(summary, fmt.Sprintf("embedded data: %d shipped dataset(s), %d shipped contribution rows parse", len(shipped), shippedRows))
 
 	// Contributions.
-	cs, err := a.Store.Contributions(e.ctx, fairshare.ContributionFilter{})
+	cs, err := a.ListContributions(e.ctx, fairshare.ContributionFilter{})
 	if err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func verifyReference(e *env, a *app.App, v *verifier, ref *app.Reference) (strin
 		// above), but none can be recorded in them until rates are added.
 		v.note("no rates for donor currencies %s: contributions in them cannot be recorded until rates are added (fx_extra.csv or 'fairshare fx import')", strings.Join(cs, ", "))
 	}
-	ind, err := a.Store.Indicators(e.ctx)
+	ind, err := a.Indicators(e.ctx)
 	if err != nil {
 		return "", err
 	}
@@ -240,7 +240,7 @@ func verifyReference(e *env, a *app.App, v *verifier, ref *app.Reference) (strin
 			v.problem("%s: value %q is not a positive number", where, i.Value)
 		}
 	}
-	rates, err := a.Store.Rates(e.ctx)
+	rates, err := a.Rates(e.ctx)
 	if err != nil {
 		return "", err
 	}
@@ -253,7 +253,7 @@ func verifyReference(e *env, a *app.App, v *verifier, ref *app.Reference) (strin
 			v.problem("%s: rate %q is not a positive number", where, r.Rate)
 		}
 	}
-	ps, err := a.Store.Policies(e.ctx)
+	ps, err := a.Policies(e.ctx)
 	if err != nil {
 		return "", err
 	}

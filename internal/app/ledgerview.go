@@ -75,7 +75,7 @@ func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
 			return v, nil
 		}
 	}
-	gs, err := a.Store.LedgerGroups(ctx, asOf)
+	gs, err := a.store.LedgerGroups(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -358,7 +358,7 @@ func (a *App) DatasetsWithData(ctx context.Context) ([]string, error) {
 type MonthlySeries struct {
 	Dataset string
 	Label   string                   // dataset name and id
-	Months  map[int]fairshare.Amount // year*12 + month-1 -> sum in the currency asked for
+	Months  map[fairshare.Date]fairshare.Amount // first day of the month -> sum in the currency asked for
 }
 
 // DonorMonthly sums a donor's current contributions (as of asOf; zero: now)
@@ -392,7 +392,7 @@ func (a *App) DonorMonthly(ctx context.Context, donor, cur string, asOf time.Tim
 }
 
 func (v *ledgerView) donorMonthly(ref *Reference, donor, cur string) []MonthlySeries {
-	byDS := map[string]map[int]fairshare.Amount{}
+	byDS := map[string]map[fairshare.Date]fairshare.Amount{}
 	var order []string
 	for _, i := range v.byDonor[donor] {
 		g := &v.groups[i]
@@ -401,10 +401,10 @@ func (v *ledgerView) donorMonthly(ref *Reference, donor, cur string) []MonthlySe
 			continue
 		}
 		if byDS[g.Dataset] == nil {
-			byDS[g.Dataset] = map[int]fairshare.Amount{}
+			byDS[g.Dataset] = map[fairshare.Date]fairshare.Amount{}
 			order = append(order, g.Dataset)
 		}
-		byDS[g.Dataset][g.Day.Year()*12+int(g.Day.Month())-1] += x
+		byDS[g.Dataset][fairshare.NewDate(g.Day.Year(), g.Day.Month(), 1)] += x
 	}
 	var out []MonthlySeries
 	seen := map[string]bool{}
@@ -453,7 +453,7 @@ func (a *App) RecentContributions(ctx context.Context, donor string, asOf time.T
 			break
 		}
 	}
-	cs, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
+	cs, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
 	if err != nil {
 		return nil, 0, err
 	}
