@@ -191,6 +191,23 @@ func TestDataVerify(t *testing.T) {
 	}
 }
 
+// A row credited to a ministry must cite the ministry's own page: the same
+// figure on a newspaper's page is the newspaper's report.
+func TestDataVerifyGovernmentPublisher(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "f.db")
+	file := filepath.Join(dir, "gov.csv")
+	os.WriteFile(file, []byte("donor,date,amount,currency,category,status,source_url,publisher,description\n"+
+		"DNK,2024-06-14,1000,DKK,in-kind,committed,https://euromaidanpress.com/2024/x,Danish Ministry of Defence,credited to the ministry\n"+
+		"DNK,2024-06-15,1000,DKK,in-kind,committed,https://www.fmn.dk/da/nyheder/2024/x/,Forsvarsministeriet,the ministry's own page\n"), 0o644)
+	mustFS(t, db, "contributions", "import", file)
+	r := fs(t, db, "data", "verify")
+	if r.code != 1 || !strings.Contains(r.stdout, `publisher "Danish Ministry of Defence" is a government body but the URL https://euromaidanpress.com/2024/x is not a government page`) ||
+		!strings.Contains(r.stderr, "1 problem(s)") {
+		t.Errorf("verify: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
 // kielHeader is the main sheet's header as the tracker's workbook has it,
 // with columns fairshare does not need and a trailing space in a label.
 var kielHeader = []any{"ID", "donor", "announcement_date", "month", "aid_type_general ", "aid_type_specific", "measure",

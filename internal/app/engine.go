@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -156,7 +157,48 @@ func (a *App) engineReport(ctx context.Context, p *reportPlan) (rep *fairshare.R
 	if errors.Is(err, engine.ErrFallback) {
 		return nil, nil, false
 	}
+	if err == nil && !gdpYearPct(rep, p.in) {
+		return nil, nil, false
+	}
 	return rep, err, true
+}
+
+// gdpYearPct brings the engine's % of GDP to Compute's rule: the engine
+// divides the exact euro total by the sum of each year's GDP, Compute by
+// the GDP of Report.GDPYear times the number of years. The factor is exact.
+// Transitional: drop it once the engine takes % of GDP from Compute (the
+// perf branch's CountedEUR), or the two paths will differ again. It
+// reports false when a row's exact figure cannot be had from the engine's
+// (the engine had no GDP for some year and left an approximation): the
+// reference path answers then.
+func gdpYearPct(rep *fairshare.Report, in fairshare.ReportInput) bool {
+	years := in.Target.Years()
+	for i := range rep.Rows {
+		r := &rep.Rows[i]
+		if r.PctGDP == nil || r.Counted == 0 {
+			continue // the engine left Compute's figure
+		}
+		old := new(big.Rat)
+		for _, y := range years {
+			g := fairshare.GDPNearestYear(in.Indicators, r.Donor, y)
+			if g == nil {
+				old = nil
+				break
+			}
+			old.Add(old, g)
+		}
+		if old == nil || old.Sign() <= 0 {
+			return false
+		}
+		g := in.Indicators.Get(fairshare.KeyGDP, r.Donor, rep.GDPYear)
+		if g == nil || g.Sign() <= 0 || len(years) == 0 {
+			r.PctGDP = nil
+			continue
+		}
+		now := new(big.Rat).Mul(g, big.NewRat(int64(len(years)), 1))
+		r.PctGDP = new(big.Rat).Mul(r.PctGDP, new(big.Rat).Quo(old, now))
+	}
+	return true
 }
 
 // AddContributions records new entries (Store.AddContributions) and brings

@@ -217,7 +217,7 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	for _, pol := range ps {
 		if pol.Donor == d.Code {
 			dd.Policies = append(dd.Policies, policyView{Date: FormatDate(lang, pol.Date), Status: T(lang, "policy."+pol.Status),
-				StatusClass: "st-" + pol.Status, Scope: pol.Scope, URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
+				StatusClass: "st-" + pol.Status, Scope: pol.ScopeIn(lang), URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
 		}
 	}
 
