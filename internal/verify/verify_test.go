@@ -42,7 +42,7 @@ func baseInput(t *testing.T) Input {
 	return Input{
 		Donors: []fairshare.Donor{{Code: "DNK", NameEN: "Denmark", Kind: "nato", Currencies: []fairshare.CurrencyPeriod{{Code: "DKK"}},
 			Source: src("NATO", "https://www.nato.int/x")}},
-		Rates: []fairshare.Rate{{Currency: "DKK", Period: "2024", Rate: "7.4589", Source: src("European Central Bank", "https://www.ecb.europa.eu/x")}},
+		Rates:   []fairshare.Rate{{Currency: "DKK", Period: "2024", Rate: "7.4589", Source: src("European Central Bank", "https://www.ecb.europa.eu/x")}},
 		Targets: []fairshare.Target{{ID: "nato-2024"}},
 	}
 }
