@@ -133,7 +133,7 @@ func TestPolicies(t *testing.T) {
 	for _, p := range list {
 		state[p["donor"]] = p
 	}
-	if u := state["USA"]; u == nil || u["status"] != "limited" || u["since"] != "2024-05-31" || !strings.HasPrefix(u["source"], "https://") {
+	if u := state["USA"]; u == nil || u["status"] != "limited" || u["since"] != "2024-05-30" || !strings.HasPrefix(u["source"], "https://") {
 		t.Errorf("USA on 2024-06-15: %v", u)
 	}
 	if e := state["EST"]; e == nil || e["status"] != "unknown" {
@@ -157,8 +157,20 @@ func TestPolicies(t *testing.T) {
 	if err := json.Unmarshal([]byte(mustFS(t, db, "policies", "history", "usa", "--format", "json")), &hist); err != nil {
 		t.Fatal(err)
 	}
-	if len(hist) != 2 || hist[0]["date"] != "2024-05-31" || hist[1]["date"] != "2024-11-17" || hist[0]["url"] == "" {
+	if len(hist) != 3 || hist[0]["date"] != "2022-05-31" || hist[1]["date"] != "2024-05-30" || hist[2]["date"] != "2024-11-17" ||
+		hist[0]["url"] == "" || hist[0]["scope_da"] == "" {
 		t.Errorf("USA history: %v", hist)
+	}
+	// Before the changes of May 2024 the restrictions were public: the
+	// timeline says so, with sources.
+	early := mustFS(t, db, "policies", "list", "--as-of", "2024-01-01", "--format", "csv")
+	for _, want := range []string{"USA,United States,prohibited,2022-05-31", "DEU,Germany,prohibited,2023-05-14", "FRA,France,prohibited,2023-07-11", "GBR,United Kingdom,limited,2023-05-11"} {
+		if !strings.Contains(early, want) {
+			t.Errorf("policies on 2024-01-01 lack %q:\n%s", want, early)
+		}
+	}
+	if bel := mustFS(t, db, "policies", "history", "BEL"); !strings.Contains(bel, "2024-05-28  prohibited") || !strings.Contains(bel, "da: Premierminister De Croo") {
+		t.Errorf("policies history BEL:\n%s", bel)
 	}
 	if r := fs(t, db, "policies", "history", "XYZ"); r.code != 1 || !strings.Contains(r.stderr, "no donor") {
 		t.Errorf("history XYZ: %+v", r)

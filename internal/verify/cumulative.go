@@ -45,7 +45,7 @@ func CumulativeLines(d fairshare.Dataset, cs []fairshare.Contribution) []string 
 		}
 		unvalued := 0
 		for _, n := range d.Unvalued {
-			if nd, err := fairshare.ParseDate(n.Date); err == nil && !nd.After(asOf) {
+			if nd, ok := ItemDate(n.Date); ok && !nd.After(asOf) {
 				unvalued++
 			}
 		}
@@ -85,4 +85,14 @@ func pct(part, whole fairshare.Amount) string {
 		return "0"
 	}
 	return new(big.Rat).SetFrac64(int64(part)*100, int64(whole)).FloatString(1)
+}
+
+// ItemDate reads an unvalued item's date: YYYY-MM-DD, or YYYY-MM when the
+// source gives only the month (read as the first of the month).
+func ItemDate(s string) (fairshare.Date, bool) {
+	if len(s) == len("2006-01") {
+		s += "-01"
+	}
+	d, err := fairshare.ParseDate(s)
+	return d, err == nil
 }

@@ -280,6 +280,9 @@ func (c *checker) reference() string {
 		for k, n := range d.Unvalued {
 			where := fmt.Sprintf("dataset %s: unvalued item %d (%s)", d.ID, k+1, n.Date)
 			c.checkSource(where, n.Source)
+			if _, ok := ItemDate(n.Date); !ok {
+				f.problem("%s: date %q is not YYYY-MM-DD or YYYY-MM", where, n.Date)
+			}
 			if strings.TrimSpace(n.Note) == "" {
 				f.problem("%s: no note saying why it has no amount", where)
 			}
