@@ -133,8 +133,15 @@ func (c *checker) contributions() []string {
 	content := map[string]string{}
 	perDataset := map[string]int{}
 	known := map[string]bool{}
+	declared := map[string]map[fairshare.Status]bool{} // dataset -> the statuses its description says its rows carry
 	for _, d := range c.in.Datasets {
 		known[d.ID] = true
+		if len(d.Statuses) > 0 {
+			declared[d.ID] = map[fairshare.Status]bool{}
+			for _, st := range d.Statuses {
+				declared[d.ID][fairshare.Status(st)] = true
+			}
+		}
 	}
 	cs := c.in.Contributions
 	for i := range cs {
@@ -155,6 +162,10 @@ func (c *checker) contributions() []string {
 		}
 		if _, err := fairshare.ParseStatus(string(k.Status)); err != nil {
 			c.f.problem("%s: %v", where, err)
+		} else if ds := declared[k.Dataset]; ds != nil && !ds[k.Status] {
+			// A comparison reads the description to say what each side
+			// counts: a row with another status would make it wrong.
+			c.f.problem("%s: status %s, but the dataset's description says its rows are %s", where, k.Status, statusList(ds))
 		}
 		if err := k.Validate(); err != nil {
 			c.f.problem("%s: %v", where, err)
@@ -451,4 +462,14 @@ func measureCounts(measure string, k *fairshare.Contribution) bool {
 		return false
 	}
 	return true
+}
+
+func statusList(m map[fairshare.Status]bool) string {
+	var out []string
+	for _, st := range fairshare.Statuses {
+		if m[st] {
+			out = append(out, string(st))
+		}
+	}
+	return strings.Join(out, ", ")
 }

@@ -73,6 +73,12 @@ func TestCheck(t *testing.T) {
 			in.Datasets = []fairshare.Dataset{{ID: "nato-reported", Totals: []fairshare.PublishedTotal{{Target: "nato-2025", Period: "2025-Q1",
 				Amount: "1", Publisher: "Europe Says", URL: "https://www.europesays.com/1"}}}}
 		}, `refers to target "nato-2025", which does not exist`},
+		{"row status the dataset does not declare", func(in *Input) {
+			in.Datasets = []fairshare.Dataset{{ID: "dk-mod", Statuses: []string{"committed"}}}
+			k := contribution("Forsvarsministeriet", "https://www.fmn.dk/da/nyheder/1", 100, "2024-05-16")
+			k.Status = fairshare.Delivered
+			in.Contributions = []fairshare.Contribution{k}
+		}, "status delivered, but the dataset's description says its rows are committed"},
 		{"unvalued item without a note", func(in *Input) {
 			in.Datasets = []fairshare.Dataset{{ID: "dk-mod", Unvalued: []fairshare.UnvaluedItem{{Donor: "DNK", Date: "2023-01-19",
 				Description: "Caesar", Source: src("Forsvarsministeriet", "https://www.fmn.dk/x")}}}}
