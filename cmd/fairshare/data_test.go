@@ -361,3 +361,33 @@ func TestImportKielExplorerCSV(t *testing.T) {
 		t.Errorf("release date from release_info.csv missing:\n%s", show)
 	}
 }
+
+// dk-mod states its sum against the ministry's running total, lists what
+// has no published value and says what it measures.
+func TestDatasetsShowDKMod(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	out := mustFS(t, db, "datasets", "show", "dk-mod")
+	for _, want := range []string{"statuses:         committed", "measure:          commitments as announced",
+		"Against the publisher's running totals:", "gave about DKK 70.3 bn", "% of it, DKK", "less, support the rows do not itemise",
+		"Without a published value (listed, never counted, never zero):", "Caesar", "https://fmn.dk/da/nyheder/2023/danmark-vil-donere-f16-fly-til-ukraine"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("datasets show dk-mod lacks %q:\n%s", want, out)
+		}
+	}
+	var j struct {
+		Statuses      []string `json:"statuses"`
+		AgainstTotals []string `json:"against_totals"`
+		Unvalued      []struct {
+			Note string `json:"note"`
+		} `json:"unvalued"`
+	}
+	if err := json.Unmarshal([]byte(mustFS(t, db, "datasets", "show", "dk-mod", "--format", "json")), &j); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(j.Statuses, ",") != "committed" || len(j.AgainstTotals) != 2 || len(j.Unvalued) < 5 || j.Unvalued[0].Note == "" {
+		t.Errorf("show dk-mod JSON: %+v", j)
+	}
+	if out := mustFS(t, db, "data", "verify"); !strings.Contains(out, "dataset dk-mod: its ") || !strings.Contains(out, "gave about DKK 70.3 bn") {
+		t.Errorf("data verify does not state dk-mod against the ministry's total:\n%s", out)
+	}
+}
