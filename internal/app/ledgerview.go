@@ -380,7 +380,7 @@ func (a *App) DatasetsWithData(ctx context.Context) ([]string, error) {
 // MonthlySeries is one dataset's giving by a donor per month.
 type MonthlySeries struct {
 	Dataset string
-	Label   string                   // dataset name and id
+	Label   string                              // dataset name and id
 	Months  map[fairshare.Date]fairshare.Amount // first day of the month -> sum in the currency asked for
 }
 
