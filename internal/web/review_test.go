@@ -163,6 +163,8 @@ func TestBrowserReview(t *testing.T) {
 	if err := chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS(sel(se, ".reject-form input[name=reason]")), "already counted in the Kiel release"),
 		chromedp.Click(chromedp.CSS(sel(se, "button.reject"))),
+		// The approval's flash is still shown: wait for the rejection's page.
+		chromedp.WaitNotPresent(chromedp.CSS(sel(se, "button.reject"))),
 		chromedp.WaitVisible(chromedp.CSS("#review-flash")),
 	); err != nil {
 		t.Fatal(err)
