@@ -32,6 +32,16 @@ func checkResult(t *testing.T, in []byte, res *Result) {
 			t.Fatalf("attribution %+v", a)
 		}
 	}
+	for _, a := range res.Amounts {
+		if a.CurrencyFrom != "stated" && a.CurrencyFrom != "context" && a.CurrencyFrom != "default" {
+			t.Fatalf("currency_from %q: %+v", a.CurrencyFrom, a)
+		}
+	}
+	for _, v := range res.Vague {
+		if v.Start < 0 || v.End > len(in) || v.Start >= v.End || string(in[v.Start:v.End]) != v.Text {
+			t.Fatalf("vague amount span %d-%d invalid for %q", v.Start, v.End, v.Text)
+		}
+	}
 	for _, c := range res.Candidates {
 		if c.AmountIndex < 0 || c.AmountIndex >= len(res.Amounts) {
 			t.Fatalf("candidate %+v", c)
@@ -48,6 +58,8 @@ func FuzzRead(f *testing.F) {
 		"100 milliarder euro. Det svarer til knap 750 milliarder kroner.",
 		"($1 = 6.9626 Danish crowns)", "$61bn", "€40 billion ($43 billion) a year", "- 5 mia. kr., siger han.\n/ritzau/",
 		"mellem 5 og 10 milliarder kroner", "1.234.567,89 mia.kr.", "US$ 2 billion", "ca. 25\u00a0000 euro",
+		"EUR40bn and DKK5.6bn", "$61-billion", "40-milliarder-euro", "to og en halv milliard", "kr. 2,5 mia.",
+		"et trecifret millionbeløb", "hundreds of millions of dollars", "Danish crowns. Then 2.5 billion.",
 	} {
 		f.Add([]byte(s))
 	}
