@@ -23,6 +23,11 @@ type ReportInput struct {
 	DatasetOf     map[string]string // donor -> the dataset that counted for it
 	NoData        map[string]bool   // donors the selected datasets do not cover
 	Published     []PublishedTotal  // aggregates to print beside the sum
+	// CountedEUR, when set, is the exact euro value of each donor's counted
+	// contributions, for callers that hand Compute pre-aggregated
+	// Contributions in the report currency (the engine); % of GDP is then
+	// taken from it.
+	CountedEUR map[string]ExactEUR
 }
 
 // Report is the fair-share accounting of one target.
@@ -223,7 +228,11 @@ func Compute(in ReportInput) (*Report, error) {
 			r.Ratio = new(big.Rat).SetFrac64(int64(r.Counted), int64(r.FairShare))
 		}
 		if gdp != nil && gdp.Sign() > 0 {
-			r.PctGDP = new(big.Rat).Quo(countedEUR[i], gdp)
+			if in.CountedEUR != nil {
+				r.PctGDP = in.CountedEUR[r.Donor].Over(gdp)
+			} else {
+				r.PctGDP = new(big.Rat).Quo(countedEUR[i], gdp)
+			}
 		}
 		rep.Total += r.FairShare
 		rep.Counted += r.Counted
@@ -277,14 +286,9 @@ func gdpRateShares(rep *Report, in ReportInput, years []int) error {
 	return nil
 }
 
-// gdpNearest returns GDP in EUR of year, or of the latest earlier year.
+// gdpNearest is the GDP look-back rule (rules.go).
 func gdpNearest(ind IndicatorTable, donor string, year int) *big.Rat {
-	for y := year; y >= year-3; y-- {
-		if g := ind.Get(KeyGDP, donor, y); g != nil {
-			return g
-		}
-	}
-	return nil
+	return GDPNearest(ind, donor, year)
 }
 
 func equalWeights(n int) []*big.Rat {

@@ -152,7 +152,7 @@ article's address.`, false)
 		fmt.Fprintln(e.stderr, "no draft contributions to record")
 		return nil
 	}
-	r, err := a.Store.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: "draft from news article " + *srcURL})
+	r, err := a.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: "draft from news article " + *srcURL})
 	if err != nil {
 		return err
 	}

@@ -57,29 +57,22 @@ func (s Selection) String() string {
 // Choose keeps, for each donor, the contributions of the first group that has
 // any counted by t; it returns them with the group that counted per donor.
 func (s Selection) Choose(cs []fairshare.Contribution, t *fairshare.Target) ([]fairshare.Contribution, map[string]string) {
-	groupOf := map[string]int{}
-	for i, g := range s {
-		for _, d := range g {
-			if _, dup := groupOf[d]; !dup {
-				groupOf[d] = i
-			}
-		}
-	}
+	prec := fairshare.NewPrecedence(s)
 	best := map[string]int{}
 	for k := range cs {
 		c := &cs[k]
-		g, ok := groupOf[c.Dataset]
+		g, ok := prec.Group(c.Dataset)
 		if !ok || !t.Counts(c) {
 			continue
 		}
-		if b, seen := best[c.Donor]; !seen || g < b {
+		if b, seen := best[c.Donor]; prec.Prefer(g, b, seen) {
 			best[c.Donor] = g
 		}
 	}
 	var out []fairshare.Contribution
 	for k := range cs {
 		c := &cs[k]
-		if g, ok := groupOf[c.Dataset]; ok {
+		if g, ok := prec.Group(c.Dataset); ok {
 			if b, seen := best[c.Donor]; seen && b == g {
 				out = append(out, *c)
 			}
@@ -87,7 +80,7 @@ func (s Selection) Choose(cs []fairshare.Contribution, t *fairshare.Target) ([]f
 	}
 	of := map[string]string{}
 	for d, g := range best {
-		of[d] = strings.Join(s[g], "+")
+		of[d] = prec.Name(g)
 	}
 	return out, of
 }
@@ -105,7 +98,17 @@ type reportPlan struct {
 // group that counted per donor.
 func (p *reportPlan) noData(datasetOf map[string]string) map[string]bool {
 	noData := map[string]bool{}
-	for _, g := range p.sel {
+	sel := p.sel
+	if sel == nil { // a CSV file's datasets, all counted: those that counted for someone
+		seen := map[string]bool{}
+		for _, g := range datasetOf {
+			if !seen[g] {
+				seen[g] = true
+				sel = append(sel, strings.Split(g, "+"))
+			}
+		}
+	}
+	for _, g := range sel {
 		for _, d := range g {
 			if ds, ok := p.ref.Dataset(d); ok {
 				for _, c := range ds.NoData {
@@ -124,6 +127,13 @@ func (a *App) planReport(ctx context.Context, req ReportRequest) (*reportPlan, e
 	if err != nil {
 		return nil, err
 	}
+	return planFor(ref, req, true)
+}
+
+// planFor validates a request against reference data; knownDatasets says
+// the selected datasets must be described there (the database's), which a
+// CSV file's own datasets need not be.
+func planFor(ref *Reference, req ReportRequest, knownDatasets bool) (*reportPlan, error) {
 	t, err := ref.Target(req.Target)
 	if err != nil {
 		return nil, err
@@ -134,7 +144,7 @@ func (a *App) planReport(ctx context.Context, req ReportRequest) (*reportPlan, e
 	}
 	for _, g := range sel {
 		for _, d := range g {
-			if _, ok := ref.Dataset(d); !ok && d != "user" {
+			if _, ok := ref.Dataset(d); knownDatasets && !ok && d != "user" {
 				return nil, fairshare.Errorf(fairshare.ENOTFOUND, "no dataset %q (see 'fairshare datasets list')", d)
 			}
 		}
