@@ -43,6 +43,7 @@ func (d *doc) findVague() {
 			inAmount[k] = true
 		}
 	}
+	ai, lastStated := 0, ""
 	for k := 0; k < len(toks); k++ {
 		t := toks[k]
 		if t.kind != tWord || inAmount[k] {
@@ -87,7 +88,17 @@ func (d *doc) findVague() {
 		}
 		v := VagueAmount{Start: toks[start].start, End: toks[end-1].end, Scale: scale, Digits: digits}
 		v.Text = d.src[v.Start:v.End]
-		v.Currency, v.CurrencyFrom = d.currencyAt(start)
+		// the last stated amount before it: the amounts are in text order, so one pass
+		for ai < len(d.amounts) && d.amounts[ai].tokStart <= start {
+			if d.amounts[ai].CurrencyFrom == "stated" {
+				lastStated = d.amounts[ai].Currency
+			}
+			ai++
+		}
+		v.Currency, v.CurrencyFrom = lastStated, "context"
+		if lastStated == "" {
+			v.CurrencyFrom = ""
+		}
 		if d.lang == "da" {
 			// "millionbeløb" in Danish copy counts in kroner unless a currency follows
 			v.Currency, v.CurrencyFrom = "DKK", "default"
@@ -103,28 +114,6 @@ func (d *doc) findVague() {
 		d.res.Vague = append(d.res.Vague, v)
 		k = end - 1
 	}
-}
-
-// currencyAt is the currency the text counts in at token k: a currency word right after a
-// vague amount ("-dollar"), else the last explicit amount before it, else the home currency
-// of the language (Danish text: DKK; English: none).
-func (d *doc) currencyAt(k int) (string, string) {
-	last := ""
-	for _, a := range d.amounts {
-		if a.tokStart > k {
-			break
-		}
-		if a.CurrencyFrom == "stated" {
-			last = a.Currency
-		}
-	}
-	if last != "" {
-		return last, "context"
-	}
-	if d.lang == "da" {
-		return "DKK", "default"
-	}
-	return "", ""
 }
 
 // multiScale reads "multibillion", "multi-million-euro": an amount of several millions or
