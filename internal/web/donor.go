@@ -196,7 +196,7 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	}
 	for _, pol := range ps {
 		dd.Policies = append(dd.Policies, policyView{Date: FormatDate(lang, pol.Date), Status: T(lang, "policy."+pol.Status),
-			StatusClass: "st-" + pol.Status, Scope: pol.Scope, URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
+			StatusClass: "st-" + pol.Status, Scope: pol.ScopeIn(lang), URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
 	}
 
 	// Contributions, newest first: the latest ones, the rest in the CSV.
