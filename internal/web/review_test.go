@@ -161,6 +161,7 @@ func TestBrowserReview(t *testing.T) {
 	}
 	// Reject the Swedish one with a reason.
 	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/review?lang=en"), chromedp.WaitVisible(chromedp.CSS("#review-title")),
 		chromedp.SendKeys(chromedp.CSS(sel(se, ".reject-form input[name=reason]")), "already counted in the Kiel release"),
 		chromedp.Click(chromedp.CSS(sel(se, "button.reject"))),
 		// The approval's flash is still shown: wait for the rejection's page.
@@ -212,6 +213,7 @@ func TestBrowserReview(t *testing.T) {
 	}
 	screenshot(t, ctx, "review-en-decided")
 	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/review?lang=en&state=decided"), chromedp.WaitVisible(chromedp.CSS(sel(dk, ".reopen-form"))),
 		chromedp.SendKeys(chromedp.CSS(sel(dk, ".reopen-form input[name=reason]")), "wrong package: this was the March one"),
 		chromedp.Click(chromedp.CSS(sel(dk, "button.reopen"))),
 		chromedp.WaitVisible(chromedp.CSS("#review-flash")),
