@@ -382,7 +382,9 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 	if cur == "" {
 		if c, n := suffixCurrency(toks, j); n > 0 {
 			cur = c
-			bare = toks[j].lower == "crowns" || toks[j].lower == "crown"
+			// English copy writes "crowns" and "kroner" for Danish, Swedish and Norwegian money
+			bare = toks[j].lower == "crowns" || toks[j].lower == "crown" ||
+				d.lang == "en" && (toks[j].lower == "kroner" || toks[j].lower == "krone")
 			j += n
 		}
 	}
@@ -487,8 +489,8 @@ func (d *doc) findAmounts() {
 		i++
 	}
 	out = d.addRangeStarts(out)
+	d.bareCrowns(out) // first, so that amounts with no currency word follow settled crowns
 	out = d.inferCurrencies(out)
-	d.bareCrowns(out)
 	for k := range out {
 		out[k].PerYear = d.perYear(&out[k])
 	}
@@ -541,9 +543,10 @@ var crownCountries = map[string]string{"sweden": "SEK", "swedish": "SEK", "swede
 	"norwegian": "NOK", "norway's": "NOK", "iceland": "ISK", "icelandic": "ISK", "denmark": "DKK", "danish": "DKK",
 	"denmark's": "DKK"}
 
-// bareCrowns settles "crowns" with no adjective in English stories, which name them after the
-// country of the story: the last crowns named with their country, else a country in the same
-// sentence, else Danish. Danish usage writes "svenske kroner" out, so "kroner" there is DKK.
+// bareCrowns settles "crowns" (and "kroner") with no adjective in English stories, which name
+// them after the country of the story: a country in the same sentence, else the last crowns
+// named with their country, else Danish. Danish usage writes "svenske kroner" out, so
+// "kroner" there is DKK.
 func (d *doc) bareCrowns(am []Amount) {
 	if d.lang != "en" {
 		return
@@ -560,10 +563,10 @@ func (d *doc) bareCrowns(am []Amount) {
 		switch {
 		case !a.bare && (a.Currency == "DKK" || a.Currency == "SEK" || a.Currency == "NOK" || a.Currency == "ISK"):
 			last = a.Currency
-		case a.bare && last != "":
-			a.Currency, a.CurrencyFrom = last, "context"
 		case a.bare && sentCrown[d.toks[a.tokStart].sent] != "":
 			a.Currency, a.CurrencyFrom = sentCrown[d.toks[a.tokStart].sent], "context"
+		case a.bare && last != "":
+			a.Currency, a.CurrencyFrom = last, "context"
 		}
 	}
 }
@@ -677,7 +680,7 @@ func (d *doc) currencyMentions(am []Amount) []mention {
 		if toks[j].text == code { // an ISO code
 			out = append(out, mention{j, code})
 		} else if _, adj := currencyAdjectives[toks[j].lower]; adj || mentionNouns[head] || head == "." && toks[j].lower == "kr" {
-			if !adj && (head == "crowns") && d.lang == "en" {
+			if !adj && (head == "crowns" || head == "kroner") && d.lang == "en" {
 				for k := j; k >= 0 && toks[k].sent == toks[j].sent; k-- {
 					if c, ok := crownCountries[toks[k].lower]; ok {
 						code = c
