@@ -576,7 +576,11 @@ func (d *doc) bareCrowns(am []Amount) {
 var moneyCue = setOf("budget", "budgettet", "støtte", "støtten", "bistand", "pakke", "pakken", "donationspakke",
 	"værdi", "bevilling", "bevilget", "donerer", "doneret", "giver", "aid", "package", "funding", "fund",
 	"worth", "pledged", "pledge", "donated", "budgeted", "allocated", "afsat", "afsætter", "militærhjælp",
-	"military", "assistance", "støttefond")
+	"military", "assistance", "støttefond",
+	// verbs of giving, as the reader's candidates use them
+	"givet", "gav", "lovet", "lover", "lovede", "sender", "sendt", "sendte", "bevilger", "bevilgede", "donerede",
+	"støtter", "støttet", "give", "gives", "gave", "given", "provide", "provides", "provided", "promise",
+	"promised", "promises", "pledges", "send", "sends", "sent", "donate", "donates", "committed", "commits")
 
 // inferCurrencies gives amounts without a currency word the currency of the nearest earlier
 // explicit amount or currency mention ("Danish crowns" named once, then "2.5 billion"), else
