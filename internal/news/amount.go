@@ -3,6 +3,7 @@ package news
 import (
 	"math/big"
 	"sort"
+	"strings"
 )
 
 // currencyCodes are ISO codes recognised when written in capitals before or after a number.
@@ -353,14 +354,19 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		return Amount{}, 0, false
 	}
 	var sc scaleWord
-	hasScale := false
+	hasScale, compound := false, false
 	if !written && d.hyphenBefore(j, func(k int) bool {
 		s, ok := scaleOf(toks[k].lower, d.lang)
 		return ok && !s.tight
 	}) {
 		j++ // "$61-billion", "40-milliarder-euro"
+	} else if !written && d.lang == "da" && d.hyphenBefore(j, func(k int) bool { _, ok := compoundScale(toks[k].lower); return ok }) {
+		// "en 8-milliarders-pakke", "en 1,5-milliardpakke": the scale starts a compound
+		sc, _ = compoundScale(toks[j+1].lower)
+		hasScale, compound = true, true
+		j += 2
 	}
-	if j < len(toks) && toks[j].kind == tWord && toks[j].nlBefore == 0 {
+	if !hasScale && j < len(toks) && toks[j].kind == tWord && toks[j].nlBefore == 0 {
 		if s, ok := scaleOf(toks[j].lower, d.lang); ok && (!s.tight || !toks[j].spaceBefore) && (!written || !s.tight) {
 			sc, hasScale = s, true
 			j++
@@ -423,6 +429,7 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		tokEnd:       j,
 		num:          num,
 		bare:         bare,
+		compound:     compound,
 	}
 	a.Text = d.src[a.Start:a.End]
 	factor := int64(1)
@@ -461,6 +468,20 @@ func andAHalf(toks []token, j int) int {
 		}
 	}
 	return 0
+}
+
+// compoundScale reads a Danish compound that starts with a scale: "milliarders-pakke",
+// "milliardpakke", "millionstøtte".
+func compoundScale(w string) (scaleWord, bool) {
+	for _, p := range []struct {
+		prefix string
+		sc     scaleWord
+	}{{"milliard", scaleWord{name: "billion", factor: 1e9}}, {"million", scaleWord{name: "million", factor: 1e6}}} {
+		if rest, ok := strings.CutPrefix(w, p.prefix); ok && len(rest) >= 3 && rest != "er" && rest != "erne" {
+			return p.sc, true
+		}
+	}
+	return scaleWord{}, false
 }
 
 // hyphenBefore reports a hyphen at token j glued to the tokens on both sides whose next
@@ -635,7 +656,7 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 			a.Currency = prev
 		case next[k] != "":
 			a.Currency = next[k]
-		case sentCue[d.toks[a.tokStart].sent]:
+		case sentCue[d.toks[a.tokStart].sent] || a.compound:
 			a.Currency, a.CurrencyFrom = "DKK", "default"
 			if d.lang == "en" {
 				a.Currency = "USD"

@@ -30,6 +30,8 @@ func TestCurrencyFrom(t *testing.T) {
 		{"da", "Danmark har siden krigens start givet knap 60 milliarder.", "60000000000.00", "DKK", "default", "60 milliarder"},
 		{"en", "The United States has provided more than 60 billion since the invasion.", "60000000000.00", "USD", "default", "60 billion"},
 		{"en", "Norway's parliament approved a 75 billion kroner package.", "75000000000.00", "NOK", "context", "75 billion kroner"},
+		{"da", "Regeringen har vedtaget en 8-milliarders-pakke.", "8000000000.00", "DKK", "default", "8-milliarders-pakke"},
+		{"da", "Det er en 1,5-milliardpakke.", "1500000000.00", "DKK", "default", "1,5-milliardpakke"},
 	}
 	for _, tt := range tests {
 		res, err := Read([]byte(tt.text), Options{Lang: tt.lang, Date: day})
