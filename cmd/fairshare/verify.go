@@ -62,16 +62,16 @@ Exits 1 and lists the problems if there are any.`, verify.ExactEUR/1_000_000, ve
 	}
 
 	in := verify.Input{Donors: ref.Donors, Datasets: ref.Datasets, Targets: ref.Targets}
-	if in.Contributions, err = a.Store.Contributions(e.ctx, fairshare.ContributionFilter{}); err != nil {
+	if in.Contributions, err = a.ListContributions(e.ctx, fairshare.ContributionFilter{}); err != nil {
 		return err
 	}
-	if in.Indicators, err = a.Store.Indicators(e.ctx); err != nil {
+	if in.Indicators, err = a.Indicators(e.ctx); err != nil {
 		return err
 	}
-	if in.Rates, err = a.Store.Rates(e.ctx); err != nil {
+	if in.Rates, err = a.Rates(e.ctx); err != nil {
 		return err
 	}
-	if in.Policies, err = a.Store.Policies(e.ctx); err != nil {
+	if in.Policies, err = a.Policies(e.ctx); err != nil {
 		return err
 	}
 	res := verify.Check(in)

@@ -76,7 +76,7 @@ func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
 			return v, nil
 		}
 	}
-	gs, err := a.Store.LedgerGroups(ctx, asOf)
+	gs, err := a.store.LedgerGroups(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -380,8 +380,8 @@ func (a *App) DatasetsWithData(ctx context.Context) ([]string, error) {
 // MonthlySeries is one dataset's giving by a donor per month.
 type MonthlySeries struct {
 	Dataset string
-	Label   string                   // dataset name and id
-	Months  map[int]fairshare.Amount // year*12 + month-1 -> sum in the currency asked for
+	Label   string                              // dataset name and id
+	Months  map[fairshare.Date]fairshare.Amount // first day of the month -> sum in the currency asked for
 }
 
 // DonorMonthly sums a donor's current contributions (as of asOf; zero: now)
@@ -415,7 +415,7 @@ func (a *App) DonorMonthly(ctx context.Context, donor, cur string, asOf time.Tim
 }
 
 func (v *ledgerView) donorMonthly(ref *Reference, donor, cur string) []MonthlySeries {
-	byDS := map[string]map[int]fairshare.Amount{}
+	byDS := map[string]map[fairshare.Date]fairshare.Amount{}
 	var order []string
 	for _, i := range v.byDonor[donor] {
 		g := &v.groups[i]
@@ -424,10 +424,10 @@ func (v *ledgerView) donorMonthly(ref *Reference, donor, cur string) []MonthlySe
 			continue
 		}
 		if byDS[g.Dataset] == nil {
-			byDS[g.Dataset] = map[int]fairshare.Amount{}
+			byDS[g.Dataset] = map[fairshare.Date]fairshare.Amount{}
 			order = append(order, g.Dataset)
 		}
-		byDS[g.Dataset][g.Day.Year()*12+int(g.Day.Month())-1] += x
+		byDS[g.Dataset][fairshare.NewDate(g.Day.Year(), g.Day.Month(), 1)] += x
 	}
 	var out []MonthlySeries
 	seen := map[string]bool{}
@@ -476,7 +476,7 @@ func (a *App) RecentContributions(ctx context.Context, donor string, asOf time.T
 			break
 		}
 	}
-	cs, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
+	cs, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
 	if err != nil {
 		return nil, 0, err
 	}

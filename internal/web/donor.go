@@ -77,7 +77,10 @@ func (h *handler) monthlyChart(ctx context.Context, lang string, ref *app.Refere
 	}
 	series := make([]Series, len(ms))
 	for i, m := range ms {
-		series[i] = Series{Label: m.Label, Months: m.Months}
+		series[i] = Series{Label: m.Label, Months: make(map[int]fairshare.Amount, len(m.Months))}
+		for d, v := range m.Months {
+			series[i].Months[monthKey(d)] = v
+		}
 	}
 	var pubs []string
 	for _, s := range series {
