@@ -54,6 +54,9 @@ func (t *Target) Validate() error {
 	if t.Name == "" {
 		return FieldError("name", "required")
 	}
+	if err := t.checkTexts(); err != nil {
+		return err
+	}
 	if t.Start.IsZero() || t.End.IsZero() || t.End.Before(t.Start) {
 		return FieldError("end", "want start <= end, both YYYY-MM-DD")
 	}

@@ -137,6 +137,9 @@ func (rd *Reader) Next() (Record, error) {
 			if !utf8.ValidString(f) {
 				return Record{}, &Error{File: rd.name, Line: line, Field: rd.colName(i), Err: errors.New("not valid UTF-8")}
 			}
+			if strings.IndexByte(f, 0) >= 0 {
+				return Record{}, &Error{File: rd.name, Line: line, Field: rd.colName(i), Err: errors.New("contains a NUL byte")}
+			}
 			if strings.TrimSpace(f) != "" {
 				blank = false
 			}
@@ -192,16 +195,31 @@ func FieldErr(name string, rec Record, field string, err error) error {
 // SafeCell defuses values a spreadsheet would run as a formula (=, +, -, @,
 // tab, CR at the start) by prefixing a quote, as OWASP advises for CSV export.
 // Plain numbers such as "-12.50" are left alone.
+// A value that already starts with a quote before such a character gets a
+// second quote, so that UndoSafeCell gives back exactly what was written.
 func SafeCell(s string) string {
 	if s == "" {
 		return s
 	}
+	if needsQuote(s) || (s[0] == '\'' && len(s) > 1 && (needsQuote(s[1:]) || s[1] == '\'')) {
+		return "'" + s
+	}
+	return s
+}
+
+func needsQuote(s string) bool {
 	switch s[0] {
 	case '=', '+', '-', '@', '\t', '\r':
-		if isNumber(s) {
-			return s
-		}
-		return "'" + s
+		return !isNumber(s)
+	}
+	return false
+}
+
+// UndoSafeCell removes the quote SafeCell put before a cell, so that an
+// export imported again holds what was exported.
+func UndoSafeCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && SafeCell(s[1:]) == s {
+		return s[1:]
 	}
 	return s
 }

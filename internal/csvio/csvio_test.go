@@ -66,3 +66,22 @@ func TestSafeCell(t *testing.T) {
 		}
 	}
 }
+
+func TestSafeCellRoundTrip(t *testing.T) {
+	for _, s := range []string{"", "plain", "=1+1", "+cmd", "-12.50", "-x", "@SUM(A1)", "'=x", "''=x", "'", "'plain", "\tx"} {
+		if got := UndoSafeCell(SafeCell(s)); got != s {
+			t.Errorf("UndoSafeCell(SafeCell(%q)) = %q", s, got)
+		}
+	}
+}
+
+func FuzzSafeCell(f *testing.F) {
+	for _, s := range []string{"=1", "'=1", "''=1", "-5", "'"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got := UndoSafeCell(SafeCell(s)); got != s {
+			t.Fatalf("%q -> %q -> %q", s, SafeCell(s), got)
+		}
+	})
+}
