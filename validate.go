@@ -156,3 +156,31 @@ func (d *Dataset) CheckTexts() error {
 	}
 	return nil
 }
+
+// CleanText replaces what CheckText refuses (invalid UTF-8, NUL) by U+FFFD,
+// the replacement character, and cuts nothing else.
+func CleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
+}
+
+// CleanBytes returns c with every text field cleaned, and the names of the
+// fields that changed.
+func (c Contribution) CleanBytes() (Contribution, []string) {
+	var changed []string
+	for _, f := range []struct {
+		name string
+		p    *string
+	}{
+		{"id", &c.ID}, {"donor", &c.Donor}, {"recipient", &c.Recipient}, {"currency", &c.Currency},
+		{"dataset", &c.Dataset}, {"description", &c.Description}, {"source_url", &c.Source.URL},
+		{"source_title", &c.Source.Title}, {"publisher", &c.Source.Publisher}, {"source_date", &c.Source.Date},
+		{"author", &c.Author}, {"reason", &c.Reason},
+	} {
+		if v := CleanText(*f.p); v != *f.p {
+			*f.p = v
+			changed = append(changed, f.name)
+		}
+	}
+	return c, changed
+}

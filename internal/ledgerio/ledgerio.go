@@ -111,6 +111,11 @@ func fromFields(get func(string) string, chk Checker, opt Options) (fairshare.Co
 			return c, col, errors.New(err.(*fairshare.Error).Message)
 		}
 	}
+	if strings.EqualFold(get("deleted"), "true") {
+		// A history export holds deleted versions: importing one as a live
+		// entry would bring back what was deleted.
+		return c, "deleted", errors.New("a deleted version (from a history export) cannot be imported as an entry")
+	}
 	c.ID = get("id")
 	c.Donor = strings.ToUpper(get("donor"))
 	if c.Donor == "" {
@@ -212,6 +217,34 @@ func WriteCSV(w io.Writer, cs []fairshare.Contribution) error {
 		rec := []string{c.ID, c.Donor, c.Recipient, c.Date.String(), c.Amount.Format(c.Currency), c.Currency,
 			string(c.Category), string(c.Status), c.Dataset, c.Description, c.Source.URL, c.Source.Title,
 			c.Source.Publisher, c.Source.Date}
+		for i := range rec {
+			rec[i] = csvio.SafeCell(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// HistoryColumns is the order WriteHistoryCSV writes: the export columns and
+// what tells versions apart.
+var HistoryColumns = append(append([]string{}, Columns...), "version", "recorded_at", "deleted", "author", "reason")
+
+// WriteHistoryCSV writes versions of contributions with their version
+// number, time, deletion mark, author and reason, so that a deletion never
+// reads as a live duplicate. Text cells are defused as in WriteCSV.
+func WriteHistoryCSV(w io.Writer, vs []fairshare.Contribution) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(HistoryColumns); err != nil {
+		return err
+	}
+	for _, c := range vs {
+		j := ToJSON(c)
+		rec := []string{c.ID, c.Donor, c.Recipient, c.Date.String(), c.Amount.Format(c.Currency), c.Currency,
+			string(c.Category), string(c.Status), c.Dataset, c.Description, c.Source.URL, c.Source.Title,
+			c.Source.Publisher, c.Source.Date, fmt.Sprint(c.Version), j.RecordedAt, fmt.Sprint(c.Deleted), c.Author, c.Reason}
 		for i := range rec {
 			rec[i] = csvio.SafeCell(rec[i])
 		}

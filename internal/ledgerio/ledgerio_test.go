@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fairshare/fairshare"
 )
@@ -190,4 +191,27 @@ func FuzzReadJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestWriteHistoryCSV(t *testing.T) {
+	c := fairshare.Contribution{ID: "x", Version: 1, Donor: "DNK", Recipient: "UKR", Date: fairshare.MustDate("2024-01-02"), Amount: 100,
+		Currency: "DKK", Category: fairshare.InKind, Status: fairshare.Delivered, Dataset: "user",
+		Source: fairshare.Source{URL: "https://x.dk"}, Author: "anne", Reason: "=cmd", RecordedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	d := c
+	d.Version, d.Deleted, d.Reason = 2, true, "duplicate"
+	var buf bytes.Buffer
+	if err := WriteHistoryCSV(&buf, []fairshare.Contribution{c, d}); err != nil {
+		t.Fatal(err)
+	}
+	want := "id,donor,recipient,date,amount,currency,category,status,dataset,description,source_url,source_title,publisher,source_date,version,recorded_at,deleted,author,reason\n" +
+		"x,DNK,UKR,2024-01-02,1.00,DKK,in-kind,delivered,user,,https://x.dk,,,,1,2026-01-01T00:00:00.000000Z,false,anne,'=cmd\n" +
+		"x,DNK,UKR,2024-01-02,1.00,DKK,in-kind,delivered,user,,https://x.dk,,,,2,2026-01-01T00:00:00.000000Z,true,anne,duplicate\n"
+	if buf.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+	// Imported again, the deleted version is refused, not revived.
+	_, err := ReadCSV(strings.NewReader(buf.String()), "h.csv", checker{}, Options{})
+	if err == nil || !strings.HasPrefix(err.Error(), "h.csv:3: deleted: ") {
+		t.Fatalf("err = %v", err)
+	}
 }

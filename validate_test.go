@@ -1,0 +1,80 @@
+package fairshare
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckURL(t *testing.T) {
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"https://example.org/a", true},
+		{"http://example.org", true},
+		{"https://example.org/a?b=c#d", true},
+		{"https://exa mple.org/x", false},
+		{"https://example.org/a b", false},
+		{"javascript:alert(1)", false},
+		{"JavaScript:alert(1)", false},
+		{"data:text/html,<script>", false},
+		{"ftp://example.org/", false},
+		{"https://", false},
+		{"https:///path", false},
+		{"https:example.org", false},
+		{"//example.org/a", false},
+		{"https://example.org/\x00", false},
+		{"https://example.org/\u200b", true}, // a format character in a path is odd but harmless
+		{"", false},
+	}
+	for _, tt := range tests {
+		if err := CheckURL("source_url", tt.in); (err == nil) != tt.ok {
+			t.Errorf("CheckURL(%q) = %v, want ok %v", tt.in, err, tt.ok)
+		}
+	}
+}
+
+func TestCheckReason(t *testing.T) {
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"typo in the amount", true},
+		{"ok", true},
+		{"æ", true},
+		{"", false},
+		{"   ", false},
+		{"\u200b", false},
+		{"\u200b\u200c\u200d\u2060\ufeff", false},
+		{"\u3164", false},
+		{"\u2800", false},
+		{"\u00a0\t\n", false},
+		{"a\x00b", false},
+		{"\xff\xfe", false},
+		{strings.Repeat("x", MaxText+1), false},
+	}
+	for _, tt := range tests {
+		if err := CheckReason(tt.in); (err == nil) != tt.ok {
+			t.Errorf("CheckReason(%q) = %v, want ok %v", tt.in, err, tt.ok)
+		}
+	}
+}
+
+func TestCheckText(t *testing.T) {
+	for _, s := range []string{"a\x00", "\xff", "\xc3"} {
+		if CheckText("description", s) == nil {
+			t.Errorf("CheckText(%q) accepted", s)
+		}
+		if c := CleanText(s); CheckText("description", c) != nil {
+			t.Errorf("CleanText(%q) = %q, still refused", s, c)
+		}
+	}
+}
+
+func TestCheckUserName(t *testing.T) {
+	for name, ok := range map[string]bool{"anne": true, "cli": false, "CLI": false, "fairshare": false, "a b": false, "": false, "x\x00": false} {
+		if err := CheckUserName(name); (err == nil) != ok {
+			t.Errorf("CheckUserName(%q) = %v, want ok %v", name, err, ok)
+		}
+	}
+}
