@@ -121,7 +121,7 @@ func ParseAmountStyle(s, currency string, style NumberStyle) (Amount, error) {
 				if f := strings.TrimRight(frac, "0"); f != "" {
 					dec += "." + f
 				}
-				return 0, fmt.Errorf("%q is ambiguous: %s%s with the %s separating thousands, or %s with a decimal %s; state the number style (decimal comma or decimal point)",
+				return 0, fmt.Errorf("%q is ambiguous: %s%s with the %s separating thousands, or %s with a decimal %s; state the number style: decimal comma or decimal point (--decimal-comma, --decimal-point, decimal=comma)",
 					orig, intPart, frac, sep, dec, sep)
 			}
 		}
