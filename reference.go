@@ -66,6 +66,10 @@ type Dataset struct {
 	Coverage    string           `json:"coverage,omitempty"`
 	NoData      []string         `json:"no_data,omitempty"`
 	Totals      []PublishedTotal `json:"published_totals,omitempty"`
+	// SupplementOf names the dataset this one adds to: a report that counts
+	// that dataset counts this one with it (as if joined by '+'). Only for
+	// entries the other dataset lacks, or they are counted twice.
+	SupplementOf string `json:"supplement_of,omitempty"`
 }
 
 // PublishedTotal is an aggregate figure a publisher states, kept to check

@@ -132,6 +132,7 @@ func (a *App) planReport(ctx context.Context, req ReportRequest) (*reportPlan, e
 	if err != nil {
 		return nil, err
 	}
+	sel = sel.withSupplements(ref.Datasets)
 	for _, g := range sel {
 		for _, d := range g {
 			if _, ok := ref.Dataset(d); !ok && d != "user" {
@@ -179,6 +180,7 @@ func (a *App) Report(ctx context.Context, req ReportRequest) (*fairshare.Report,
 	}
 	if err == nil {
 		rep.Notes = a.releaseNotes(ctx, p)
+		a.warnLeftOut(ctx, p, rep)
 	}
 	return rep, err
 }
@@ -216,6 +218,7 @@ func (a *App) ReportSlow(ctx context.Context, req ReportRequest) (*fairshare.Rep
 	rep, err := a.reportSlow(ctx, p)
 	if err == nil {
 		rep.Notes = a.releaseNotes(ctx, p)
+		a.warnLeftOut(ctx, p, rep)
 	}
 	return rep, err
 }

@@ -42,6 +42,7 @@ type ReportJSON struct {
 	TargetRates []RateJSON      `json:"target_rates,omitempty"`
 	Published   []PublishedJSON `json:"published,omitempty"`
 	Notes       []string        `json:"notes,omitempty"`
+	LeftOut     []string        `json:"left_out,omitempty"`
 }
 
 // TargetJSON describes the target in a report.
@@ -139,6 +140,7 @@ func ToJSON(r *fairshare.Report) ReportJSON {
 		Totals: TotalsJSON{r.Total.Format(cur), r.Counted.Format(cur), r.Shortfall.Format(cur)},
 		Years:  years(r.Years, cur),
 		Notes:  r.Notes,
+		LeftOut: r.LeftOut,
 	}
 	for _, row := range r.Rows {
 		w := 0.0
