@@ -78,3 +78,31 @@ func TestCheckUserName(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckSourceURLAgreesWithCheckURL(t *testing.T) {
+	for _, u := range []string{"https://example.org/a", "http://x.dk", "https://exa mple.org/x", "javascript:alert(1)",
+		"https://example.org:8443/a", "https://user@example.org/", "https://example.org/a%20b", "https://example.org/%zz",
+		"https://-/", "https://./x", "https://[::1]/", "https://example.org/\x7f", "https://ex\u00e6mple.dk/"} {
+		a, b := CheckSourceURL(u), CheckURL("source_url", u)
+		if (a == nil) != (b == nil) {
+			t.Errorf("%q: CheckSourceURL %v, CheckURL %v", u, a, b)
+		}
+		if (a == nil) != (CheckSourceURL([]byte(u)) == nil) {
+			t.Errorf("%q: string and bytes disagree", u)
+		}
+	}
+}
+
+func FuzzCheckSourceURL(f *testing.F) {
+	for _, u := range []string{"https://example.org/a", "https://exa mple.org/x", "http://a.b/%41", "https://-x/"} {
+		f.Add(u)
+	}
+	f.Fuzz(func(t *testing.T, u string) {
+		if u == "" {
+			return
+		}
+		if plainURL(u) && CheckURL("source_url", u) != nil {
+			t.Fatalf("%q: the fast path accepts what the full check refuses: %v", u, CheckURL("source_url", u))
+		}
+	})
+}
