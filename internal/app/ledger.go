@@ -167,15 +167,10 @@ func (a *App) ImportContributions(ctx context.Context, r io.Reader, name string,
 			format = "json"
 		}
 	}
-	var cs []fairshare.Contribution
-	switch format {
-	case "json":
-		cs, err = ledgerio.ReadJSON(br, name, ref, opt)
-	case "csv":
-		cs, err = ledgerio.ReadCSV(br, name, ref, opt)
-	default:
+	if format != "json" && format != "csv" {
 		return fairshare.ImportResult{}, fairshare.FieldError("format", fmt.Sprintf("%q: want csv or json", format))
 	}
+	cs, err := readImport(br, name, format, ref, opt)
 	if err != nil {
 		fe := &fairshare.Error{Code: fairshare.EINVALID, Message: err.Error()}
 		var ce *csvio.Error

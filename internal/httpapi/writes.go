@@ -309,10 +309,19 @@ func (s *server) importContributions(w http.ResponseWriter, r *http.Request, q q
 	default:
 		return fairshare.FieldError("force_dataset", "want true or false")
 	}
+	if opt.Decimal, err = fairshare.ParseNumberStyle(q.str("decimal")); err != nil {
+		return err
+	}
 	var format app.ImportFormat
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		format = "json"
 	}
+	release, ok := s.imports.acquire()
+	if !ok {
+		w.Header().Set("Retry-After", "5")
+		return errBusy
+	}
+	defer release()
 	body := &bodyReader{r: http.MaxBytesReader(w, r.Body, MaxImportBody)}
 	res, err := s.app.ImportContributions(r.Context(), body, "body", format, opt, fairshare.Change{Author: userOf(r).Name, Reason: reason})
 	if body.err != nil {
