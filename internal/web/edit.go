@@ -235,7 +235,7 @@ func (h *handler) addContribution(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, p, err)
 		return
 	}
-	c, field, err := ledgerio.FromMap(m, ref, ledgerio.Options{})
+	c, field, err := ledgerio.FromMap(m, ref, ledgerio.Options{Decimal: pageStyle(p.Lang)})
 	if err != nil {
 		h.formError(w, r, p, d, form, fairshare.FieldError(field, err.Error()))
 		return
@@ -324,6 +324,9 @@ func (h *handler) editContribution(w http.ResponseWriter, r *http.Request) {
 	reason, err := reasonOf(r, p.Lang)
 	if err == nil && len(patch) == 0 {
 		err = fairshare.Errorf(fairshare.EINVALID, "%s", T(p.Lang, "contrib.unchanged"))
+	}
+	if err == nil {
+		err = canonicalAmount(patch, was, p.Lang)
 	}
 	if err != nil {
 		h.formError(w, r, p, d, form, err)
