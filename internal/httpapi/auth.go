@@ -42,5 +42,8 @@ func reasonText(s string) (string, error) {
 	if len([]rune(s)) > 1000 {
 		return "", fairshare.FieldError("reason", "longer than 1000 characters")
 	}
+	if err := fairshare.CheckReason(s); err != nil {
+		return "", err
+	}
 	return s, nil
 }

@@ -50,6 +50,7 @@ var routes = []route{
 	{"PUT", "/api/v1/contributions/{id}", nil, (*server).amendContribution, editor},
 	{"PATCH", "/api/v1/contributions/{id}", nil, (*server).patchContribution, editor},
 	{"DELETE", "/api/v1/contributions/{id}", []string{"reason"}, (*server).deleteContribution, editor},
+	{"POST", "/api/v1/contributions/{id}/restore", []string{"reason"}, (*server).restoreContribution, editor},
 	{"POST", "/api/v1/contributions/import", []string{"dataset", "force_dataset", "reason", "decimal"}, (*server).importContributions, editor},
 	{"POST", "/api/v1/targets", nil, (*server).addTarget, admin},
 }

@@ -171,6 +171,14 @@ func (s *Store) AddAudit(ctx context.Context, e fairshare.AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = time.Now().UTC()
 	}
+	if err := (fairshare.Change{Author: e.User, Reason: e.Reason}).Check(); err != nil {
+		return err
+	}
+	for _, f := range []string{e.Action, e.Subject, e.Detail} {
+		if err := fairshare.CheckText("detail", f); err != nil {
+			return err
+		}
+	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO audit_log (at_us, user_name, action, subject, reason, detail) VALUES ($1,$2,$3,$4,$5,$6)`,
 		e.At.UnixMicro(), e.User, e.Action, e.Subject, e.Reason, e.Detail)
 	return err

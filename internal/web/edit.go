@@ -213,6 +213,12 @@ func reasonOf(r *http.Request, lang string) (string, error) {
 	if len([]rune(s)) > 1000 {
 		return "", fairshare.FieldError("reason", "longer than 1000 characters")
 	}
+	if err := fairshare.CheckReason(s); err != nil {
+		if !fairshare.Visible(s) {
+			err = fairshare.FieldError("reason", T(lang, "reason.required"))
+		}
+		return "", err
+	}
 	return s, nil
 }
 

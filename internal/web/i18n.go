@@ -86,6 +86,7 @@ var messages = map[string][2]string{
 	"contrib.edit.legend":     {"The fields replace the current ones in a new version", "Felterne erstatter de nuværende i en ny version"},
 	"contrib.save":            {"Save correction", "Gem rettelse"},
 	"contrib.delete":          {"Delete (recorded as a version)", "Slet (registreres som en version)"},
+	"contrib.restore":         {"Restore (recorded as a version)", "Gendan (registreres som en version)"},
 	"contrib.deleted":         {"deleted", "slettet"},
 	"contrib.conflict":        {"Someone else changed this entry after you opened it: it is now at version %d (by %s, %s). Nothing was saved. The form shows the newest values with your changes on top; where both changed a field, the newer value is shown beside yours. Check, then save again.", "En anden har ændret bidraget, efter du åbnede det: det er nu i version %d (af %s, %s). Intet er gemt. Formularen viser de nyeste værdier med dine ændringer ovenpå; hvor I begge har ændret et felt, står den nyere værdi ved siden af din. Tjek og gem igen."},
 	"contrib.newer":           {"Newer value", "Nyere værdi"},
