@@ -170,6 +170,9 @@ func (a *App) ImportContributions(ctx context.Context, r io.Reader, name string,
 	if format != "json" && format != "csv" {
 		return fairshare.ImportResult{}, fairshare.FieldError("format", fmt.Sprintf("%q: want csv or json", format))
 	}
+	if b, _ := br.Peek(3); format == "json" && bytes.Equal(b, utf8BOM) {
+		br.Discard(3) // JSON has none, but editors on Windows write one
+	}
 	cs, err := readImport(br, name, format, ref, opt)
 	if err != nil {
 		fe := &fairshare.Error{Code: fairshare.EINVALID, Message: err.Error()}
@@ -192,10 +195,12 @@ type inputError struct {
 func (e *inputError) Error() string   { return e.err.Error() }
 func (e *inputError) Unwrap() []error { return []error{e.coded, e.err} }
 
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
 // startsWithBracket peeks past a byte order mark and white space for '['.
 func startsWithBracket(br *bufio.Reader) bool {
 	b, _ := br.Peek(4096) // fewer at the end of the input
-	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
+	b = bytes.TrimPrefix(b, utf8BOM)
 	b = bytes.TrimLeft(b, " \t\r\n")
 	return len(b) > 0 && b[0] == '['
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/ledgerio"
 )
 
 // pageStyle is the number style of amounts typed into a form: the page's
@@ -33,5 +34,21 @@ func canonicalAmount(p app.ContributionPatch, base fairshare.Contribution, lang 
 		return fairshare.FieldError("amount", err.Error())
 	}
 	p["amount"] = a.Format(cur)
+	return nil
+}
+
+// canonicalFormAmount rewrites the amount of a new entry typed on a page
+// in the page's style to the plain form. An amount that does not parse is
+// left for the validation to name (with the currency checked first).
+func canonicalFormAmount(j *ledgerio.JSONContribution, lang string) error {
+	cur := strings.ToUpper(strings.TrimSpace(j.Currency))
+	if len(cur) != 3 || strings.TrimSpace(j.Amount) == "" {
+		return nil
+	}
+	a, err := fairshare.ParseAmountStyle(j.Amount, cur, pageStyle(lang))
+	if err != nil {
+		return fairshare.FieldError("amount", err.Error())
+	}
+	j.Amount = a.Format(cur)
 	return nil
 }
