@@ -127,7 +127,18 @@ func (a *App) planReport(ctx context.Context, req ReportRequest) (*reportPlan, e
 	if err != nil {
 		return nil, err
 	}
-	return planFor(ref, req, true)
+	p, err := planFor(ref, req, true)
+	if err != nil || req.AsOf.IsZero() {
+		return p, err
+	}
+	// Targets are versioned: a report as of a past time uses the
+	// definition in force then.
+	t, err := a.Store.TargetAsOf(ctx, req.Target, req.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	p.in.Target = t
+	return p, nil
 }
 
 // planFor validates a request against reference data; knownDatasets says
