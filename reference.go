@@ -70,6 +70,10 @@ type Dataset struct {
 	// that dataset counts this one with it (as if joined by '+'). Only for
 	// entries the other dataset lacks, or they are counted twice.
 	SupplementOf string `json:"supplement_of,omitempty"`
+	// OpenToEditors lets every editor write into the dataset; Editors
+	// names single editors who may. Shipped datasets are never open.
+	OpenToEditors bool     `json:"open_to_editors,omitempty"`
+	Editors       []string `json:"editors,omitempty"`
 }
 
 // PublishedTotal is an aggregate figure a publisher states, kept to check

@@ -26,6 +26,10 @@ type ImportResult struct {
 type Change struct {
 	Author string
 	Reason string
+	// Role is the author's role when the change comes through the API or
+	// the dashboard; the App checks it against the dataset written to.
+	// Empty is the operator on the command line, who may write anywhere.
+	Role Role
 	At     time.Time // zero: now
 	// Progress, if set, is told how many entries of a large batch are
 	// written so far (for a progress bar); it must be cheap.

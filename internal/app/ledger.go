@@ -223,7 +223,14 @@ func (a *App) EditContribution(ctx context.Context, id string, base int, p Contr
 		if cur.Deleted {
 			return cur, fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is deleted", id)
 		}
-		return p.Apply(cur, ref)
+		if err := canWrite(ref, ch, cur.Dataset); err != nil {
+			return cur, err
+		}
+		next, err := p.Apply(cur, ref)
+		if err == nil {
+			err = canWrite(ref, ch, next.Dataset)
+		}
+		return next, err
 	})
 	if err != nil {
 		return out, err
@@ -234,7 +241,14 @@ func (a *App) EditContribution(ctx context.Context, id string, base int, p Contr
 // RemoveContribution records a deleted version of id (nothing is erased);
 // base as for EditContribution.
 func (a *App) RemoveContribution(ctx context.Context, id string, base int, ch fairshare.Change) (fairshare.Contribution, error) {
+	ref, err := a.Reference(ctx)
+	if err != nil {
+		return fairshare.Contribution{}, err
+	}
 	out, err := a.Store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
+		if err := canWrite(ref, ch, cur.Dataset); err != nil {
+			return cur, err
+		}
 		if cur.Deleted {
 			return cur, fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is already deleted", id)
 		}

@@ -38,7 +38,9 @@ func (s Selection) withSupplements(ds []fairshare.Dataset) Selection {
 // datasets are documented alternatives to each other (see
 // docs/datasets.md) and are not listed; every other dataset is: entries
 // someone recorded must never be silently ignored, nor silently added.
-func (a *App) warnLeftOut(ctx context.Context, p *reportPlan, rep *fairshare.Report) {
+// slow says the report came from the reference path: the sub-reports then
+// do too, so that both paths agree.
+func (a *App) warnLeftOut(ctx context.Context, p *reportPlan, rep *fairshare.Report, slow bool) {
 	shipped := map[string]bool{}
 	if ds, err := refdata.Datasets(); err == nil {
 		for _, d := range ds {
@@ -52,14 +54,19 @@ func (a *App) warnLeftOut(ctx context.Context, p *reportPlan, rep *fairshare.Rep
 		}
 	}
 	var left []string
-	for _, d := range a.ledgerDatasets(ctx, p) {
+	for _, d := range a.ledgerDatasets(ctx, p, slow) {
 		if in[d] || shipped[d] {
 			continue
 		}
 		sub := *p
 		sub.sel = Selection{{d}}
 		sub.in.Datasets = d
-		r, err, ok := a.engineReport(ctx, &sub)
+		var r *fairshare.Report
+		var err error
+		ok := false
+		if !slow {
+			r, err, ok = a.engineReport(ctx, &sub)
+		}
 		if !ok {
 			r, err = a.reportSlow(ctx, &sub)
 		}
@@ -83,7 +90,12 @@ func (a *App) warnLeftOut(ctx context.Context, p *reportPlan, rep *fairshare.Rep
 
 // ledgerDatasets lists the datasets the ledger holds entries of: from the
 // engine when it runs, else the described datasets and "user".
-func (a *App) ledgerDatasets(ctx context.Context, p *reportPlan) []string {
+func (a *App) ledgerDatasets(ctx context.Context, p *reportPlan, slow bool) []string {
+	if slow {
+		if ds, err := a.Store.LedgerDatasets(ctx); err == nil {
+			return ds
+		}
+	}
 	if !engineOff {
 		if e, err := a.freshEngine(ctx, false); err == nil && e != nil {
 			return e.Datasets()

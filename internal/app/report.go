@@ -201,7 +201,7 @@ func (a *App) Report(ctx context.Context, req ReportRequest) (*fairshare.Report,
 	}
 	if err == nil {
 		rep.Notes = a.releaseNotes(ctx, p)
-		a.warnLeftOut(ctx, p, rep)
+		a.warnLeftOut(ctx, p, rep, !ok)
 	}
 	return rep, err
 }
@@ -239,7 +239,7 @@ func (a *App) ReportSlow(ctx context.Context, req ReportRequest) (*fairshare.Rep
 	rep, err := a.reportSlow(ctx, p)
 	if err == nil {
 		rep.Notes = a.releaseNotes(ctx, p)
-		a.warnLeftOut(ctx, p, rep)
+		a.warnLeftOut(ctx, p, rep, true)
 	}
 	return rep, err
 }

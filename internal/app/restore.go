@@ -13,7 +13,14 @@ func (a *App) RestoreContribution(ctx context.Context, id string, base int, ch f
 	if err := fairshare.CheckReason(ch.Reason); err != nil {
 		return fairshare.Contribution{}, err
 	}
+	ref, err := a.Reference(ctx)
+	if err != nil {
+		return fairshare.Contribution{}, err
+	}
 	out, err := a.Store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
+		if err := canWrite(ref, ch, cur.Dataset); err != nil {
+			return cur, err
+		}
 		if !cur.Deleted {
 			return cur, fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is not deleted", id)
 		}

@@ -34,7 +34,7 @@ func (s *server) restoreContribution(w http.ResponseWriter, r *http.Request, q q
 	if err != nil {
 		return err
 	}
-	out, err := s.app.RestoreContribution(r.Context(), r.PathValue("id"), base, fairshare.Change{Author: userOf(r).Name, Reason: reason})
+	out, err := s.app.RestoreContribution(r.Context(), r.PathValue("id"), base, fairshare.Change{Author: userOf(r).Name, Role: userOf(r).Role, Reason: reason})
 	if err != nil {
 		return err
 	}

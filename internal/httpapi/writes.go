@@ -130,7 +130,7 @@ func (s *server) addContribution(w http.ResponseWriter, r *http.Request, q query
 			return fairshare.FieldError(f.name, "set by the server, not the client")
 		}
 	}
-	c, err := s.app.AddContribution(r.Context(), j, fairshare.Change{Author: userOf(r).Name, Reason: reason})
+	c, err := s.app.AddContribution(r.Context(), j, fairshare.Change{Author: userOf(r).Name, Role: userOf(r).Role, Reason: reason})
 	if fairshare.ErrorCode(err) == fairshare.ECONFLICT {
 		return fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is already recorded (same id, or same content); correct it with PATCH or PUT", c.ID)
 	}
@@ -253,7 +253,7 @@ func (s *server) edit(w http.ResponseWriter, r *http.Request, base int, p app.Co
 	if err := p.Check(); err != nil {
 		return err
 	}
-	out, err := s.app.EditContribution(r.Context(), r.PathValue("id"), base, p, fairshare.Change{Author: userOf(r).Name, Reason: reason})
+	out, err := s.app.EditContribution(r.Context(), r.PathValue("id"), base, p, fairshare.Change{Author: userOf(r).Name, Role: userOf(r).Role, Reason: reason})
 	if err != nil {
 		return err
 	}
@@ -284,7 +284,7 @@ func (s *server) deleteContribution(w http.ResponseWriter, r *http.Request, q qu
 	if err != nil {
 		return err
 	}
-	out, err := s.app.RemoveContribution(r.Context(), r.PathValue("id"), base, fairshare.Change{Author: userOf(r).Name, Reason: reason})
+	out, err := s.app.RemoveContribution(r.Context(), r.PathValue("id"), base, fairshare.Change{Author: userOf(r).Name, Role: userOf(r).Role, Reason: reason})
 	if err != nil {
 		return err
 	}
@@ -323,7 +323,7 @@ func (s *server) importContributions(w http.ResponseWriter, r *http.Request, q q
 	}
 	defer release()
 	body := &bodyReader{r: http.MaxBytesReader(w, r.Body, MaxImportBody)}
-	res, err := s.app.ImportContributions(r.Context(), body, "body", format, opt, fairshare.Change{Author: userOf(r).Name, Reason: reason})
+	res, err := s.app.ImportContributions(r.Context(), body, "body", format, opt, fairshare.Change{Author: userOf(r).Name, Role: userOf(r).Role, Reason: reason})
 	if body.err != nil {
 		return bodyError(body.err, MaxImportBody)
 	}

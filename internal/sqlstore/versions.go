@@ -225,3 +225,21 @@ func markDropped(ctx context.Context, tx *sql.Tx, kind string, keep map[string]b
 	}
 	return nil
 }
+
+// LedgerDatasets lists the datasets the ledger has entries of.
+func (s *Store) LedgerDatasets(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT dataset FROM contribution_versions ORDER BY dataset`)
+	if err != nil {
+		return nil, fmt.Errorf("datasets in the ledger: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

@@ -18,12 +18,17 @@ func pageStyle(lang string) fairshare.NumberStyle {
 	return fairshare.DecimalPoint
 }
 
-// canonicalAmount rewrites a changed amount in a patch from the page's
-// style to the plain form the patch rules read.
-func canonicalAmount(p app.ContributionPatch, base fairshare.Contribution, lang string) error {
+// canonicalAmount returns the patch with a changed amount rewritten from the
+// page's style to the plain form the patch rules read (the form keeps what
+// the user typed).
+func canonicalAmount(patch app.ContributionPatch, base fairshare.Contribution, lang string) (app.ContributionPatch, error) {
+	p := app.ContributionPatch{}
+	for k, v := range patch {
+		p[k] = v
+	}
 	v, ok := p["amount"]
 	if !ok {
-		return nil
+		return p, nil
 	}
 	cur := base.Currency
 	if c, ok := p["currency"]; ok {
@@ -31,10 +36,10 @@ func canonicalAmount(p app.ContributionPatch, base fairshare.Contribution, lang 
 	}
 	a, err := fairshare.ParseAmountStyle(v, cur, pageStyle(lang))
 	if err != nil {
-		return fairshare.FieldError("amount", err.Error())
+		return p, fairshare.FieldError("amount", err.Error())
 	}
 	p["amount"] = a.Format(cur)
-	return nil
+	return p, nil
 }
 
 // canonicalFormAmount rewrites the amount of a new entry typed on a page

@@ -28,7 +28,7 @@ func (h *handler) restoreContribution(w http.ResponseWriter, r *http.Request) {
 	}
 	reason, err := reasonOf(r, p.Lang)
 	if err == nil {
-		_, err = h.app.RestoreContribution(r.Context(), id, base, fairshare.Change{Author: u.Name, Reason: reason})
+		_, err = h.app.RestoreContribution(r.Context(), id, base, fairshare.Change{Author: u.Name, Role: u.Role, Reason: reason})
 	}
 	var vc *fairshare.VersionConflict
 	if errors.As(err, &vc) {
