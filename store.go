@@ -30,7 +30,7 @@ type Change struct {
 	// the dashboard; the App checks it against the dataset written to.
 	// Empty is the operator on the command line, who may write anywhere.
 	Role Role
-	At     time.Time // zero: now
+	At   time.Time // zero: now
 	// Progress, if set, is told how many entries of a large batch are
 	// written so far (for a progress bar); it must be cheap.
 	Progress func(done int)
