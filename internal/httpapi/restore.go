@@ -40,3 +40,12 @@ func (s *server) restoreContribution(w http.ResponseWriter, r *http.Request, q q
 	}
 	return writeChanged(w, http.StatusOK, out)
 }
+
+// targetHistory lists every recorded definition of a target.
+func (s *server) targetHistory(w http.ResponseWriter, r *http.Request, q query) error {
+	hs, err := s.app.TargetHistory(r.Context(), r.PathValue("target"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, r, hs)
+}
