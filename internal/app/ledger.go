@@ -82,17 +82,17 @@ func (p ContributionPatch) Apply(cur fairshare.Contribution, chk ledgerio.Checke
 // Contribution returns the current version of id as the ledger stood at
 // asOf (zero: now); its Version names it for an edit (an ETag).
 func (a *App) Contribution(ctx context.Context, id string, asOf time.Time) (fairshare.Contribution, error) {
-	return a.Store.Contribution(ctx, id, asOf)
+	return a.store.Contribution(ctx, id, asOf)
 }
 
 // ContributionHistory returns every version of id, oldest first.
 func (a *App) ContributionHistory(ctx context.Context, id string) ([]fairshare.Contribution, error) {
-	return a.Store.History(ctx, id)
+	return a.store.History(ctx, id)
 }
 
 // ListContributions lists the current entries f selects.
 func (a *App) ListContributions(ctx context.Context, f fairshare.ContributionFilter) ([]fairshare.Contribution, error) {
-	return a.Store.Contributions(ctx, f)
+	return a.store.Contributions(ctx, f)
 }
 
 // ResolveContributionID turns a full id or a unique prefix of at least six
@@ -109,7 +109,7 @@ func (a *App) ResolveContributionID(ctx context.Context, prefix string) (string,
 	if strings.Trim(prefix, "0123456789abcdef-") != "" {
 		return "", fairshare.FieldError("id", fmt.Sprintf("%q is not the beginning of an id", prefix))
 	}
-	ids, err := a.Store.ContributionIDs(ctx, prefix, 2)
+	ids, err := a.store.ContributionIDs(ctx, prefix, 2)
 	if err != nil {
 		return "", err
 	}
@@ -144,7 +144,7 @@ func (a *App) AddContribution(ctx context.Context, j ledgerio.JSONContribution, 
 		return c, &fairshare.Error{Code: fairshare.ECONFLICT, Field: "id",
 			Message: fmt.Sprintf("contribution %s is already recorded (same id, or same content)", c.ID)}
 	}
-	return a.Store.Contribution(ctx, c.ID, time.Time{})
+	return a.store.Contribution(ctx, c.ID, time.Time{})
 }
 
 // ImportFormat says how an import is written: "csv", "json", or "" to tell
@@ -219,7 +219,7 @@ func (a *App) EditContribution(ctx context.Context, id string, base int, p Contr
 	if err != nil {
 		return fairshare.Contribution{}, err
 	}
-	out, err := a.Store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
+	out, err := a.store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
 		if cur.Deleted {
 			return cur, fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is deleted", id)
 		}
@@ -245,7 +245,7 @@ func (a *App) RemoveContribution(ctx context.Context, id string, base int, ch fa
 	if err != nil {
 		return fairshare.Contribution{}, err
 	}
-	out, err := a.Store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
+	out, err := a.store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
 		if err := canWrite(ref, ch, cur.Dataset); err != nil {
 			return cur, err
 		}

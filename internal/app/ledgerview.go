@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/verify"
 )
 
 // Pages and dataset statistics read the ledger as groups (one grouped
@@ -75,7 +76,7 @@ func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
 			return v, nil
 		}
 	}
-	gs, err := a.Store.LedgerGroups(ctx, asOf)
+	gs, err := a.store.LedgerGroups(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -106,14 +107,17 @@ type DatasetStats struct {
 	fairshare.Dataset
 	// Described is false for a dataset that only has contributions (e.g.
 	// "user"): its description above is made up.
-	Described     bool             `json:"described"`
-	Contributions int              `json:"contributions"`
-	From          string           `json:"from,omitempty"`
-	To            string           `json:"to,omitempty"`
-	TotalEUR      string           `json:"total_eur"`
-	Unconverted   int              `json:"unconverted,omitempty"` // contributions without a rate, left out of the totals
-	Currencies    []string         `json:"currencies,omitempty"`
-	Donors        []DonorStats     `json:"donors"`
+	Described     bool         `json:"described"`
+	Contributions int          `json:"contributions"`
+	From          string       `json:"from,omitempty"`
+	To            string       `json:"to,omitempty"`
+	TotalEUR      string       `json:"total_eur"`
+	Unconverted   int          `json:"unconverted,omitempty"` // contributions without a rate, left out of the totals
+	Currencies    []string     `json:"currencies,omitempty"`
+	Donors        []DonorStats `json:"donors"`
+	// AgainstTotals sets the rows' sum against running totals the
+	// publisher states (verify.CumulativeLines), the gap in words.
+	AgainstTotals []string         `json:"against_totals,omitempty"`
 	EUR           fairshare.Amount `json:"-"`
 	FromDate      fairshare.Date   `json:"-"`
 	ToDate        fairshare.Date   `json:"-"`
@@ -286,7 +290,26 @@ func (a *App) Dataset(ctx context.Context, id string, asOf time.Time) (DatasetSt
 	if !described {
 		d = userDataset(id)
 	}
-	return s.finish(ref, d, described), nil
+	out := s.finish(ref, d, described)
+	if hasCumulative(d) {
+		// Only datasets with published running totals read their rows, and
+		// those are small hand-compiled ones.
+		cs, err := a.ListContributions(ctx, fairshare.ContributionFilter{Dataset: id, AsOf: asOf})
+		if err != nil {
+			return DatasetStats{}, err
+		}
+		out.AgainstTotals = verify.CumulativeLines(d, cs)
+	}
+	return out, nil
+}
+
+func hasCumulative(d fairshare.Dataset) bool {
+	for _, p := range d.Totals {
+		if p.Compare == verify.CompareCumulative {
+			return true
+		}
+	}
+	return false
 }
 
 // Coverage maps each dataset to the donors it has data for as of asOf
@@ -357,8 +380,8 @@ func (a *App) DatasetsWithData(ctx context.Context) ([]string, error) {
 // MonthlySeries is one dataset's giving by a donor per month.
 type MonthlySeries struct {
 	Dataset string
-	Label   string                   // dataset name and id
-	Months  map[int]fairshare.Amount // year*12 + month-1 -> sum in the currency asked for
+	Label   string                              // dataset name and id
+	Months  map[fairshare.Date]fairshare.Amount // first day of the month -> sum in the currency asked for
 }
 
 // DonorMonthly sums a donor's current contributions (as of asOf; zero: now)
@@ -392,7 +415,7 @@ func (a *App) DonorMonthly(ctx context.Context, donor, cur string, asOf time.Tim
 }
 
 func (v *ledgerView) donorMonthly(ref *Reference, donor, cur string) []MonthlySeries {
-	byDS := map[string]map[int]fairshare.Amount{}
+	byDS := map[string]map[fairshare.Date]fairshare.Amount{}
 	var order []string
 	for _, i := range v.byDonor[donor] {
 		g := &v.groups[i]
@@ -401,10 +424,10 @@ func (v *ledgerView) donorMonthly(ref *Reference, donor, cur string) []MonthlySe
 			continue
 		}
 		if byDS[g.Dataset] == nil {
-			byDS[g.Dataset] = map[int]fairshare.Amount{}
+			byDS[g.Dataset] = map[fairshare.Date]fairshare.Amount{}
 			order = append(order, g.Dataset)
 		}
-		byDS[g.Dataset][g.Day.Year()*12+int(g.Day.Month())-1] += x
+		byDS[g.Dataset][fairshare.NewDate(g.Day.Year(), g.Day.Month(), 1)] += x
 	}
 	var out []MonthlySeries
 	seen := map[string]bool{}
@@ -453,7 +476,7 @@ func (a *App) RecentContributions(ctx context.Context, donor string, asOf time.T
 			break
 		}
 	}
-	cs, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
+	cs, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
 	if err != nil {
 		return nil, 0, err
 	}

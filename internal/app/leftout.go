@@ -92,7 +92,7 @@ func (a *App) warnLeftOut(ctx context.Context, p *reportPlan, rep *fairshare.Rep
 // engine when it runs, else the described datasets and "user".
 func (a *App) ledgerDatasets(ctx context.Context, p *reportPlan, slow bool) []string {
 	if slow {
-		if ds, err := a.Store.LedgerDatasets(ctx); err == nil {
+		if ds, err := a.store.LedgerDatasets(ctx); err == nil {
 			return ds
 		}
 	}

@@ -20,7 +20,7 @@ import (
 // approve drafts into the ledger or reject them. Every decision is recorded on the draft
 // and in the audit log, and can be reversed.
 
-func (a *App) newsStore() feeds.Store { return feeds.Store{DB: a.Store.DB()} }
+func (a *App) newsStore() feeds.Store { return feeds.Store{DB: a.sql.DB()} }
 
 // ReadArticle runs the news reader with the ledger's exchange rates. When the rates for the
 // article's day are monthly or annual averages rather than the day's ECB fixing, the reader
@@ -552,7 +552,7 @@ func (a *App) ApproveDraft(ctx context.Context, id string, edit DraftEdit, u fai
 		return fairshare.Contribution{}, err
 	}
 	detail := fmt.Sprintf("contribution %s in %s: %s %s %s %s", c.ID, ds, c.Donor, c.Amount.Format(c.Currency), c.Currency, d.ArticleURL)
-	if err := a.Store.AddAudit(ctx, fairshare.AuditEntry{At: now, User: u.Name, Action: "news." + action, Subject: id, Reason: reason, Detail: detail}); err != nil {
+	if err := a.store.AddAudit(ctx, fairshare.AuditEntry{At: now, User: u.Name, Action: "news." + action, Subject: id, Reason: reason, Detail: detail}); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -575,7 +575,7 @@ func (a *App) RejectDraft(ctx context.Context, id string, u fairshare.User, reas
 	if err := a.newsStore().Decide(ctx, feeds.Decision{DraftID: id, At: now, User: u.Name, Action: "reject", Reason: reason}, "pending", "rejected", nil); err != nil {
 		return err
 	}
-	return a.Store.AddAudit(ctx, fairshare.AuditEntry{At: now, User: u.Name, Action: "news.reject", Subject: id, Reason: reason,
+	return a.store.AddAudit(ctx, fairshare.AuditEntry{At: now, User: u.Name, Action: "news.reject", Subject: id, Reason: reason,
 		Detail: fmt.Sprintf("%s %s %s from %s", d.Donor, d.Amount, d.Currency, d.ArticleURL)})
 }
 
@@ -622,7 +622,7 @@ func (a *App) ReopenDraft(ctx context.Context, id string, u fairshare.User, reas
 	default:
 		return fairshare.Errorf(fairshare.ECONFLICT, "draft %s is pending: nothing to reverse", id)
 	}
-	return a.Store.AddAudit(ctx, fairshare.AuditEntry{At: now, User: u.Name, Action: "news.reopen", Subject: id, Reason: reason,
+	return a.store.AddAudit(ctx, fairshare.AuditEntry{At: now, User: u.Name, Action: "news.reopen", Subject: id, Reason: reason,
 		Detail: "was " + d.State + contributionNote(d.Contribution)})
 }
 

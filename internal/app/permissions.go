@@ -92,5 +92,5 @@ func (a *App) AddDataset(ctx context.Context, d fairshare.Dataset, ch fairshare.
 	if err := fairshare.CheckReason(ch.Reason); err != nil {
 		return err
 	}
-	return a.Store.PutDatasetBy(ctx, d, ch)
+	return a.store.PutDatasetBy(ctx, d, ch)
 }

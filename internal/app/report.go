@@ -17,6 +17,7 @@ type ReportRequest struct {
 	AsOf          time.Time // zero: now
 	Key           string
 	KeyYear       int
+	GDPYear       int    // GDP year of the %GDP column; 0: the key year
 	Datasets      string // precedence list, e.g. "user,dk-mod,kiel-r29"; "+" joins datasets into one group
 	CustomWeights map[string]*big.Rat
 }
@@ -133,7 +134,7 @@ func (a *App) planReport(ctx context.Context, req ReportRequest) (*reportPlan, e
 	}
 	// Targets are versioned: a report as of a past time uses the
 	// definition in force then.
-	t, err := a.Store.TargetAsOf(ctx, req.Target, req.AsOf)
+	t, err := a.store.TargetAsOf(ctx, req.Target, req.AsOf)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +182,7 @@ func planFor(ref *Reference, req ReportRequest, knownDatasets bool) (*reportPlan
 	}
 	cur := strings.ToUpper(req.Currency)
 	return &reportPlan{ref: ref, sel: sel, current: req.AsOf.IsZero(), in: fairshare.ReportInput{
-		Target: t, Key: req.Key, KeyYear: req.KeyYear, CustomWeights: req.CustomWeights,
+		Target: t, Key: req.Key, KeyYear: req.KeyYear, GDPYear: req.GDPYear, CustomWeights: req.CustomWeights,
 		Currency: cur, AsOf: asOf, Donors: ref.Donors, Indicators: ref.Indicators, Rates: ref.Rates,
 		Datasets: sel.String(), Published: published,
 	}}, nil
@@ -247,7 +248,7 @@ func (a *App) ReportSlow(ctx context.Context, req ReportRequest) (*fairshare.Rep
 func (a *App) reportSlow(ctx context.Context, p *reportPlan) (*fairshare.Report, error) {
 	in := p.in
 	t := in.Target
-	all, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{AsOf: in.AsOf, From: t.Start, To: t.End})
+	all, err := a.store.Contributions(ctx, fairshare.ContributionFilter{AsOf: in.AsOf, From: t.Start, To: t.End})
 	if err != nil {
 		return nil, err
 	}

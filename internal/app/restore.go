@@ -17,7 +17,7 @@ func (a *App) RestoreContribution(ctx context.Context, id string, base int, ch f
 	if err != nil {
 		return fairshare.Contribution{}, err
 	}
-	out, err := a.Store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
+	out, err := a.store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
 		if err := canWrite(ref, ch, cur.Dataset); err != nil {
 			return cur, err
 		}

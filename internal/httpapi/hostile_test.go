@@ -38,7 +38,7 @@ func hostileServer(t *testing.T, dsn string) (*httptest.Server, *app.App, map[fa
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := a.Store.AddUser(context.Background(), fairshare.User{Name: "the-" + string(r), Role: r, TokenHash: hash}); err != nil {
+		if err := app.TestStore(a).AddUser(context.Background(), fairshare.User{Name: "the-" + string(r), Role: r, TokenHash: hash}); err != nil {
 			t.Fatal(err)
 		}
 		tokens[r] = tok
@@ -55,23 +55,23 @@ func fingerprint(t *testing.T, a *app.App) string {
 	t.Helper()
 	ctx := context.Background()
 	var b strings.Builder
-	err := a.Store.AllVersions(ctx, func(c fairshare.Contribution) error {
+	err := app.TestSQLStore(a).AllVersions(ctx, func(c fairshare.Contribution) error {
 		fmt.Fprintf(&b, "%s/%d %s %d %s %q %v\n", c.ID, c.Version, c.Dataset, c.Amount, c.Currency, c.Description, c.Deleted)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts, _ := a.Store.Targets(ctx)
+	ts, _ := app.TestStore(a).Targets(ctx)
 	for _, x := range ts {
-		h, _ := a.Store.RefHistory(ctx, "target", x.ID)
+		h, _ := app.TestStore(a).RefHistory(ctx, "target", x.ID)
 		fmt.Fprintf(&b, "target %s %s v%d\n", x.ID, x.Amount.Format(x.Currency), len(h))
 	}
-	ds, _ := a.Store.Datasets(ctx)
+	ds, _ := app.TestStore(a).Datasets(ctx)
 	for _, d := range ds {
 		fmt.Fprintf(&b, "dataset %s %v %v\n", d.ID, d.OpenToEditors, d.Editors)
 	}
-	us, _ := a.Store.Users(ctx)
+	us, _ := app.TestStore(a).Users(ctx)
 	for _, u := range us {
 		fmt.Fprintf(&b, "user %s %v %s\n", u.Name, u.Disabled, u.TokenHash)
 	}
@@ -221,7 +221,7 @@ func hostileSuite(t *testing.T, dsn string) {
 		if !strings.Contains(string(now), `"amount": "5.00"`) || !strings.Contains(string(then), `"amount": "1000000000.00"`) {
 			t.Fatalf("now:\n%.300s\nthen:\n%.300s", now, then)
 		}
-		h, _ := a.Store.RefHistory(ctx, "target", "mine")
+		h, _ := app.TestStore(a).RefHistory(ctx, "target", "mine")
 		if len(h) != 2 || h[1].Author != "the-admin" || h[1].Reason != "typo" {
 			t.Fatalf("history %+v", h)
 		}
@@ -242,13 +242,13 @@ func hostileSuite(t *testing.T, dsn string) {
 		}
 	})
 	t.Run("disabling ends a token for good", func(t *testing.T) {
-		u, _ := a.Store.User(ctx, "the-editor")
+		u, _ := app.TestStore(a).User(ctx, "the-editor")
 		u.Disabled = true
-		if err := a.Store.UpdateUser(ctx, u); err != nil {
+		if err := app.TestStore(a).UpdateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
 		u.Disabled = false
-		if err := a.Store.UpdateUser(ctx, u); err != nil {
+		if err := app.TestStore(a).UpdateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
 		before := fingerprint(t, a)

@@ -82,6 +82,15 @@ func prefixCurrency(toks []token, j int) (code string, n int) {
 		if j+1 < len(toks) && toks[j+1].kind == tNum {
 			return t.text, 1
 		}
+	case t.kind == tWord && t.lower == "kr":
+		// "kr. 500.000", "kr. 2,5 mia." (Danish)
+		k := j + 1
+		if k < len(toks) && toks[k].text == "." && !toks[k].spaceBefore {
+			k++
+		}
+		if k < len(toks) && toks[k].kind == tNum && toks[k].sent == t.sent {
+			return "DKK", k - j
+		}
 	}
 	return "", 0
 }
@@ -327,11 +336,19 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		if (t.lower == "en" || t.lower == "et" || t.lower == "a") && j+1 < len(toks) && (toks[j+1].lower == "halv" || toks[j+1].lower == "half") {
 			num = ratDecimal(1, 2)
 			j++
+		} else if (t.lower == "en" || t.lower == "et") && j+1 < len(toks) && toks[j+1].lower == "kvart" {
+			num = ratDecimal(1, 4) // "en kvart milliard"
+			j++
 		}
 	default:
 		return Amount{}, 0, false
 	}
 	j++
+	if k := andAHalf(toks, j); k > 0 {
+		// "to og en halv milliard", "two and a half billion"
+		num.rat = new(big.Rat).Add(num.rat, big.NewRat(1, 2))
+		j += k
+	}
 	if j < len(toks) && percentWords[toks[j].lower] {
 		return Amount{}, 0, false
 	}
@@ -422,6 +439,26 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		a.MarkerText = d.src[toks[a.markStart].start:toks[i-1].end]
 	}
 	return a, j, true
+}
+
+// andAHalf reports the length of "og en halv" / "and a half" at j when a scale word follows.
+func andAHalf(toks []token, j int) int {
+	for _, p := range [][]string{{"og", "en", "halv"}, {"og", "et", "halvt"}, {"and", "a", "half"}} {
+		if j+len(p) >= len(toks) {
+			continue
+		}
+		ok := true
+		for m, w := range p {
+			if toks[j+m].lower != w || toks[j+m].sent != toks[j].sent {
+				ok = false
+				break
+			}
+		}
+		if _, sc := scaleOf(toks[j+len(p)].lower, "en"); ok && sc {
+			return len(p)
+		}
+	}
+	return 0
 }
 
 // hyphenBefore reports a hyphen at token j glued to the tokens on both sides whose next

@@ -94,8 +94,8 @@ func TestHeldoutBlind(t *testing.T) {
 	}
 	s := res.Total
 	got := setFigures(s)
-	t.Logf("%s: %d files, amounts P %.3f R %.3f, verdicts P %.3f R %.3f", blindSet, s.Files,
-		got["amounts P"], got["amounts R"], got["verdicts P"], got["verdicts R"])
+	t.Logf("%s: %d files, amounts P %.3f R %.3f F1 %.3f, verdicts P %.3f R %.3f", blindSet, s.Files,
+		got["amounts P"], got["amounts R"], s.Amounts.F1(), got["verdicts P"], got["verdicts R"])
 	for k, floor := range blindFloors {
 		if got[k] < floor-0.0005 {
 			t.Errorf("%s %s = %.3f, want >= %.3f (%d files; misses not shown: the set is blind)", blindSet, k, got[k], floor, s.Files)

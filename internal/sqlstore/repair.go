@@ -9,11 +9,7 @@ import (
 )
 
 // Repaired is one entry RepairTexts fixed.
-type Repaired struct {
-	ID      string   `json:"id"`
-	Version int      `json:"version"` // the new version
-	Fields  []string `json:"fields"`
-}
+type Repaired = fairshare.Repaired
 
 // RepairTexts finds the entries whose newest version holds text that is not
 // valid UTF-8 or holds a NUL byte (stored before such text was refused) and

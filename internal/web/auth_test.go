@@ -43,7 +43,7 @@ func newAuthServerOn(t *testing.T, dsn string, opts Options, tlsServer bool) (*h
 	}
 	for _, u := range []fairshare.User{{Name: "erika", Role: fairshare.Editor}, {Name: "vic", Role: fairshare.Viewer}} {
 		u.PasswordHash = hash
-		if err := a.Store.AddUser(context.Background(), u); err != nil {
+		if err := app.TestStore(a).AddUser(context.Background(), u); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -264,7 +264,7 @@ func TestCSRFAndRoles(t *testing.T) {
 
 func history(t *testing.T, a *app.App, id string) []fairshare.Contribution {
 	t.Helper()
-	hs, err := a.Store.History(context.Background(), id)
+	hs, err := a.ContributionHistory(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

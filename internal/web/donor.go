@@ -77,7 +77,10 @@ func (h *handler) monthlyChart(ctx context.Context, lang string, ref *app.Refere
 	}
 	series := make([]Series, len(ms))
 	for i, m := range ms {
-		series[i] = Series{Label: m.Label, Months: m.Months}
+		series[i] = Series{Label: m.Label, Months: make(map[int]fairshare.Amount, len(m.Months))}
+		for d, v := range m.Months {
+			series[i].Months[monthKey(d)] = v
+		}
 	}
 	var pubs []string
 	for _, s := range series {
@@ -196,7 +199,7 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	}
 	for _, pol := range ps {
 		dd.Policies = append(dd.Policies, policyView{Date: FormatDate(lang, pol.Date), Status: T(lang, "policy."+pol.Status),
-			StatusClass: "st-" + pol.Status, Scope: pol.Scope, URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
+			StatusClass: "st-" + pol.Status, Scope: pol.ScopeIn(lang), URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
 	}
 
 	// Contributions, newest first: the latest ones, the rest in the CSV.
