@@ -90,6 +90,7 @@ func Write(w io.Writer, snap fairshare.Snapshot, created time.Time) error {
 		{"datasets.json", "user-defined dataset descriptions", len(snap.Datasets), nonNil(snap.Datasets)},
 		{"users.json", "users, with hashed secrets only", len(snap.Users), nonNil(snap.Users)},
 		{"audit.json", "audit log of changes outside the ledger", len(snap.Audit), nonNil(snap.Audit)},
+		{"reference_versions.json", "every recorded definition of user targets and datasets", len(snap.RefVersions), nonNil(snap.RefVersions)},
 	} {
 		b, err := json.MarshalIndent(part.v, "", "  ")
 		if err != nil {
@@ -248,6 +249,26 @@ func ReadFrom(ra io.ReaderAt, size int64, name string) (fairshare.Snapshot, erro
 	}{{"targets.json", &snap.Targets}, {"datasets.json", &snap.Datasets}, {"users.json", &snap.Users}, {"audit.json", &snap.Audit}} {
 		if err := json.Unmarshal(files[part.name], part.v); err != nil {
 			return snap, fmt.Errorf("%s: %s: %w", name, part.name, err)
+		}
+	}
+	// Bundles written before targets were versioned have no history file.
+	if zf, ok := entries["reference_versions.json"]; ok && inManifest["reference_versions.json"] {
+		b, err := readSmall(zf)
+		if err == nil {
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.DisallowUnknownFields()
+			err = dec.Decode(&snap.RefVersions)
+		}
+		if err != nil {
+			return snap, fmt.Errorf("%s: reference_versions.json: %w", name, err)
+		}
+		for _, v := range snap.RefVersions {
+			if (v.Kind != "target" && v.Kind != "dataset") || !fairshare.ValidID(v.ID) || v.Version < 1 {
+				return snap, fmt.Errorf("%s: reference_versions.json: %s %q version %d: not a target or dataset version", name, v.Kind, v.ID, v.Version)
+			}
+			if err := (fairshare.Change{Author: v.Author, Reason: v.Reason}).Check(); err != nil {
+				return snap, fmt.Errorf("%s: reference_versions.json: %s %s: %w", name, v.Kind, v.ID, err)
+			}
 		}
 	}
 	for i := range snap.Targets {

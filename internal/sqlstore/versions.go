@@ -243,3 +243,14 @@ func (s *Store) LedgerDatasets(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// restoredVersion records a definition restored from a snapshot, which
+// carries no versions, as in force since the beginning (as migration 0004
+// records what was there before versions were kept), unless the store
+// already has versions of it.
+func restoredVersion(ctx context.Context, tx *sql.Tx, kind, id, body string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO reference_versions (kind, id, version, recorded_us, deleted, body, author, reason)
+		SELECT $1, $2, 1, 0, 0, $3, '', 'restored from a backup or bundle'
+		WHERE NOT EXISTS (SELECT 1 FROM reference_versions WHERE kind = $1 AND id = $2)`, kind, id, body)
+	return err
+}
