@@ -52,7 +52,6 @@ type Options struct {
 	Decimal fairshare.NumberStyle
 }
 
-const maxText = fairshare.MaxText
 
 // ReadCSV parses and validates a whole file. The first bad row fails it
 // with FILE:LINE: field: reason.
