@@ -89,6 +89,12 @@ func (h *handler) controls(ctx context.Context, lang string, ref *app.Reference,
 		return c, err
 	}
 	vals := append([]string{app.DefaultDatasets}, dss...)
+	// What a warning names as left out can be chosen first, per donor.
+	for _, lo := range rep.LeftOut {
+		if v := lo + "," + app.DefaultDatasets; !slices.Contains(vals, v) {
+			vals = append(vals, v)
+		}
+	}
 	if !slices.Contains(vals, rep.Datasets) {
 		vals = append(vals, rep.Datasets)
 	}
