@@ -27,6 +27,11 @@ func TestCurrencyFrom(t *testing.T) {
 		{"da", "EU giver en kvart milliard euro.", "250000000.00", "EUR", "stated", "en kvart milliard euro"},
 		{"en", "Germany adds a 2 billion-euro package.", "2000000000.00", "EUR", "stated", "2 billion-euro"},
 		{"en", "Norway gives 5 billion crowns.", "5000000000.00", "NOK", "context", "5 billion crowns"},
+		{"da", "Danmark har siden krigens start givet knap 60 milliarder.", "60000000000.00", "DKK", "default", "60 milliarder"},
+		{"en", "The United States has provided more than 60 billion since the invasion.", "60000000000.00", "USD", "default", "60 billion"},
+		{"en", "Norway's parliament approved a 75 billion kroner package.", "75000000000.00", "NOK", "context", "75 billion kroner"},
+		{"da", "Regeringen har vedtaget en 8-milliarders-pakke.", "8000000000.00", "DKK", "default", "8-milliarders-pakke"},
+		{"da", "Det er en 1,5-milliardpakke.", "1500000000.00", "DKK", "default", "1,5-milliardpakke"},
 	}
 	for _, tt := range tests {
 		res, err := Read([]byte(tt.text), Options{Lang: tt.lang, Date: day})
