@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/engine"
 	"github.com/fairshare/fairshare/internal/refdata"
 )
 
@@ -53,8 +55,18 @@ func (a *App) warnLeftOut(ctx context.Context, p *reportPlan, rep *fairshare.Rep
 			in[d] = true
 		}
 	}
+	// The engine the report was computed from, as it is: checking the
+	// database again for each dataset would cost a stamp query each.
+	var eng *engine.Engine
+	if !slow {
+		st := a.engineState()
+		st.mu.Lock()
+		eng = st.eng
+		st.mu.Unlock()
+		slow = eng == nil
+	}
 	var left []string
-	for _, d := range a.ledgerDatasets(ctx, p, slow) {
+	for _, d := range a.ledgerDatasets(ctx, eng) {
 		if in[d] || shipped[d] {
 			continue
 		}
@@ -62,12 +74,11 @@ func (a *App) warnLeftOut(ctx context.Context, p *reportPlan, rep *fairshare.Rep
 		sub.sel = Selection{{d}}
 		sub.in.Datasets = d
 		var r *fairshare.Report
-		var err error
-		ok := false
-		if !slow {
-			r, err, ok = a.engineReport(ctx, &sub)
+		var err error = engine.ErrFallback
+		if eng != nil {
+			r, err = eng.Report(engine.Query{Input: sub.in, Selection: sub.sel, NoData: sub.noData, Current: sub.current, Ref: sub.ref})
 		}
-		if !ok {
+		if errors.Is(err, engine.ErrFallback) {
 			r, err = a.reportSlow(ctx, &sub)
 		}
 		if err != nil {
@@ -89,21 +100,11 @@ func (a *App) warnLeftOut(ctx context.Context, p *reportPlan, rep *fairshare.Rep
 }
 
 // ledgerDatasets lists the datasets the ledger holds entries of: from the
-// engine when it runs, else the described datasets and "user".
-func (a *App) ledgerDatasets(ctx context.Context, p *reportPlan, slow bool) []string {
-	if slow {
-		if ds, err := a.store.LedgerDatasets(ctx); err == nil {
-			return ds
-		}
+// engine when it runs, else from the database.
+func (a *App) ledgerDatasets(ctx context.Context, eng *engine.Engine) []string {
+	if eng != nil {
+		return eng.Datasets()
 	}
-	if !engineOff {
-		if e, err := a.freshEngine(ctx, false); err == nil && e != nil {
-			return e.Datasets()
-		}
-	}
-	out := []string{"user"}
-	for _, d := range p.ref.Datasets {
-		out = append(out, d.ID)
-	}
-	return out
+	ds, _ := a.store.LedgerDatasets(ctx)
+	return ds
 }
