@@ -85,7 +85,8 @@ type reportJSON struct {
 	Totals struct {
 		Target, Counted, Shortfall string
 	} `json:"totals"`
-	Dataset string `json:"dataset"`
+	Dataset string   `json:"dataset"`
+	LeftOut []string `json:"left_out"`
 }
 
 func report(t *testing.T, db string, args ...string) reportJSON {
@@ -180,20 +181,26 @@ func TestImportAsOfAndIdempotence(t *testing.T) {
 	conv := mustFS(t, db, "fx", "convert", "1000000000", "DKK", "EUR", "--date", "2024-06-14")
 	// "1000000000.00 DKK = 134063... EUR on 2024-06-14"
 	eur := strings.Fields(conv)[3]
-	after := report(t, db)
+	// Asked for by name, kiel-r29+user adds the import to Kiel's figures.
+	after := report(t, db, "--dataset", "kiel-r29+user")
 	_, _, newCounted := after.row("DNK")
 	diff := new(big.Rat).Sub(rat(t, newCounted), rat(t, oldCounted))
 	if diff.Cmp(rat(t, eur)) != 0 {
 		t.Fatalf("Denmark counted rose by %s, want %s (1 bn DKK at the rate of 2024-06-14)", diff.FloatString(2), eur)
 	}
-	if _, _, c := report(t, db, "--as-of", mid).row("DNK"); c != oldCounted {
+	if _, _, c := report(t, db, "--as-of", mid, "--dataset", "kiel-r29+user").row("DNK"); c != oldCounted {
 		t.Fatalf("--as-of before the import shows %s, want the old %s", c, oldCounted)
 	}
 	if out := mustFS(t, db, "contributions", "import", file); !strings.Contains(out, "0 added, 1 already recorded") {
 		t.Fatalf("re-import: %s", out)
 	}
-	if _, _, c := report(t, db).row("DNK"); c != newCounted {
+	if _, _, c := report(t, db, "--dataset", "kiel-r29+user").row("DNK"); c != newCounted {
 		t.Fatalf("re-import changed Denmark's counted amount: %s -> %s", newCounted, c)
+	}
+	// The default counts the shipped dataset alone and names what it leaves out.
+	def := report(t, db)
+	if _, _, c := def.row("DNK"); c != oldCounted || strings.Join(def.LeftOut, ",") != "user" {
+		t.Fatalf("default report: DNK %s (want %s), left out %v (want user)", c, oldCounted, def.LeftOut)
 	}
 }
 
@@ -236,6 +243,20 @@ func TestEditDeleteHistory(t *testing.T) {
 	id := strings.TrimSpace(mustFS(t, db, "contributions", "add", "--donor", "DNK", "--date", "2024-03-01", "--amount", "100",
 		"--currency", "EUR", "--category", "training", "--status", "committed", "--source-url", "https://example.org/t"))
 	mustFS(t, db, "contributions", "edit", id, "--amount", "150", "--reason", "corrected per source")
+	// An edit against a version that is no longer the newest changes nothing.
+	if r := fs(t, db, "contributions", "edit", id[:8], "--base", "1", "--description", "late", "--reason", "stale"); r.code != 1 ||
+		!strings.Contains(r.stderr, "changed since version 1: it is at version 2") {
+		t.Fatalf("stale edit: %+v", r)
+	}
+	for _, args := range [][]string{
+		{"contributions", "edit", id, "--reason", "nothing"},                    // no field
+		{"contributions", "edit", id, "--amount", "1,000.5", "--reason", "bad"}, // ambiguous amount
+		{"contributions", "edit", "abc", "--amount", "1", "--reason", "short"},  // id too short
+	} {
+		if r := fs(t, db, args...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.stderr)
+		}
+	}
 	mustFS(t, db, "contributions", "delete", id[:8], "--reason", "duplicate")
 	hist := mustFS(t, db, "contributions", "history", id, "--format", "json")
 	var vs []struct {

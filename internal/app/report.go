@@ -17,6 +17,7 @@ type ReportRequest struct {
 	AsOf          time.Time // zero: now
 	Key           string
 	KeyYear       int
+	GDPYear       int    // GDP year of the %GDP column; 0: the key year
 	Datasets      string // precedence list, e.g. "user,dk-mod,kiel-r29"; "+" joins datasets into one group
 	CustomWeights map[string]*big.Rat
 }
@@ -127,7 +128,18 @@ func (a *App) planReport(ctx context.Context, req ReportRequest) (*reportPlan, e
 	if err != nil {
 		return nil, err
 	}
-	return planFor(ref, req, true)
+	p, err := planFor(ref, req, true)
+	if err != nil || req.AsOf.IsZero() {
+		return p, err
+	}
+	// Targets are versioned: a report as of a past time uses the
+	// definition in force then.
+	t, err := a.store.TargetAsOf(ctx, req.Target, req.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	p.in.Target = t
+	return p, nil
 }
 
 // planFor validates a request against reference data; knownDatasets says
@@ -142,6 +154,7 @@ func planFor(ref *Reference, req ReportRequest, knownDatasets bool) (*reportPlan
 	if err != nil {
 		return nil, err
 	}
+	sel = sel.withSupplements(ref.Datasets)
 	for _, g := range sel {
 		for _, d := range g {
 			if _, ok := ref.Dataset(d); knownDatasets && !ok && d != "user" {
@@ -169,7 +182,7 @@ func planFor(ref *Reference, req ReportRequest, knownDatasets bool) (*reportPlan
 	}
 	cur := strings.ToUpper(req.Currency)
 	return &reportPlan{ref: ref, sel: sel, current: req.AsOf.IsZero(), in: fairshare.ReportInput{
-		Target: t, Key: req.Key, KeyYear: req.KeyYear, CustomWeights: req.CustomWeights,
+		Target: t, Key: req.Key, KeyYear: req.KeyYear, GDPYear: req.GDPYear, CustomWeights: req.CustomWeights,
 		Currency: cur, AsOf: asOf, Donors: ref.Donors, Indicators: ref.Indicators, Rates: ref.Rates,
 		Datasets: sel.String(), Published: published,
 	}}, nil
@@ -190,6 +203,7 @@ func (a *App) Report(ctx context.Context, req ReportRequest) (*fairshare.Report,
 	}
 	if err == nil {
 		rep.Notes = a.releaseNotes(ctx, p)
+		a.warnLeftOut(ctx, p, rep, !ok)
 	}
 	return rep, err
 }
@@ -227,6 +241,7 @@ func (a *App) ReportSlow(ctx context.Context, req ReportRequest) (*fairshare.Rep
 	rep, err := a.reportSlow(ctx, p)
 	if err == nil {
 		rep.Notes = a.releaseNotes(ctx, p)
+		a.warnLeftOut(ctx, p, rep, true)
 	}
 	return rep, err
 }
@@ -234,7 +249,7 @@ func (a *App) ReportSlow(ctx context.Context, req ReportRequest) (*fairshare.Rep
 func (a *App) reportSlow(ctx context.Context, p *reportPlan) (*fairshare.Report, error) {
 	in := p.in
 	t := in.Target
-	all, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{AsOf: in.AsOf, From: t.Start, To: t.End})
+	all, err := a.store.Contributions(ctx, fairshare.ContributionFilter{AsOf: in.AsOf, From: t.Start, To: t.End})
 	if err != nil {
 		return nil, err
 	}

@@ -58,7 +58,7 @@ func get(t *testing.T, ts *httptest.Server, method, path string, hdr ...string) 
 
 func TestEndpoints(t *testing.T) {
 	ts, a := newTestServer(t)
-	cs, err := a.Store.Contributions(context.Background(), fairshareFilterDNK())
+	cs, err := a.ListContributions(context.Background(), fairshareFilterDNK())
 	if err != nil || len(cs) == 0 {
 		t.Fatalf("no DNK contributions to test with: %v", err)
 	}
@@ -92,7 +92,7 @@ func TestEndpoints(t *testing.T) {
 		{"/api/v1/fx/currencies", "application/json", []string{`"DKK"`, `"EUR"`}},
 		{"/api/v1/fx/convert?amount=100000000000&from=EUR&to=DKK&date=2024-05-31", "application/json", []string{`"result": "7`, `"basis"`}},
 		{"/api/v1/policies", "application/json", []string{`"donor": "USA"`, `"status": "limited"`}},
-		{"/api/v1/policies?as_of=2024-06-01&format=csv", "text/csv", []string{"donor,name,status,since", "USA,United States,limited,2024-05-31"}},
+		{"/api/v1/policies?as_of=2024-06-01&format=csv", "text/csv", []string{"donor,name,status,since", "USA,United States,limited,2024-05-30"}},
 		{"/api/v1/compare/nato-2024?datasets=kiel-r29,dk-mod", "application/json", []string{`"statuses_a": [`, `"note": "not like for like`}},
 		{"/api/v1/datasets/dk-mod/stats", "application/json", []string{`"donor": "DNK"`, `"total_eur"`}},
 		{"/api/v1/policies/dnk", "application/json", []string{`"donor": "DNK"`}},
@@ -157,6 +157,11 @@ func TestErrors(t *testing.T) {
 		{"GET", "/api/v1/fx/convert?amount=10&to=DKK", 400, "invalid", "from"},
 		{"GET", "/api/v1/fx/convert?amount=10&from=EUR&to=DKK&date=yesterday", 400, "invalid", "date"},
 		{"GET", "/api/v1/policies?as_of=soon", 400, "invalid", "as_of"},
+		{"GET", "/api/v1/policies?all=true", 400, "invalid", "all"},
+		{"GET", "/api/v1/compare/nato-2024", 400, "invalid", "datasets"},
+		{"GET", "/api/v1/compare/nato-2024?datasets=kiel-r29,nope", 404, "not_found", ""},
+		{"GET", "/api/v1/compare/no-target?datasets=kiel-r29,dk-mod", 404, "not_found", ""},
+		{"GET", "/api/v1/datasets/nope/stats", 404, "not_found", ""},
 		{"GET", "/api/v1/policies/XXX", 404, "not_found", ""},
 		{"GET", "/api/v1/nothing-here", 404, "not_found", ""},
 		{"POST", "/api/v1/contributions", 401, "unauthorized", ""},

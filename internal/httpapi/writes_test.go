@@ -33,7 +33,7 @@ func writeServer(t *testing.T, opts Options) (*httptest.Server, *app.App, map[fa
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := a.Store.AddUser(context.Background(), fairshare.User{Name: "the-" + string(r), Role: r, TokenHash: hash}); err != nil {
+		if err := app.TestStore(a).AddUser(context.Background(), fairshare.User{Name: "the-" + string(r), Role: r, TokenHash: hash}); err != nil {
 			t.Fatal(err)
 		}
 		tokens[r] = tok
@@ -77,7 +77,7 @@ const newContribution = `{"donor":"DNK","date":"2024-03-01","amount":"125000000"
 func versionCount(t *testing.T, a *app.App) int {
 	t.Helper()
 	var n int
-	if err := a.Store.DB().QueryRow(`SELECT COUNT(*) FROM contribution_versions`).Scan(&n); err != nil {
+	if err := app.TestSQLStore(a).DB().QueryRow(`SELECT COUNT(*) FROM contribution_versions`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -257,7 +257,16 @@ func TestImportAPI(t *testing.T) {
 	csv := "donor,date,amount,currency,category,status,source_url,description\n" +
 		"NOR,2024-05-01,1000,NOK,training,delivered,https://example.org/a,first\n" +
 		"SWE,2024-05-02,2000,SEK,in-kind,committed,https://example.org/b,\"=HYPERLINK(\"\"http://evil\"\")\"\n"
+	// Naming a dataset does not create it: an admin does, and opens it.
 	resp, b := send(t, ts, "POST", "/api/v1/contributions/import?reason=batch+from+MoD&dataset=mod-2024", tok[fairshare.Editor], csv, "Content-Type", "text/csv")
+	if resp.StatusCode != 403 {
+		t.Fatalf("import into a dataset nobody created: %d %s", resp.StatusCode, b)
+	}
+	if err := a.AddDataset(context.Background(), fairshare.Dataset{ID: "mod-2024", Name: "MoD figures", OpenToEditors: true},
+		fairshare.Change{Author: "admin", Reason: "open to editors"}); err != nil {
+		t.Fatal(err)
+	}
+	resp, b = send(t, ts, "POST", "/api/v1/contributions/import?reason=batch+from+MoD&dataset=mod-2024", tok[fairshare.Editor], csv, "Content-Type", "text/csv")
 	if resp.StatusCode != 201 || !strings.Contains(string(b), `"added": 2`) {
 		t.Fatalf("import: %d %s", resp.StatusCode, b)
 	}
@@ -305,7 +314,7 @@ func TestNoAnonymous(t *testing.T) {
 		t.Errorf("anonymous read on an open server: %d", resp.StatusCode)
 	}
 	sid := "session-id-for-the-test-0123456789"
-	if err := a2.Store.AddSession(context.Background(), auth.HashToken(sid), "the-editor", time.Now().Add(time.Hour)); err != nil {
+	if err := app.TestStore(a2).AddSession(context.Background(), auth.HashToken(sid), "the-editor", time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	resp, b = send(t, ts2, "POST", "/api/v1/contributions", "", newContribution+`,"reason":"x"}`, "Cookie", "fairshare_session="+sid)

@@ -61,12 +61,12 @@ func apiToken(t *testing.T, a *app.App) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := a.Store.User(context.Background(), "erika")
+	u, err := app.TestStore(a).User(context.Background(), "erika")
 	if err != nil {
 		t.Fatal(err)
 	}
 	u.TokenHash = hash
-	if err := a.Store.UpdateUser(context.Background(), u); err != nil {
+	if err := app.TestStore(a).UpdateUser(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}
 	return tok
@@ -105,7 +105,7 @@ func testFormAfterNewerAPIWrite(t *testing.T, dsn string) {
 	if err != nil || len(cs) == 0 {
 		t.Fatal("no DNK contribution", err)
 	}
-	c := cs[0]
+	c := userEntry(t, a)
 	pageURL := ts.URL + "/contributions/" + c.ID + "?lang=en"
 	br := client(t, ts)
 	login(t, br, ts, "erika", testPassword)

@@ -77,7 +77,10 @@ func (h *handler) monthlyChart(ctx context.Context, lang string, ref *app.Refere
 	}
 	series := make([]Series, len(ms))
 	for i, m := range ms {
-		series[i] = Series{Label: m.Label, Months: m.Months}
+		series[i] = Series{Label: m.Label, Months: make(map[int]fairshare.Amount, len(m.Months))}
+		for d, v := range m.Months {
+			series[i].Months[monthKey(d)] = v
+		}
 	}
 	var pubs []string
 	for _, s := range series {
@@ -113,13 +116,9 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// The ledger time asked for; zero (now) lets the grouped ledger come
-	// from the cache of the current version.
+	// The ledger time asked for; zero (now) lets reports and the grouped
+	// ledger come from what is kept of the current ledger.
 	asked := req.AsOf
-	if req.AsOf.IsZero() {
-		// One moment for every figure on the page.
-		req.AsOf = time.Now().UTC()
-	}
 	cur := req.Currency
 	dd := donorData{Donor: *d, Name: d.Name(lang), Accession: FormatDate(lang, d.NATOAccession), Unit: MillionsUnit(lang, cur)}
 	var curs []string
@@ -196,7 +195,7 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	}
 	for _, pol := range ps {
 		dd.Policies = append(dd.Policies, policyView{Date: FormatDate(lang, pol.Date), Status: T(lang, "policy."+pol.Status),
-			StatusClass: "st-" + pol.Status, Scope: pol.Scope, URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
+			StatusClass: "st-" + pol.Status, Scope: pol.ScopeIn(lang), URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
 	}
 
 	// Contributions, newest first: the latest ones, the rest in the CSV.
