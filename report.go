@@ -23,6 +23,11 @@ type ReportInput struct {
 	DatasetOf     map[string]string // donor -> the dataset that counted for it
 	NoData        map[string]bool   // donors the selected datasets do not cover
 	Published     []PublishedTotal  // aggregates to print beside the sum
+	// CountedEUR, when set, is the exact euro value of each donor's counted
+	// contributions, for callers that hand Compute pre-aggregated
+	// Contributions in the report currency (the engine); % of GDP is then
+	// taken from it.
+	CountedEUR map[string]*big.Rat
 }
 
 // Report is the fair-share accounting of one target.
@@ -195,6 +200,15 @@ func Compute(in ReportInput) (*Report, error) {
 		countedEUR[i].Add(countedEUR[i], new(big.Rat).Quo(c.Amount.Rat(c.Currency), qe.Rate))
 	}
 
+	if in.CountedEUR != nil {
+		for i := range rep.Rows {
+			countedEUR[i] = new(big.Rat)
+			if v := in.CountedEUR[rep.Rows[i].Donor]; v != nil {
+				countedEUR[i].Set(v)
+			}
+		}
+	}
+
 	// Totals per row and per year.
 	rep.Years = make([]YearTotal, len(years))
 	for y := range years {
@@ -277,14 +291,9 @@ func gdpRateShares(rep *Report, in ReportInput, years []int) error {
 	return nil
 }
 
-// gdpNearest returns GDP in EUR of year, or of the latest earlier year.
+// gdpNearest is the GDP look-back rule (rules.go).
 func gdpNearest(ind IndicatorTable, donor string, year int) *big.Rat {
-	for y := year; y >= year-3; y-- {
-		if g := ind.Get(KeyGDP, donor, y); g != nil {
-			return g
-		}
-	}
-	return nil
+	return GDPNearest(ind, donor, year)
 }
 
 func equalWeights(n int) []*big.Rat {

@@ -41,6 +41,15 @@ type Ledger interface {
 	AmendContribution(ctx context.Context, c Contribution, ch Change) (Contribution, error)
 	// DeleteContribution records a deletion as a new version.
 	DeleteContribution(ctx context.Context, id string, ch Change) error
+	// UpdateContribution records the next version of id in one transaction:
+	// it reads the newest version (deleted or not), refuses with a
+	// *VersionConflict when base > 0 and the newest is not version base,
+	// and records what change makes of the newest. A concurrent writer
+	// makes it read and apply again, so no change is lost or overwritten.
+	UpdateContribution(ctx context.Context, id string, base int, ch Change, change func(cur Contribution) (Contribution, error)) (Contribution, error)
+	// ContributionIDs returns up to limit ids (of entries current or
+	// deleted) that begin with prefix, in order.
+	ContributionIDs(ctx context.Context, prefix string, limit int) ([]string, error)
 	Contribution(ctx context.Context, id string, asOf time.Time) (Contribution, error)
 	Contributions(ctx context.Context, f ContributionFilter) ([]Contribution, error)
 	History(ctx context.Context, id string) ([]Contribution, error)

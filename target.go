@@ -109,18 +109,6 @@ func (t *Target) Validate() error {
 	return nil
 }
 
-// Counts reports whether a contribution's status and category count for t.
-func (t *Target) Counts(c *Contribution) bool {
-	okS, okC := false, false
-	for _, s := range t.Statuses {
-		okS = okS || s == c.Status
-	}
-	for _, k := range t.Categories {
-		okC = okC || k == c.Category
-	}
-	return okS && okC && !c.Date.Before(t.Start) && !c.Date.After(t.End)
-}
-
 // ParticipantCodes resolves who shares the target: the explicit list, or
 // NATO allies on MembersOn; opt-outs are dropped when renormalising.
 // optedOut lists opt-outs kept in the key (Renormalise false).

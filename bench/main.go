@@ -185,6 +185,9 @@ func (b *bench) run(httpDur time.Duration) (bool, error) {
 		if err := b.duckdbWarm(); err != nil {
 			b.note("duckdb warm: %v", err)
 		}
+		if err := b.duckdbFile(); err != nil {
+			b.note("duckdb file: %v", err)
+		}
 		if err := b.engineFromCSV(ctx); err != nil {
 			return false, err
 		}
@@ -206,6 +209,9 @@ func (b *bench) run(httpDur time.Duration) (bool, error) {
 	}
 	if err := b.duckdbWarm(); err != nil {
 		b.note("duckdb warm: %v", err)
+	}
+	if err := b.duckdbFile(); err != nil {
+		b.note("duckdb file: %v", err)
 	}
 	if err := b.sqliteSQL(dbPath); err != nil {
 		b.note("sqlite3 SQL: %v", err)
@@ -444,6 +450,14 @@ func (b *bench) fairshareCold(db string) error {
 	var ds []time.Duration
 	var peak float64
 	var out []byte
+	// The first process after the import finds no saved engine: it reads
+	// the ledger's rows and saves the engine's columns in the database.
+	first, firstPeak, _, err := runProc(b.bin, "report", target, "--dataset", synth.Dataset, "--db", db, "--format", "json")
+	if err != nil {
+		return err
+	}
+	b.add(Result{Engine: "fairshare", Phase: "cold", Variant: "sqlite file, first open", MS: ms(first), PeakMB: firstPeak,
+		Note: "new process after the import: load the engine from the ledger rows, save it, report"})
 	for i := 0; i < max(3, b.runs); i++ {
 		el, p, o, err := runProc(b.bin, "report", target, "--dataset", synth.Dataset, "--db", db, "--format", "json")
 		if err != nil {
@@ -457,7 +471,7 @@ func (b *bench) fairshareCold(db string) error {
 	}
 	b.totals["fairshare/cold-db"] = tot
 	b.add(Result{Engine: "fairshare", Phase: "cold", Variant: "sqlite file", MS: ms(median(ds)), PeakMB: peak,
-		Note: "new process: open, load the engine from SQLite, report"})
+		Note: "new process: open, read the saved engine, check it against the ledger stamp, report"})
 	return nil
 }
 

@@ -108,12 +108,16 @@ func scanTotals(rows *sql.Rows) (map[string]int64, error) {
 // child runs one peer in a fresh process (for its wall time and peak
 // memory) and prints its totals as JSON.
 func child(args []string) int {
-	if len(args) != 2 || args[0] != "duckdb-cold" {
-		fmt.Fprintln(os.Stderr, "usage: bench child duckdb-cold DIR")
+	if len(args) != 2 || (args[0] != "duckdb-cold" && args[0] != "duckdb-file") {
+		fmt.Fprintln(os.Stderr, "usage: bench child duckdb-cold DIR | duckdb-file FILE")
 		return 2
 	}
 	dir := args[1]
-	db, err := sql.Open("duckdb", "")
+	dsn, q := "", duckQuery("("+duckContribSQL(dir)+")", "("+duckRatesSQL(dir)+")")
+	if args[0] == "duckdb-file" {
+		dsn, q = dir+"?access_mode=read_only", duckQuery("contrib", "rates")
+	}
+	db, err := sql.Open("duckdb", dsn)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -124,7 +128,7 @@ func child(args []string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	rows, err := db.Query(duckQuery("("+duckContribSQL(dir)+")", "("+duckRatesSQL(dir)+")"))
+	rows, err := db.Query(q)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -160,6 +164,76 @@ func (b *bench) duckdbCold() error {
 	b.totals["duckdb/cold"] = m
 	b.add(Result{Engine: "duckdb", Phase: "cold", Variant: "read_csv + ASOF", MS: ms(median(ds)), PeakMB: peak,
 		RowsPerS: float64(b.n) / median(ds).Seconds(), Note: "new process: read both CSVs, ASOF JOIN, sum"})
+	return nil
+}
+
+// duckdbFile is DuckDB on its own persisted database file: the tables
+// written once (timed as its import), then the query in a new process that
+// opens the file (cold) and again with the file open (warm).
+func (b *bench) duckdbFile() error {
+	path := filepath.Join(b.work, "duck.db")
+	os.Remove(path)
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	for _, q := range []string{`CREATE TABLE contrib AS ` + duckContribSQL(b.gen), `CREATE TABLE rates AS ` + duckRatesSQL(b.gen), `CHECKPOINT`} {
+		if _, err := db.Exec(q); err != nil {
+			db.Close()
+			return err
+		}
+	}
+	el := time.Since(t0)
+	db.Close()
+	st, _ := os.Stat(path)
+	b.add(Result{Engine: "duckdb", Phase: "import", Variant: "file", MS: ms(el), RowsPerS: float64(b.n) / el.Seconds(),
+		Note: fmt.Sprintf("CREATE TABLE AS from the CSVs into a database file (%.0f MB)", float64(st.Size())/1e6)})
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var ds []time.Duration
+	var peak float64
+	var out []byte
+	for i := 0; i < max(3, b.runs); i++ {
+		el, p, o, err := runProc(self, "child", "duckdb-file", path)
+		if err != nil {
+			return err
+		}
+		ds, peak, out = append(ds, el), max(peak, p), o
+	}
+	var m map[string]int64
+	if err := json.Unmarshal(out, &m); err != nil {
+		return err
+	}
+	b.totals["duckdb/cold-file"] = m
+	b.add(Result{Engine: "duckdb", Phase: "cold", Variant: "database file", MS: ms(median(ds)), PeakMB: peak,
+		Note: "new process: open its persisted file, ASOF JOIN, sum"})
+
+	db, err = sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`SET asof_loop_join_threshold=0`); err != nil {
+		return err
+	}
+	ds = ds[:0]
+	for i := 0; i < max(b.runs, 10); i++ {
+		t := time.Now()
+		rows, err := db.Query(duckQuery("contrib", "rates"))
+		if err != nil {
+			return err
+		}
+		if m, err = scanTotals(rows); err != nil {
+			return err
+		}
+		ds = append(ds, time.Since(t))
+	}
+	b.totals["duckdb/warm-file"] = m
+	b.add(Result{Engine: "duckdb", Phase: "warm", Variant: "database file", MS: ms(median(ds)), Note: "its file open; ASOF JOIN"})
 	return nil
 }
 

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -57,28 +57,38 @@ func addFieldFlags(f *flags) *fieldFlags {
 	}
 }
 
-func (ff *fieldFlags) values(base ledgerio.JSONContribution, f *flags) ledgerio.JSONContribution {
-	set := map[string]bool{}
-	f.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	pick := func(name string, v *string, dst *string) {
-		if set[name] {
-			*dst = *v
+// patch names the contribution fields given on the command line (by their
+// CSV/JSON names) with their values.
+func (ff *fieldFlags) patch(f *flags) app.ContributionPatch {
+	flagOf := map[string]*string{"donor": ff.donor, "recipient": ff.recipient, "date": ff.date, "amount": ff.amount,
+		"currency": ff.currency, "category": ff.category, "status": ff.status, "dataset": ff.dataset,
+		"description": ff.description, "source-url": ff.url, "source-title": ff.title, "publisher": ff.publisher,
+		"source-date": ff.sourceDate}
+	p := app.ContributionPatch{}
+	f.Visit(func(fl *flag.Flag) {
+		if v, ok := flagOf[fl.Name]; ok {
+			p[strings.ReplaceAll(fl.Name, "-", "_")] = *v
 		}
+	})
+	return p
+}
+
+// values is the new contribution the flags describe.
+func (ff *fieldFlags) values(f *flags) ledgerio.JSONContribution {
+	p := ff.patch(f)
+	return ledgerio.JSONContribution{Donor: p["donor"], Recipient: p["recipient"], Date: p["date"], Amount: p["amount"],
+		Currency: p["currency"], Category: p["category"], Status: p["status"], Dataset: p["dataset"],
+		Description: p["description"], SourceURL: p["source_url"], SourceTitle: p["source_title"],
+		Publisher: p["publisher"], SourceDate: p["source_date"]}
+}
+
+// flagError turns an error about a field into a usage error naming its flag.
+func flagError(err error) error {
+	var fe *fairshare.Error
+	if errors.As(err, &fe) && fe.Code == fairshare.EINVALID && fe.Field != "" {
+		return usagef("--%s: %s", strings.ReplaceAll(fe.Field, "_", "-"), fe.Message)
 	}
-	pick("donor", ff.donor, &base.Donor)
-	pick("recipient", ff.recipient, &base.Recipient)
-	pick("date", ff.date, &base.Date)
-	pick("amount", ff.amount, &base.Amount)
-	pick("currency", ff.currency, &base.Currency)
-	pick("category", ff.category, &base.Category)
-	pick("status", ff.status, &base.Status)
-	pick("dataset", ff.dataset, &base.Dataset)
-	pick("description", ff.description, &base.Description)
-	pick("source-url", ff.url, &base.SourceURL)
-	pick("source-title", ff.title, &base.SourceTitle)
-	pick("publisher", ff.publisher, &base.Publisher)
-	pick("source-date", ff.sourceDate, &base.SourceDate)
-	return base
+	return err
 }
 
 func author(e *env) string {
@@ -94,31 +104,22 @@ func runContribAdd(e *env, args []string) error {
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	a, ref, err := f.openRef()
+	a, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	c, field, err := ledgerio.FromJSON(ff.values(ledgerio.JSONContribution{}, f), ref, ledgerio.Options{})
-	if err != nil {
-		return usagef("--%s: %v", strings.ReplaceAll(field, "_", "-"), err)
-	}
 	r := *ff.reason
 	if r == "" {
 		r = "recorded with 'contributions add'"
 	}
-	res, err := a.Store.AddContributions(e.ctx, []fairshare.Contribution{c}, fairshare.Change{Author: author(e), Reason: r})
-	if err != nil {
-		return err
+	c, err := a.AddContribution(e.ctx, ff.values(f), fairshare.Change{Author: author(e), Reason: r})
+	if fairshare.ErrorCode(err) == fairshare.ECONFLICT && c.ID != "" {
+		fmt.Fprintf(e.stderr, "already recorded: %s\n", c.ID)
+	} else if err != nil {
+		return flagError(err)
 	}
-	if res.Added == 0 {
-		fmt.Fprintf(e.stderr, "already recorded: %s\n", c.NaturalID())
-	}
-	id := c.ID
-	if id == "" {
-		id = c.NaturalID()
-	}
-	fmt.Fprintln(e.stdout, id)
+	fmt.Fprintln(e.stdout, c.ID)
 	return nil
 }
 
@@ -153,7 +154,7 @@ func (l listFlags) contributions(f *flags) ([]fairshare.Contribution, error) {
 		return nil, err
 	}
 	defer a.Close()
-	return a.Store.Contributions(f.e.ctx, flt)
+	return a.ListContributions(f.e.ctx, flt)
 }
 
 func runContribList(e *env, args []string) error {
@@ -194,29 +195,12 @@ func trunc(s string, n int) string {
 
 // resolveID accepts a full id or a unique prefix of at least 6 characters.
 func resolveID(e *env, a *app.App, id string) (string, error) {
-	if len(id) >= 36 {
-		return id, nil
+	full, err := a.ResolveContributionID(e.ctx, id)
+	var fe *fairshare.Error
+	if errors.As(err, &fe) && fe.Field == "id" {
+		return "", usagef("id %s", fe.Message)
 	}
-	if len(id) < 6 {
-		return "", usagef("id %q: give at least 6 characters", id)
-	}
-	all, err := a.Store.Contributions(e.ctx, fairshare.ContributionFilter{})
-	if err != nil {
-		return "", err
-	}
-	var found []string
-	for _, c := range all {
-		if strings.HasPrefix(c.ID, id) {
-			found = append(found, c.ID)
-		}
-	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		return "", fairshare.Errorf(fairshare.ENOTFOUND, "no contribution %s", id)
-	}
-	return "", fairshare.Errorf(fairshare.EINVALID, "id %s is ambiguous (%d matches)", id, len(found))
+	return full, err
 }
 
 func oneID(e *env, f *flags, args []string) (*app.App, string, error) {
@@ -251,7 +235,7 @@ func runContribShow(e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	c, err := a.Store.Contribution(e.ctx, id, at)
+	c, err := a.Contribution(e.ctx, id, at)
 	if err != nil {
 		return err
 	}
@@ -277,8 +261,13 @@ func showContribution(w io.Writer, c fairshare.Contribution) error {
 }
 
 func runContribEdit(e *env, args []string) error {
-	f := newFlags(e, "contributions edit", "ID", "Corrects a contribution: the fields given replace the current ones in a new\nversion; the earlier versions stay in the history.", false)
+	f := newFlags(e, "contributions edit", "ID", `Corrects a contribution: the fields given replace those of the newest
+version in a new version, read and written in one transaction, so a change
+made meanwhile by someone else is kept. With --base N the correction is
+refused (exit 1) if the entry is no longer at version N. The earlier
+versions stay in the history.`, false)
 	ff := addFieldFlags(f)
+	base := f.Int("base", 0, "only if the entry is still at this version (see 'contributions show')")
 	a, id, err := oneID(e, f, args)
 	if err != nil {
 		return err
@@ -287,24 +276,16 @@ func runContribEdit(e *env, args []string) error {
 	if *ff.reason == "" {
 		return usagef("--reason is required: say why the entry is corrected (it is kept in the history)")
 	}
-	cur, err := a.Store.Contribution(e.ctx, id, time.Time{})
-	if err != nil {
-		return err
+	if *base < 0 {
+		return usagef("--base %d: want a version number", *base)
 	}
-	ref, err := a.Reference(e.ctx)
-	if err != nil {
-		return err
+	p := ff.patch(f)
+	if len(p) == 0 {
+		return usagef("nothing to correct: give the fields that change, e.g. --amount 12.5")
 	}
-	j := ff.values(ledgerio.ToJSON(cur), f)
-	j.ID = id
-	c, field, err := ledgerio.FromJSON(j, ref, ledgerio.Options{})
+	out, err := a.EditContribution(e.ctx, id, *base, p, fairshare.Change{Author: author(e), Reason: *ff.reason})
 	if err != nil {
-		return usagef("--%s: %v", strings.ReplaceAll(field, "_", "-"), err)
-	}
-	c.ID = id
-	out, err := a.Store.AmendContribution(e.ctx, c, fairshare.Change{Author: author(e), Reason: *ff.reason})
-	if err != nil {
-		return err
+		return flagError(err)
 	}
 	fmt.Fprintf(e.stdout, "%s now at version %d\n", out.ID, out.Version)
 	return nil
@@ -321,7 +302,7 @@ func runContribDelete(e *env, args []string) error {
 	if *reason == "" {
 		return usagef("--reason is required: say why the entry is deleted (it is kept in the history)")
 	}
-	if err := a.Store.DeleteContribution(e.ctx, id, fairshare.Change{Author: author(e), Reason: *reason}); err != nil {
+	if _, err := a.RemoveContribution(e.ctx, id, 0, fairshare.Change{Author: author(e), Reason: *reason}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s deleted\n", id)
@@ -335,7 +316,7 @@ func runContribHistory(e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	vs, err := a.Store.History(e.ctx, id)
+	vs, err := a.ContributionHistory(e.ctx, id)
 	if err != nil {
 		return err
 	}
@@ -375,40 +356,31 @@ same id) are skipped, so importing a file twice adds nothing.
 	if err != nil {
 		return err
 	}
-	var data []byte
-	if arg == "-" {
-		data, err = io.ReadAll(e.stdin)
-	} else {
-		data, err = os.ReadFile(arg)
+	in, size := io.Reader(e.stdin), 0
+	if arg != "-" {
+		file, err := os.Open(arg)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		if st, err := file.Stat(); err == nil {
+			size = int(st.Size())
+		}
+		in = file
 	}
-	if err != nil {
-		return err
-	}
-	a, ref, err := f.openRef()
+	a, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	opt := ledgerio.Options{Dataset: *dataset, ForceDataset: *force}
-	var cs []fairshare.Contribution
-	reading := newProgress(e, len(data), "reading  ")
-	in := reading.reader(bytes.NewReader(data))
-	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
-		cs, err = ledgerio.ReadJSON(in, arg, ref, opt)
-	} else {
-		cs, err = ledgerio.ReadCSV(in, arg, ref, opt)
-	}
-	reading.done()
-	if err != nil {
-		return err
-	}
 	r := *reason
 	if r == "" {
 		r = "import " + arg
 	}
-	bar := newProgress(e, len(cs), "recording")
-	res, err := a.Store.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: r, Progress: bar.set})
-	bar.done()
+	reading := newProgress(e, size, "importing")
+	res, err := a.ImportContributions(e.ctx, reading.reader(in), arg, "", ledgerio.Options{Dataset: *dataset, ForceDataset: *force},
+		fairshare.Change{Author: author(e), Reason: r})
+	reading.done()
 	if err != nil {
 		return err
 	}

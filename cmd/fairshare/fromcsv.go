@@ -177,45 +177,23 @@ func readGDP(path string) ([]fairshare.Indicator, error) {
 	return out, nil
 }
 
-// dailyRates reads an ECB eurofxref-hist.csv (Date,USD,JPY,...; N/A where
-// none) and keeps the rates a report of t can use: those dated from 7 days
-// before its start (MaxEarlierDays) to its end, and one more per currency
-// so that the currency stays known. Dropping the others changes no look-up
-// in the period and saves parsing thousands of rates. A zip archive goes to
-// fx.ParseECB.
+// dailyRates reads an ECB eurofxref-hist file with fx.ParseECB and keeps
+// the rates a report of t can use: those dated from MaxEarlierDays before
+// its start to its end, and one more per currency so that the currency
+// stays known. Dropping the others changes no look-up in the period and
+// saves converting thousands of rates into the rate table.
 func dailyRates(data []byte, name string, t fairshare.Target) ([]fairshare.Rate, error) {
-	if len(data) > 1 && data[0] == 'P' && data[1] == 'K' {
-		return fx.ParseECB(data, name, nil)
-	}
-	lines := strings.Split(strings.TrimPrefix(string(data), "\ufeff"), "\n")
-	head := strings.Split(strings.TrimSpace(lines[0]), ",")
-	if len(head) == 0 || !strings.EqualFold(strings.TrimSpace(head[0]), "date") {
-		return nil, fmt.Errorf("%s:1: want a header Date,USD,JPY,... (the ECB's eurofxref-hist.csv)", name)
+	all, err := fx.ParseECB(data, name, nil)
+	if err != nil {
+		return nil, err
 	}
 	from, to := t.Start.AddDays(-fairshare.MaxEarlierDays).String(), t.End.String()
 	kept := map[string]bool{}
-	src := fx.ECBSource
-	src.Title += " (file " + filepath.Base(name) + ")"
-	var out []fairshare.Rate
-	for i, l := range lines[1:] {
-		f := strings.Split(strings.TrimSpace(l), ",")
-		if len(f) < 2 {
-			continue
-		}
-		day := strings.TrimSpace(f[0])
-		d, err := fairshare.ParseDate(day)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: Date: %v", name, i+2, err)
-		}
-		day = d.String()
-		in := day >= from && day <= to
-		for k := 1; k < len(f) && k < len(head); k++ {
-			cur, v := strings.ToUpper(strings.TrimSpace(head[k])), strings.TrimSpace(f[k])
-			if cur == "" || v == "" || v == "N/A" || (!in && kept[cur]) {
-				continue
-			}
-			kept[cur] = true
-			out = append(out, fairshare.Rate{Currency: cur, Period: day, Rate: v, Source: src})
+	out := all[:0]
+	for _, r := range all {
+		if in := r.Period >= from && r.Period <= to; in || !kept[r.Currency] {
+			kept[r.Currency] = true
+			out = append(out, r)
 		}
 	}
 	return out, nil

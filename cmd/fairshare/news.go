@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,14 +15,21 @@ import (
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/feeds"
 	"github.com/fairshare/fairshare/internal/fx"
 	"github.com/fairshare/fairshare/internal/ledgerio"
 	"github.com/fairshare/fairshare/internal/news"
+	"github.com/fairshare/fairshare/internal/render"
 )
 
 func init() {
 	register("news read", "read money amounts, conversions, sources and draft contributions from an article", runNewsRead)
 	register("news eval", "precision and recall of the news reader on a labelled corpus", runNewsEval)
+	register("news follow", "follow RSS or Atom feeds: news fetch reads their new articles", runNewsFollow)
+	register("news unfollow", "stop following a feed", runNewsUnfollow)
+	register("news feeds", "list the followed feeds", runNewsFeeds)
+	register("news fetch", "read the followed feeds' new articles once and file drafts for review", runNewsFetch)
+	register("news drafts", "list the review queue: drafts read from articles", runNewsDrafts)
 }
 
 // rateFunc adapts the ledger's rate table (daily, else month, else year
@@ -34,13 +43,6 @@ func rateFunc(rt *fairshare.RateTable) news.RateFunc {
 		f, _ := q.Rate.Float64()
 		return f, true
 	}
-}
-
-// averagedOn reports whether the rates for day are period averages rather
-// than a day's reference rate.
-func averagedOn(rt *fairshare.RateTable, day fairshare.Date) bool {
-	q, err := rt.Lookup("USD", day)
-	return err == nil && q.Basis != fairshare.BasisDay && q.Basis != fairshare.BasisEarlier
 }
 
 func runNewsRead(e *env, args []string) error {
@@ -103,24 +105,9 @@ the reports count by default); it needs --source-url, the article's address.`, f
 		return err
 	}
 	defer a.Close()
-	opt := news.Options{Lang: *lang, Date: day, Rates: rateFunc(ref.Rates)}
-	res, err := news.Read(text, opt)
+	res, err := a.ReadArticle(e.ctx, text, *lang, day)
 	if err != nil {
 		return usagef("%v", err)
-	}
-	// Without the ECB's daily rates for the article's date (only the
-	// embedded monthly and annual averages), tell the reader so: it then
-	// allows for the spread of a month's rates.
-	if d, err := fairshare.ParseDate(res.Date); err == nil && averagedOn(ref.Rates, d) {
-		opt.RatesAveraged = true
-		if res, err = news.Read(text, opt); err != nil {
-			return usagef("%v", err)
-		}
-	} else if d, err := fairshare.ParseDate(res.Date + "-01"); err == nil && averagedOn(ref.Rates, d) {
-		opt.RatesAveraged = true
-		if res, err = news.Read(text, opt); err != nil {
-			return usagef("%v", err)
-		}
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
@@ -157,6 +144,19 @@ the reports count by default); it needs --source-url, the article's address.`, f
 		return err
 	}
 	fmt.Fprintf(e.stderr, "recorded %d draft contribution(s) in dataset %s for review (%d already recorded)\n", r.Added, *apply, r.Skipped)
+	// The same drafts go to the review queue (/review), where an editor approves them into
+	// a counted dataset or rejects them.
+	drafts := app.NewsDrafts(res, app.Article{URL: *srcURL, Title: *srcTitle, Publisher: *publisher, Date: res.Date, Text: string(text)}, "read", "", *category)
+	for i := range drafts {
+		if i < len(cs) {
+			drafts[i].LedgerID = cs[i].NaturalID()
+		}
+	}
+	n, err := a.FileNewsDrafts(e.ctx, drafts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "filed %d draft(s) in the review queue (%d filed before)\n", n, len(drafts)-n)
 	return nil
 }
 
@@ -212,4 +212,167 @@ within 0.5 % and the same currency) and of conversion verdicts, per subfolder.`,
 	}
 	fmt.Fprint(e.stdout, res.String())
 	return nil
+}
+
+func runNewsFollow(e *env, args []string) error {
+	f := newFlags(e, "news follow", "URL...", `Adds RSS or Atom feeds to the list that 'fairshare news fetch' (and 'fairshare
+serve --follow-news 15m') reads. A feed followed already is left as it is.`, false)
+	urls, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(urls) == 0 {
+		return usagef("news follow: give one or more feed URLs")
+	}
+	a, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	added, err := a.FollowFeeds(e.ctx, urls, author(e))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "following %d new feed(s), %d followed already\n", len(added), len(urls)-len(added))
+	return nil
+}
+
+func runNewsUnfollow(e *env, args []string) error {
+	f := newFlags(e, "news unfollow", "URL", "Stops following a feed; what it brought stays in the review queue.", false)
+	u, err := f.one(args, "one feed URL")
+	if err != nil {
+		return err
+	}
+	a, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.UnfollowFeed(e.ctx, u)
+}
+
+func runNewsFeeds(e *env, args []string) error {
+	f := newFlags(e, "news feeds", "", "Lists the followed feeds, when each was last read, and its last error.", true)
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	a, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fs, err := a.Feeds(e.ctx)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, fd := range fs {
+		fetched := ""
+		if !fd.FetchedAt.IsZero() {
+			fetched = fd.FetchedAt.Format(time.RFC3339)
+		}
+		rows = append(rows, []string{fd.URL, fd.Title, fd.AddedBy, fetched, fd.LastError})
+	}
+	return render.Table(e.stdout, *f.format, []string{"url", "title", "added_by", "fetched_at", "last_error"}, rows)
+}
+
+func runNewsFetch(e *env, args []string) error {
+	f := newFlags(e, "news fetch", "", `Reads every followed feed once and each item not read before: fetches the
+article, extracts its text (go-readability), runs the reader and files its draft
+contributions in the review queue (/review). An item is read once: a second run
+files nothing new. Feeds are asked with conditional GET (ETag, Last-Modified);
+requests to one host are spaced by --per-host, time out after --timeout, and a
+response over --max-bytes is refused.`, false)
+	perHost := f.Duration("per-host", 2*time.Second, "least time between two requests to one host")
+	timeout := f.Duration("timeout", 20*time.Second, "time limit of one request")
+	maxBytes := f.Int64("max-bytes", 4<<20, "largest response read, in bytes")
+	category := f.String("category", "in-kind", "category of the drafts")
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	if _, err := fairshare.ParseCategory(*category); err != nil {
+		return usagef("--category: %v", err)
+	}
+	if *maxBytes <= 0 || *timeout <= 0 || *perHost < 0 {
+		return usagef("--max-bytes and --timeout must be positive, --per-host not negative")
+	}
+	a, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fe := feeds.NewFetcher()
+	fe.PerHost, fe.MaxBytes, fe.Client.Timeout = *perHost, *maxBytes, *timeout
+	rep, err := a.FetchNews(e.ctx, app.FetchOptions{Fetcher: fe, Category: *category,
+		Log: func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) }})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d feed(s) read (%d unchanged), %d new item(s), %d draft(s) filed for review\n",
+		rep.Feeds, rep.NotModified, rep.NewItems, rep.Drafts)
+	if len(rep.Errors) > 0 {
+		return fmt.Errorf("%d error(s) while fetching; first: %s", len(rep.Errors), rep.Errors[0])
+	}
+	return nil
+}
+
+func runNewsDrafts(e *env, args []string) error {
+	f := newFlags(e, "news drafts", "", "Lists the review queue: drafts read from articles (news read --apply, news\nfetch), with their state: pending, approved or rejected. Editors decide at /review.", true)
+	state := f.String("state", "pending", "pending, approved, rejected or all")
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	st := *state
+	switch st {
+	case "all":
+		st = ""
+	case "pending", "approved", "rejected":
+	default:
+		return usagef("--state %q: want pending, approved, rejected or all", st)
+	}
+	a, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ds, err := a.Drafts(e.ctx, st)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, d := range ds {
+		rows = append(rows, []string{d.ID, d.State, d.Origin, d.Donor, d.Date, d.Amount, d.Currency, d.CurrencyFrom, d.Status, d.SaidBy, d.ArticleURL, d.Contribution})
+	}
+	return render.Table(e.stdout, *f.format, []string{"id", "state", "origin", "donor", "date", "amount", "currency", "currency_from", "status", "said_by", "article_url", "contribution"}, rows)
+}
+
+// startNewsFollower reads the followed feeds now and then every interval until ctx ends or
+// stop is called; stop waits for a fetch under way to end.
+func startNewsFollower(ctx context.Context, a *app.App, every time.Duration, log *slog.Logger) (stop func(), err error) {
+	if every < time.Minute {
+		return nil, usagef("--follow-news %v: at least 1m, to be polite to the feeds' hosts", every)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			rep, err := a.FetchNews(ctx, app.FetchOptions{Log: func(format string, args ...any) {
+				log.Info("news: " + fmt.Sprintf(format, args...))
+			}})
+			if err != nil && ctx.Err() == nil {
+				log.Error("news fetch", "err", err)
+			} else if err == nil {
+				log.Info("news fetch", "feeds", rep.Feeds, "unchanged", rep.NotModified, "new_items", rep.NewItems, "drafts", rep.Drafts, "errors", len(rep.Errors))
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { cancel(); <-done }, nil
 }

@@ -43,6 +43,7 @@ web dashboard in Danish and English from this binary. Anyone may read
 	tlsKey := f.String("tls-key", "", "the PEM private key of --tls-cert")
 	noAnon := f.Bool("no-anonymous", false, "reads need a token or a login too")
 	trustProxy := f.Bool("trust-proxy", false, "behind a reverse proxy: believe its X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (login rate limit)")
+	followNews := f.Duration("follow-news", 0, "read the followed news feeds (news follow) this often, e.g. 15m; 0: never")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -69,6 +70,13 @@ web dashboard in Danish and English from this binary. Anyone may read
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	if *followNews != 0 {
+		stop, err := startNewsFollower(e.ctx, a, *followNews, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	srv := &http.Server{
 		Handler: newHandler(a, log, serveOptions{noAnonymous: *noAnon, trustProxy: *trustProxy}),
 		// Bounded reads and writes keep slow or stuck clients from holding

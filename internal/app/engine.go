@@ -38,9 +38,16 @@ import (
 
 var engineOff = os.Getenv("FAIRSHARE_ENGINE") == "off"
 
+// FAIRSHARE_ENGINE_CACHE=off neither reads nor writes the saved engine
+// (benchmarks of the load from the ledger's rows).
+var cacheOff = os.Getenv("FAIRSHARE_ENGINE_CACHE") == "off"
+
 type engineState struct {
 	mu        sync.Mutex // building and refreshing
 	eng       *engine.Engine
+	baseSeq   int64 // the saved base the engine was restored from
+	segRows   int   // versions in the saved segments after the saved base
+	segs      int
 	stamp     sqlstore.LedgerStamp
 	lastCheck time.Time
 	checkCost time.Duration
@@ -75,8 +82,8 @@ func (a *App) freshEngine(ctx context.Context, force bool) (*engine.Engine, erro
 		if err != nil {
 			return nil, err
 		}
-		e := engine.New()
-		if err := e.Load(ctx, a.Store); err != nil {
+		e, err := a.openEngine(ctx, st, stamp)
+		if err != nil {
 			return nil, err
 		}
 		st.eng, st.stamp, st.doneStart, st.lastCheck = e, stamp, seq, time.Now()
@@ -98,29 +105,43 @@ func (a *App) freshEngine(ctx context.Context, force bool) (*engine.Engine, erro
 	}
 	st.checkCost = time.Since(t0)
 	if stamp != st.stamp {
-		if err := a.refreshEngine(ctx, st.eng, stamp); err != nil {
+		applied, reloaded, err := a.refreshEngine(ctx, st.eng, stamp)
+		if err != nil {
 			return nil, err
 		}
 		st.stamp = stamp
+		a.saveEngine(ctx, st, st.eng, stamp, applied, reloaded)
 	}
 	st.doneStart, st.lastCheck = seq, t0
 	return st.eng, nil
 }
 
 // refreshEngine brings e up to at least stamp: the versions recorded since
-// the newest it holds, then a look-back window, then a full reload.
-func (a *App) refreshEngine(ctx context.Context, e *engine.Engine, stamp sqlstore.LedgerStamp) error {
+// the newest it holds, then a look-back window, then a full reload. It
+// returns the versions that were new to e, or reloaded when it read the
+// whole ledger.
+func (a *App) refreshEngine(ctx context.Context, e *engine.Engine, stamp sqlstore.LedgerStamp) (applied []fairshare.Contribution, reloaded bool, err error) {
+	if err := a.engineIDs(ctx, a.engineState(), e); err != nil {
+		return nil, false, err
+	}
 	apply := func(since int64) error {
 		var batch []fairshare.Contribution
+		flush := func() {
+			for i := range batch {
+				if e.Apply(batch[i]) > 0 {
+					applied = append(applied, batch[i])
+				}
+			}
+			batch = batch[:0]
+		}
 		err := a.Store.VersionsSince(ctx, since, func(c *fairshare.Contribution) error {
 			batch = append(batch, *c)
 			if len(batch) == 4096 {
-				e.Apply(batch...)
-				batch = batch[:0]
+				flush()
 			}
 			return nil
 		})
-		e.Apply(batch...)
+		flush()
 		return err
 	}
 	// Versions recorded after the newest held; one committed late with the
@@ -128,18 +149,131 @@ func (a *App) refreshEngine(ctx context.Context, e *engine.Engine, stamp sqlstor
 	// look-back below.
 	hw := e.MaxRecorded()
 	if err := apply(hw + 1); err != nil {
-		return err
+		return nil, false, err
 	}
 	if int64(e.Len()) >= stamp.Count {
-		return nil
+		return applied, false, nil
 	}
 	if err := apply(hw - lookback.Microseconds()); err != nil {
-		return err
+		return nil, false, err
 	}
 	if int64(e.Len()) >= stamp.Count {
+		return applied, false, nil
+	}
+	return nil, true, e.Load(ctx, a.Store)
+}
+
+// openEngine builds the engine of a new process: from the saved columns in
+// the database (sqlstore engine_cache) when they describe this ledger,
+// brought up to stamp with the versions recorded since; from the ledger's
+// rows otherwise. The saved form is a cache and never trusted blindly: it
+// must hold no more versions than the ledger and no newer time, and its
+// newest version must be in the ledger (a restored or replaced database
+// fails that); anything else is rebuilt.
+func (a *App) openEngine(ctx context.Context, st *engineState, stamp sqlstore.LedgerStamp) (*engine.Engine, error) {
+	if e, ok := a.cachedEngine(ctx, st, stamp); ok {
+		if int64(e.Len()) == stamp.Count && e.MaxRecorded() == stamp.MaxRecorded {
+			return e, nil
+		}
+		applied, reloaded, err := a.refreshEngine(ctx, e, stamp)
+		if err != nil {
+			return nil, err
+		}
+		a.saveEngine(ctx, st, e, stamp, applied, reloaded)
+		return e, nil
+	}
+	e := engine.New()
+	if err := e.Load(ctx, a.Store); err != nil {
+		return nil, err
+	}
+	a.saveEngine(ctx, st, e, stamp, nil, true)
+	return e, nil
+}
+
+// cachedEngine reads the saved engine's columns (not its id index, which
+// only writes need: see engineIDs); ok is false when there is none or it does
+// not fit the ledger.
+func (a *App) cachedEngine(ctx context.Context, st *engineState, stamp sqlstore.LedgerStamp) (*engine.Engine, bool) {
+	if cacheOff {
+		return nil, false
+	}
+	e := engine.New()
+	found, err := a.Store.ReadEngineBase(ctx, 0, 0, func(seq int64, _ sqlstore.LedgerStamp, data []byte) error {
+		st.baseSeq = seq
+		return e.Restore(data)
+	})
+	if err != nil || !found {
+		return nil, false
+	}
+	var segs [][]fairshare.Contribution
+	st.segs, st.segRows = 0, 0
+	err = a.Store.ReadEngineSegments(ctx, func(data []byte) error {
+		vs, err := engine.DecodeVersions(data)
+		segs = append(segs, vs)
+		st.segs++
+		st.segRows += len(vs)
+		return err
+	})
+	if err != nil {
+		return nil, false
+	}
+	if int64(e.Len()) > stamp.Count || e.MaxRecorded() > stamp.MaxRecorded {
+		return nil, false
+	}
+	if id, v, rec, ok := e.Newest(); ok {
+		if has, err := a.Store.HasVersion(ctx, id, v, rec); err != nil || !has {
+			return nil, false
+		}
+	}
+	for _, vs := range segs {
+		if len(vs) > 0 {
+			if err := a.engineIDs(ctx, st, e); err != nil {
+				return nil, false
+			}
+			e.Apply(vs...)
+		}
+	}
+	return e, true
+}
+
+// engineIDs reads the id index of a saved engine restored without it, which
+// writes to the engine need; when it is gone (another server saved a newer
+// base meanwhile) the engine is loaded from the ledger's rows.
+func (a *App) engineIDs(ctx context.Context, st *engineState, e *engine.Engine) error {
+	if !e.NeedsIDs() {
+		return nil
+	}
+	found, err := a.Store.ReadEngineBase(ctx, st.baseSeq, 1, func(_ int64, _ sqlstore.LedgerStamp, data []byte) error {
+		return e.RestoreIDs(data)
+	})
+	if err == nil && found {
 		return nil
 	}
 	return e.Load(ctx, a.Store)
+}
+
+// saveEngine keeps the saved engine in step: the versions a refresh applied
+// as a segment, or a new base after a full load or when the segments have
+// grown. Failing to save costs the next process time, not correctness, so
+// errors are dropped (a read-only database, say).
+func (a *App) saveEngine(ctx context.Context, st *engineState, e *engine.Engine, stamp sqlstore.LedgerStamp, applied []fairshare.Contribution, reloaded bool) {
+	if cacheOff || (!reloaded && len(applied) == 0) {
+		return
+	}
+	if reloaded || st.segs >= 64 || (st.segRows+len(applied))*8 > e.Len()+4096*8 {
+		if a.engineIDs(ctx, st, e) != nil {
+			return
+		}
+		cols, ids, err := e.Snapshot()
+		if err == nil && a.Store.WriteEngineBase(ctx, stamp, cols, ids) == nil {
+			st.segs, st.segRows = 0, 0
+		}
+		return
+	}
+	if a.Store.AppendEngineSegment(ctx, stamp, engine.EncodeVersions(applied)) == nil {
+		st.segs++
+		st.segRows += len(applied)
+	}
 }
 
 // engineReport answers from the engine; ok is false when the reference

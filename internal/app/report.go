@@ -57,29 +57,22 @@ func (s Selection) String() string {
 // Choose keeps, for each donor, the contributions of the first group that has
 // any counted by t; it returns them with the group that counted per donor.
 func (s Selection) Choose(cs []fairshare.Contribution, t *fairshare.Target) ([]fairshare.Contribution, map[string]string) {
-	groupOf := map[string]int{}
-	for i, g := range s {
-		for _, d := range g {
-			if _, dup := groupOf[d]; !dup {
-				groupOf[d] = i
-			}
-		}
-	}
+	prec := fairshare.NewPrecedence(s)
 	best := map[string]int{}
 	for k := range cs {
 		c := &cs[k]
-		g, ok := groupOf[c.Dataset]
+		g, ok := prec.Group(c.Dataset)
 		if !ok || !t.Counts(c) {
 			continue
 		}
-		if b, seen := best[c.Donor]; !seen || g < b {
+		if b, seen := best[c.Donor]; prec.Prefer(g, b, seen) {
 			best[c.Donor] = g
 		}
 	}
 	var out []fairshare.Contribution
 	for k := range cs {
 		c := &cs[k]
-		if g, ok := groupOf[c.Dataset]; ok {
+		if g, ok := prec.Group(c.Dataset); ok {
 			if b, seen := best[c.Donor]; seen && b == g {
 				out = append(out, *c)
 			}
@@ -87,7 +80,7 @@ func (s Selection) Choose(cs []fairshare.Contribution, t *fairshare.Target) ([]f
 	}
 	of := map[string]string{}
 	for d, g := range best {
-		of[d] = strings.Join(s[g], "+")
+		of[d] = prec.Name(g)
 	}
 	return out, of
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
-	"strings"
 
 	"github.com/fairshare/fairshare"
 )
@@ -154,25 +153,19 @@ type reportInput struct {
 	noData    func(datasetOf map[string]string) map[string]bool
 }
 
-// report chooses, per donor, the first group of the selection with counted
-// contributions, hands one synthetic contribution per donor and year (the
-// sum of the rounded conversions, already in the report currency) to
-// fairshare.Compute, and sets % of GDP from the exact euro sums.
+// report chooses, per donor, the group of the selection that counts
+// (fairshare.Precedence) and hands fairshare.Compute one synthetic
+// contribution per donor and year (the sum of the rounded conversions,
+// already in the report currency) with each donor's exact euro total, from
+// which Compute works out % of GDP.
 func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 	in := ri.in
 	t := in.Target
-	groupOf := map[string]int{}
-	for i, grp := range ri.sel {
-		for _, d := range grp {
-			if _, dup := groupOf[d]; !dup {
-				groupOf[d] = i
-			}
-		}
-	}
+	prec := fairshare.NewPrecedence(ri.sel)
 	slotGroup := make([]int, g.nslot)
 	for s := range slotGroup {
 		slotGroup[s] = -1
-		if gi, ok := groupOf[ri.slotNames[s]]; ok {
+		if gi, ok := prec.Group(ri.slotNames[s]); ok {
 			slotGroup[s] = gi
 		}
 	}
@@ -183,7 +176,7 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 	}
 	years := t.Years()
 	datasetOf := map[string]string{}
-	bestSlots := make([][]int, g.ndonor)
+	countedEUR := map[string]*big.Rat{}
 	var synth []fairshare.Contribution
 	cur := in.Currency
 	if cur == "" {
@@ -194,30 +187,36 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 	if len(t.Statuses) > 0 && len(t.Categories) > 0 {
 		status, cat = t.Statuses[0], t.Categories[0]
 	}
+	var bestSlots []int
 	for d := 0; d < g.ndonor; d++ {
-		best := -1
+		best, seen := -1, false
 		for s := 0; s < g.nslot; s++ {
-			if gi := slotGroup[s]; gi >= 0 && g.cnt[s*g.ndonor+d] > 0 && (best < 0 || gi < best) {
-				best = gi
+			if gi := slotGroup[s]; gi >= 0 && g.cnt[s*g.ndonor+d] > 0 && prec.Prefer(gi, best, seen) {
+				best, seen = gi, true
 			}
 		}
-		if best < 0 {
+		if !seen {
 			continue
 		}
 		code := ri.donors[d]
-		datasetOf[code] = strings.Join(ri.sel[best], "+")
+		datasetOf[code] = prec.Name(best)
+		bestSlots = bestSlots[:0]
 		for s := 0; s < g.nslot; s++ {
 			if slotGroup[s] == best {
-				bestSlots[d] = append(bestSlots[d], s)
+				bestSlots = append(bestSlots, s)
 				if m, ok := g.missing[s*g.ndonor+d]; ok && part[code] {
 					return nil, &m
 				}
 			}
 		}
+		if part[code] {
+			n, dd := g.exactEUR(d, bestSlots)
+			countedEUR[code] = new(big.Rat).SetFrac(n, dd)
+		}
 		for y := 0; y < g.nyear && y < len(years); y++ {
 			var total int64
 			var di int32
-			for _, s := range bestSlots[d] {
+			for _, s := range bestSlots {
 				ky := (s*g.ndonor+d)*g.nyear + y
 				if g.sample[ky] != 0 {
 					total += g.sum[ky]
@@ -239,33 +238,11 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 	}
 	in.Contributions = synth
 	in.DatasetOf = datasetOf
+	in.CountedEUR = countedEUR
 	if ri.noData != nil {
 		in.NoData = ri.noData(datasetOf)
 	}
-	rep, err := fairshare.Compute(in)
-	if err != nil {
-		return nil, err
-	}
-	index := map[string]int{}
-	for d, c := range ri.donors {
-		index[c] = d
-	}
-	for i := range rep.Rows {
-		r := &rep.Rows[i]
-		d, ok := index[r.Donor]
-		if r.PctGDP == nil || !ok || len(bestSlots[d]) == 0 {
-			continue
-		}
-		gdp := gdpOver(in.Indicators, r.Donor, years)
-		if gdp == nil || gdp.Sign() <= 0 {
-			continue
-		}
-		// counted/gdp = (n/dd)/(gn/gd) = n*gd/(dd*gn), reduced once.
-		n, dd := g.exactEUR(d, bestSlots[d])
-		n.Mul(n, gdp.Denom())
-		r.PctGDP = new(big.Rat).SetFrac(n, dd.Mul(dd, gdp.Num()))
-	}
-	return rep, nil
+	return fairshare.Compute(in)
 }
 
 // exactEUR is the exact euro value of a donor's counted amounts in slots,
@@ -337,21 +314,4 @@ func (g *agg) exactEUR(donor int, slots []int) (n, d *big.Int) {
 		return new(big.Int), big.NewInt(1)
 	}
 	return n, d
-}
-
-// gdpOver is GDP summed over the years (each the year's or the nearest
-// earlier within three years), nil when a year has none: as Compute sums it.
-func gdpOver(ind fairshare.IndicatorTable, donor string, years []int) *big.Rat {
-	gdp := new(big.Rat)
-	for _, year := range years {
-		var g *big.Rat
-		for y := year; y >= year-3 && g == nil; y-- {
-			g = ind.Get(fairshare.KeyGDP, donor, y)
-		}
-		if g == nil {
-			return nil
-		}
-		gdp.Add(gdp, g)
-	}
-	return gdp
 }

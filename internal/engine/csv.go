@@ -486,8 +486,8 @@ func (w *worker) record(roles []int8, line int, name string) *csvio.Error {
 		}
 		amount = int64(a)
 	}
-	if amount <= 0 {
-		return fieldErr(name, line, "amount", fmt.Errorf("%s: must be positive (record a correction by editing the entry)", f[colAmount]))
+	if err := fairshare.CheckPositive(fairshare.Amount(amount), f[colAmount]); err != nil {
+		return fieldErr(name, line, "amount", err)
 	}
 	ci := matchName(f[colCategory], catNames)
 	if ci < 0 {
@@ -499,20 +499,16 @@ func (w *worker) record(roles []int8, line int, name string) *csvio.Error {
 		_, err := fairshare.ParseStatus(strings.ToLower(string(f[colStatus])))
 		return fieldErr(name, line, "status", errors.New(err.(*fairshare.Error).Message))
 	}
-	src := f[colSource]
-	if len(src) == 0 {
-		return fieldErr(name, line, "source_url", errors.New("required: every contribution names its source"))
-	}
-	if !bytes.HasPrefix(src, []byte("https://")) && !bytes.HasPrefix(src, []byte("http://")) {
-		return fieldErr(name, line, "source_url", fmt.Errorf("%q is not an http(s) URL", src))
+	if err := fairshare.CheckSourceURL(f[colSource]); err != nil {
+		return fieldErr(name, line, "source_url", err)
 	}
 	ds := f[colDataset]
 	if len(ds) == 0 {
-		ds = []byte("user")
+		ds = []byte(fairshare.DefaultDataset)
 	}
 	if day < p.d0 || day > p.d1 || !p.mask[ci<<2|si] {
-		if !bytes.Equal(ds, w.lastDS) && !validID(ds) {
-			return fieldErr(name, line, "dataset", fmt.Errorf("%q: use letters, digits and '-'", ds))
+		if !bytes.Equal(ds, w.lastDS) && !fairshare.ValidID(ds) {
+			return fieldErr(name, line, "dataset", fairshare.InvalidIDError(ds))
 		}
 		return nil
 	}
@@ -521,8 +517,8 @@ func (w *worker) record(roles []int8, line int, name string) *csvio.Error {
 		var known bool
 		s, known = w.slots[string(ds)]
 		if !known {
-			if !validID(ds) {
-				return fieldErr(name, line, "dataset", fmt.Errorf("%q: use letters, digits and '-'", ds))
+			if !fairshare.ValidID(ds) {
+				return fieldErr(name, line, "dataset", fairshare.InvalidIDError(ds))
 			}
 			s = w.g.addSlot()
 			w.slots[string(ds)] = s
@@ -552,18 +548,6 @@ func matchName(b []byte, names [][]byte) int {
 		}
 	}
 	return -1
-}
-
-func validID(b []byte) bool {
-	if len(b) == 0 || len(b) > 64 {
-		return false
-	}
-	for _, r := range b {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 // fastDay reads YYYY-MM-DD (1900-2200) as days since 1970.

@@ -268,6 +268,22 @@ func TestDifferential(t *testing.T) {
 			e.Apply(vs[half/2 : half+10]...)
 			e.Apply(vs[half:]...)
 		}
+		switch seed % 3 {
+		case 0: // saved and read back without ids: reports only
+			e = reopen(t, e, false)
+		case 1: // half saved, the rest applied from a segment
+			half := len(vs) / 2
+			e = engine.New()
+			if err := e.Load(context.Background(), sliceSource(vs[:half])); err != nil {
+				t.Fatal(err)
+			}
+			e = reopen(t, e, true)
+			seg, err := engine.DecodeVersions(engine.EncodeVersions(vs[half-5:]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.Apply(seg...)
+		}
 		if e.Len() != len(vs) {
 			t.Fatalf("seed %d: engine holds %d versions, want %d", seed, e.Len(), len(vs))
 		}
@@ -316,6 +332,60 @@ func TestDifferential(t *testing.T) {
 		t.Fatalf("only %d reports compared (%d fallbacks)", checked, fallbacks)
 	}
 	t.Logf("%d reports compared, %d fallbacks", checked, fallbacks)
+}
+
+// reopen saves e and reads it back into a new engine; withIDs adds the id
+// index that writes need.
+func reopen(t *testing.T, e *engine.Engine, withIDs bool) *engine.Engine {
+	t.Helper()
+	cols, ids, err := e.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2 := engine.New()
+	if err := e2.Restore(cols); err != nil {
+		t.Fatal(err)
+	}
+	if e2.Len() != e.Len() || e2.MaxRecorded() != e.MaxRecorded() || e2.Entries() != e.Entries() {
+		t.Fatalf("restored %d/%d/%d, saved %d/%d/%d", e2.Len(), e2.MaxRecorded(), e2.Entries(), e.Len(), e.MaxRecorded(), e.Entries())
+	}
+	id, v, rec, _ := e.Newest()
+	if id2, v2, rec2, _ := e2.Newest(); id2 != id || v2 != v || rec2 != rec {
+		t.Fatalf("newest %s/%d/%d, saved %s/%d/%d", id2, v2, rec2, id, v, rec)
+	}
+	if err := engine.New().Restore(cols[:len(cols)-1]); err == nil {
+		t.Fatal("a truncated snapshot was accepted")
+	}
+	if !withIDs {
+		return e2
+	}
+	if err := e2.RestoreIDs(ids[:len(ids)-1]); err == nil {
+		t.Fatal("a truncated id part was accepted")
+	}
+	a, _, _ := engine.New().Snapshot()
+	other := engine.New()
+	if err := other.Restore(a); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.RestoreIDs(ids); err == nil {
+		t.Fatal("the id part of another snapshot was accepted")
+	}
+	if err := e2.RestoreIDs(ids); err != nil {
+		t.Fatal(err)
+	}
+	if e2.NeedsIDs() {
+		t.Fatal("ids restored but still needed")
+	}
+	return e2
+}
+
+func TestSnapshotDamaged(t *testing.T) {
+	if err := engine.New().Restore([]byte("FSENGINE1\n")); !errors.Is(err, engine.ErrSnapshot) {
+		t.Fatalf("old format: %v", err)
+	}
+	if _, err := engine.DecodeVersions([]byte("FSSEG1\n\x05")); !errors.Is(err, engine.ErrSnapshot) {
+		t.Fatalf("short segment: %v", err)
+	}
 }
 
 // TestApplyInvalidates checks that a cached report is recomputed after a

@@ -74,19 +74,12 @@ func catStatus(c fairshare.Category, s fairshare.Status, deleted bool) uint8 {
 	return uint8(ci<<2 | si)
 }
 
-// countMask marks the catStatus bytes a target counts.
+// countMask marks the catStatus bytes a target counts (Target.CountsKind).
 func countMask(t *fairshare.Target) *[256]bool {
 	var m [256]bool
 	for ci, c := range fairshare.Categories {
 		for si, s := range fairshare.Statuses {
-			okC, okS := false, false
-			for _, x := range t.Categories {
-				okC = okC || x == c
-			}
-			for _, x := range t.Statuses {
-				okS = okS || x == s
-			}
-			m[ci<<2|si] = okC && okS
+			m[ci<<2|si] = t.CountsKind(c, s)
 		}
 	}
 	return &m
@@ -223,10 +216,20 @@ type ledger struct {
 	latest            []int32 // per entry: row of its latest version
 	maxRec            int64
 	outOfOrder        bool // some entry has versions recorded out of time order
+
+	// Restored from a snapshot without its id index (persist.go): reports
+	// work, writes wait for RestoreIDs.
+	noIDs bool
+	nid   int       // entries, while noIDs
+	saved newestRow // the newest version, while noIDs
+	token [8]byte   // pairs a snapshot's two parts
 }
 
 // apply adds one version; it reports whether it was new.
 func (l *ledger) apply(c *fairshare.Contribution) bool {
+	if l.noIDs {
+		panic("engine: Apply before RestoreIDs")
+	}
 	k, added, _ := l.ids.lookup(c.ID, true)
 	rec := c.RecordedAt.UnixMicro()
 	if added {
@@ -356,7 +359,7 @@ func (l *ledger) push(c *fairshare.Contribution, k int32, rec int64) {
 func (l *ledger) compact(force bool) {
 	n := l.col.len()
 	tail := n - l.sorted
-	if tail == 0 || (!force && tail < 1<<16 && (tail < 4096 || tail*8 < n)) {
+	if tail == 0 || l.noIDs || (!force && tail < 1<<16 && (tail < 4096 || tail*8 < n)) {
 		return
 	}
 	ncur := len(l.curs.names)
@@ -468,7 +471,11 @@ func (l *ledger) scan(g *agg, t *fairshare.Target, asOf int64, slotOf []int) {
 				continue
 			}
 			if !g.add(int(c.donor[i]), s, int(c.cur[i]), d, c.amt[i]) {
-				g.noRate(int(c.donor[i]), s, int(c.cur[i]), d, l.idString(c.idx[i]))
+				id := "" // Report falls back on a missing rate; the id is for messages
+				if !l.noIDs {
+					id = l.idString(c.idx[i])
+				}
+				g.noRate(int(c.donor[i]), s, int(c.cur[i]), d, id)
 			}
 		}
 	}
@@ -573,6 +580,9 @@ func (e *Engine) Len() int {
 func (e *Engine) Entries() int {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	if e.l.noIDs {
+		return e.l.nid
+	}
 	return len(e.l.latest)
 }
 

@@ -5,14 +5,13 @@ import (
 	_ "embed"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/httpx"
 	"github.com/fairshare/fairshare/internal/ledgerio"
 	"github.com/fairshare/fairshare/internal/render"
 )
@@ -24,7 +23,7 @@ var openAPIDoc []byte
 func OpenAPI() []byte { return openAPIDoc }
 
 func (s *server) openAPI(w http.ResponseWriter, r *http.Request, q query) error {
-	ServeBytes(w, r, "application/json; charset=utf-8", openAPIDoc, "", "public, max-age=3600")
+	httpx.ServeBytes(w, r, "application/json; charset=utf-8", openAPIDoc, "", "public, max-age=3600")
 	return nil
 }
 
@@ -42,7 +41,7 @@ func writeTable(w http.ResponseWriter, r *http.Request, name string, header []st
 
 func writeCSV(w http.ResponseWriter, r *http.Request, name string, body []byte, cacheControl string) {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-	ServeBytes(w, r, "text/csv; charset=utf-8", body, "", cacheControl)
+	httpx.ServeBytes(w, r, "text/csv; charset=utf-8", body, "", cacheControl)
 }
 
 func (s *server) targets(w http.ResponseWriter, r *http.Request, q query) error {
@@ -80,35 +79,6 @@ func (s *server) target(w http.ResponseWriter, r *http.Request, q query) error {
 	return writeJSON(w, r, t.Written())
 }
 
-// ParseReportRequest reads a report's query parameters (currency, as_of,
-// key, key_year, dataset); it ignores any others. explicit tells whether
-// as_of was given, which makes the report reproducible and cacheable.
-func ParseReportRequest(target string, v url.Values) (req app.ReportRequest, explicit bool, err error) {
-	req = app.ReportRequest{Target: target, Currency: strings.ToUpper(strings.TrimSpace(v.Get("currency"))),
-		Key: strings.TrimSpace(v.Get("key")), Datasets: strings.TrimSpace(v.Get("dataset"))}
-	if req.Currency == "" {
-		req.Currency = "EUR"
-	}
-	if len(req.Currency) != 3 {
-		return req, false, fairshare.FieldError("currency", fmt.Sprintf("%q is not an ISO 4217 code", req.Currency))
-	}
-	if req.Key == fairshare.KeyCustom {
-		return req, false, fairshare.FieldError("key", "custom weights cannot be given over HTTP yet (want gdp, population or equal)")
-	}
-	if ky := strings.TrimSpace(v.Get("key_year")); ky != "" {
-		n, err := strconv.Atoi(ky)
-		if err != nil || n < 1900 || n > 2200 {
-			return req, false, fairshare.FieldError("key_year", fmt.Sprintf("%q: want a year such as 2023", ky))
-		}
-		req.KeyYear = n
-	}
-	s := strings.TrimSpace(v.Get("as_of"))
-	if req.AsOf, err = fairshare.ParseAsOf(s); err != nil {
-		return req, false, fairshare.FieldError("as_of", err.Error())
-	}
-	return req, s != "", nil
-}
-
 func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 	format, err := q.format()
 	if err != nil {
@@ -121,7 +91,7 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 		}
 		target, format = t, "csv"
 	}
-	req, explicit, err := ParseReportRequest(target, q.v)
+	req, explicit, err := httpx.ParseReportRequest(target, q.v)
 	if err != nil {
 		return err
 	}
@@ -152,34 +122,38 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 	key := format + " " + r.URL.Path + "?" + q.v.Encode()
 	asOf := rep.AsOf.UTC().Format(time.RFC3339)
 	if e, ok := s.renders.Get(key, version, asOf); ok {
-		ServeEncoded(w, r, contentType(format), e, cc)
+		httpx.ServeEncoded(w, r, contentType(format), e, cc)
 		return nil
 	}
-	var e Encoded
+	var e httpx.Encoded
 	if format == "csv" {
 		var buf bytes.Buffer
 		if err := render.ReportCSV(&buf, rep, q.v.Get("lang")); err != nil {
 			return err
 		}
-		e = Encoded{body: buf.Bytes(), etag: ETag(buf.Bytes())}
+		e = httpx.NewEncoded(buf.Bytes(), "")
 	} else {
 		// The validator ignores as_of (which is "now" unless given), so an
-		// unchanged ledger revalidates as unchanged; as_of is spliced into
-		// the one rendering.
+		// unchanged ledger revalidates as unchanged: it is taken from the
+		// rendering without as_of, and the body is rendered with it.
 		j := render.ToJSON(rep)
 		j.AsOf = ""
 		noTime, err := marshal(j)
 		if err != nil {
 			return err
 		}
-		body := bytes.Replace(noTime, []byte(`"as_of": ""`), []byte(`"as_of": "`+asOf+`"`), 1)
-		e = Encoded{body: body, etag: "W/" + ETag(noTime)}
+		j.AsOf = asOf
+		body, err := marshal(j)
+		if err != nil {
+			return err
+		}
+		e = httpx.NewEncoded(body, "W/"+httpx.ETag(noTime))
 	}
-	if acceptsGzip(r) {
+	if httpx.AcceptsGzip(r) {
 		e.Gzipped()
 	}
 	s.renders.Put(key, version, asOf, e)
-	ServeEncoded(w, r, contentType(format), e, cc)
+	httpx.ServeEncoded(w, r, contentType(format), e, cc)
 	return nil
 }
 
@@ -188,44 +162,6 @@ func contentType(format string) string {
 		return "text/csv; charset=utf-8"
 	}
 	return "application/json; charset=utf-8"
-}
-
-// RenderCache keeps renderings (reports, charts) per request and ledger
-// version; bounded, since request keys come from clients.
-type RenderCache struct {
-	mu sync.Mutex
-	m  map[string]renderEntry
-}
-
-type renderEntry struct {
-	version, asOf string
-	e             Encoded
-}
-
-const maxRenders = 512
-
-// Get returns the rendering of key made under version for asOf.
-func (c *RenderCache) Get(key, version, asOf string) (Encoded, bool) {
-	if version == "" {
-		return Encoded{}, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	re, ok := c.m[key]
-	return re.e, ok && re.version == version && re.asOf == asOf
-}
-
-// Put keeps a rendering; an empty version (unknown state) is not kept.
-func (c *RenderCache) Put(key, version, asOf string, e Encoded) {
-	if version == "" {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxRenders {
-		c.m = map[string]renderEntry{}
-	}
-	c.m[key] = renderEntry{version, asOf, e}
 }
 
 func (s *server) keys(w http.ResponseWriter, r *http.Request, q query) error {
@@ -372,7 +308,7 @@ func (s *server) contributions(w http.ResponseWriter, r *http.Request, q query) 
 	}
 	// The ledger is small (thousands of rows): read the selection once and
 	// page it here, which also gives the total.
-	all, err := s.app.Store.Contributions(r.Context(), f)
+	all, err := s.app.ListContributions(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -400,11 +336,11 @@ func (s *server) contribution(w http.ResponseWriter, r *http.Request, q query) e
 	if err != nil {
 		return err
 	}
-	c, err := s.app.Store.Contribution(r.Context(), r.PathValue("id"), asOf)
+	c, err := s.app.Contribution(r.Context(), r.PathValue("id"), asOf)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, r, ledgerio.ToJSON(c))
+	return writeVersion(w, r, c)
 }
 
 func (s *server) history(w http.ResponseWriter, r *http.Request, q query) error {
@@ -412,7 +348,7 @@ func (s *server) history(w http.ResponseWriter, r *http.Request, q query) error 
 	if err != nil {
 		return err
 	}
-	hs, err := s.app.Store.History(r.Context(), r.PathValue("id"))
+	hs, err := s.app.ContributionHistory(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -478,60 +414,12 @@ func (s *server) currencies(w http.ResponseWriter, r *http.Request, q query) err
 	return writeJSON(w, r, ref.Rates.Currencies())
 }
 
-// Conversion is the answer of /api/v1/fx/convert.
-type Conversion struct {
-	Amount string            `json:"amount"`
-	From   string            `json:"from"`
-	To     string            `json:"to"`
-	Date   string            `json:"date"`
-	Result string            `json:"result"`
-	Rates  []fairshare.Quote `json:"rates"`
-}
-
-// Convert converts a decimal amount between currencies on a day (zero: today).
-func Convert(ref *app.Reference, amount, from, to string, day fairshare.Date) (Conversion, error) {
-	from, to = strings.ToUpper(strings.TrimSpace(from)), strings.ToUpper(strings.TrimSpace(to))
-	for _, p := range [][2]string{{"from", from}, {"to", to}} {
-		if p[1] == "" {
-			return Conversion{}, fairshare.FieldError(p[0], "required (an ISO 4217 code such as EUR or DKK)")
-		}
-		if !ref.Rates.Known(p[1]) {
-			return Conversion{}, fairshare.FieldError(p[0], fmt.Sprintf("unknown currency %q (see /api/v1/fx/currencies)", p[1]))
-		}
-	}
-	if strings.TrimSpace(amount) == "" {
-		return Conversion{}, fairshare.FieldError("amount", "required")
-	}
-	a, err := fairshare.ParseAmount(amount, from)
-	if err != nil {
-		return Conversion{}, fairshare.FieldError("amount", err.Error())
-	}
-	if day.IsZero() {
-		day = fairshare.DateOf(time.Now())
-	}
-	out, qf, qt, err := ref.Rates.Convert(a, from, to, day)
-	if err != nil {
-		return Conversion{}, err
-	}
-	c := Conversion{Amount: a.Format(from), From: from, To: to, Date: day.String(), Result: out.Format(to), Rates: []fairshare.Quote{}}
-	for _, q := range []fairshare.Quote{qf, qt} {
-		if q.Basis != fairshare.BasisEUR {
-			c.Rates = append(c.Rates, q)
-		}
-	}
-	return c, nil
-}
-
 func (s *server) convert(w http.ResponseWriter, r *http.Request, q query) error {
 	day, err := q.date("date")
 	if err != nil {
 		return err
 	}
-	ref, err := s.ref(r)
-	if err != nil {
-		return err
-	}
-	c, err := Convert(ref, q.str("amount"), q.str("from"), q.str("to"), day)
+	c, err := s.app.Convert(r.Context(), q.str("amount"), q.str("from"), q.str("to"), day)
 	if err != nil {
 		return err
 	}

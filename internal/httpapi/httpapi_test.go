@@ -17,6 +17,7 @@ import (
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/httpx"
 	"github.com/fairshare/fairshare/internal/render"
 )
 
@@ -162,7 +163,8 @@ func TestErrors(t *testing.T) {
 		{"GET", "/api/v1/audit", 401, "unauthorized", ""},
 		{"PATCH", "/api/v1/targets/nato-2024", 405, "method_not_allowed", ""},
 		{"POST", "/api/v1/reports/nato-2024", 405, "method_not_allowed", ""},
-		{"PATCH", "/api/v1/contributions/abc", 405, "method_not_allowed", ""},
+		{"PATCH", "/api/v1/contributions/abc", 401, "unauthorized", ""},
+		{"PATCH", "/api/v1/contributions", 405, "method_not_allowed", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
@@ -170,7 +172,7 @@ func TestErrors(t *testing.T) {
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
 			}
-			var e errorBody
+			var e httpx.ErrorBody
 			if err := json.Unmarshal(body, &e); err != nil {
 				t.Fatalf("error body is not JSON: %v: %s", err, body)
 			}

@@ -48,6 +48,7 @@ var routes = []route{
 
 	{"POST", "/api/v1/contributions", nil, (*server).addContribution, editor},
 	{"PUT", "/api/v1/contributions/{id}", nil, (*server).amendContribution, editor},
+	{"PATCH", "/api/v1/contributions/{id}", nil, (*server).patchContribution, editor},
 	{"DELETE", "/api/v1/contributions/{id}", []string{"reason"}, (*server).deleteContribution, editor},
 	{"POST", "/api/v1/contributions/import", []string{"dataset", "force_dataset", "reason"}, (*server).importContributions, editor},
 	{"POST", "/api/v1/targets", nil, (*server).addTarget, admin},

@@ -6,19 +6,15 @@
 package httpapi
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/httpx"
+	"github.com/fairshare/fairshare/internal/ledgerio"
 )
 
 // Options configure the API server.
@@ -34,7 +30,7 @@ type server struct {
 	log         *slog.Logger
 	noAnonymous bool
 	mux         *http.ServeMux
-	renders     RenderCache
+	renders     httpx.RenderCache
 }
 
 // NewServer returns the API handler. Its patterns are absolute
@@ -71,7 +67,7 @@ func (s *server) fallback(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		// Which methods the path does take, if any.
 		var allow []string
-		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "DELETE"} {
+		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
 			r2 := r.Clone(r.Context())
 			r2.Method = m
 			if _, pat := s.mux.Handler(r2); pat != "/api/" {
@@ -80,7 +76,7 @@ func (s *server) fallback(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(allow) > 0 {
 			w.Header().Set("Allow", strings.Join(allow, ", "))
-			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "", r.Method+" is not allowed on "+r.URL.Path+" (allowed: "+strings.Join(allow, ", ")+"; see /api/v1/openapi.json)")
+			writeError(w, http.StatusMethodNotAllowed, httpx.EMETHOD, "", r.Method+" is not allowed on "+r.URL.Path+" (allowed: "+strings.Join(allow, ", ")+"; see /api/v1/openapi.json)")
 			return
 		}
 	}
@@ -107,152 +103,40 @@ func (s *server) wrap(rt route) http.Handler {
 	})
 }
 
-// Status maps an error code to an HTTP status.
-func Status(code string) int {
-	switch code {
-	case fairshare.EINVALID:
-		return http.StatusBadRequest
-	case fairshare.ENOTFOUND:
-		return http.StatusNotFound
-	case fairshare.ECONFLICT:
-		return http.StatusConflict
-	case fairshare.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case fairshare.EFORBIDDEN:
-		return http.StatusForbidden
-	case ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	}
-	return http.StatusInternalServerError
-}
-
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := fairshare.ErrorCode(err)
-	status := Status(code)
-	msg, field := err.Error(), ""
+	d := httpx.ErrorDetail{Code: code, Message: err.Error()}
+	status := httpx.Status(code)
 	var fe *fairshare.Error
 	if errors.As(err, &fe) {
-		msg, field = fe.Message, fe.Field
+		d.Message, d.Field = fe.Message, fe.Field
+	}
+	var vc *fairshare.VersionConflict
+	if errors.As(err, &vc) {
+		// The newest version, so the client can show it and decide again.
+		cur := ledgerio.ToJSON(vc.Current)
+		d.Current = &cur
+		w.Header().Set("ETag", httpx.VersionETag(vc.Current.Version))
 	}
 	if status == http.StatusInternalServerError {
 		// Internal messages may name files or SQL; log them, say little.
 		s.log.Error("api", "path", r.URL.Path, "err", err)
-		msg = "internal error"
+		d.Message = "internal error"
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="fairshare"`)
 	}
-	writeError(w, status, code, field, msg)
-}
-
-type errorBody struct {
-	Error struct {
-		Code    string `json:"code"`
-		Field   string `json:"field,omitempty"`
-		Message string `json:"message"`
-	} `json:"error"`
+	httpx.WriteError(w, status, d)
 }
 
 func writeError(w http.ResponseWriter, status int, code, field, msg string) {
-	var b errorBody
-	b.Error.Code, b.Error.Field, b.Error.Message = code, field, msg
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(b)
+	httpx.WriteError(w, status, httpx.ErrorDetail{Code: code, Field: field, Message: msg})
 }
 
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+func marshal(v any) ([]byte, error) { return httpx.Marshal(v) }
 
-// writeJSON sends v with a validator, so clients can revalidate cheaply.
-func writeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	b, err := marshal(v)
-	if err != nil {
-		return err
-	}
-	ServeBytes(w, r, "application/json; charset=utf-8", b, "", "no-cache")
-	return nil
-}
+func writeJSON(w http.ResponseWriter, r *http.Request, v any) error { return httpx.WriteJSON(w, r, v) }
 
-// ETag returns a strong entity tag of body.
-func ETag(body []byte) string {
-	h := sha256.Sum256(body)
-	return `"` + hex.EncodeToString(h[:12]) + `"`
-}
-
-// ServeBytes writes body with an ETag (computed from body when etag is
-// empty) and Cache-Control, answering If-None-Match with 304 and HEAD
-// without a body, gzipped for clients that accept it.
-func ServeBytes(w http.ResponseWriter, r *http.Request, contentType string, body []byte, etag, cacheControl string) {
-	if etag == "" {
-		etag = ETag(body)
-	}
-	ServeEncoded(w, r, contentType, Encoded{body: body, etag: etag}, cacheControl)
-}
-
-// NewEncoded wraps body with etag (computed from body when empty).
-func NewEncoded(body []byte, etag string) Encoded {
-	if etag == "" {
-		etag = ETag(body)
-	}
-	return Encoded{body: body, etag: etag}
-}
-
-// Encoded is a response body with its entity tag and, once made, its gzip
-// form (with its own tag: the bytes differ).
-type Encoded struct {
-	body, gz []byte
-	etag     string
-}
-
-// minGzip is the size below which gzip saves too little to be worth it.
-const minGzip = 1024
-
-// Gzipped returns (and keeps) the gzip form; nil for small bodies.
-func (e *Encoded) Gzipped() []byte {
-	if e.gz == nil && len(e.body) >= minGzip {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		zw.Write(e.body)
-		zw.Close()
-		e.gz = buf.Bytes()
-	}
-	return e.gz
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.TrimSpace(q) != "q=0" {
-			return true
-		}
-	}
-	return false
-}
-
-// ServeEncoded writes e as ServeBytes does, reusing its gzip form.
-func ServeEncoded(w http.ResponseWriter, r *http.Request, contentType string, e Encoded, cacheControl string) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Add("Vary", "Accept-Encoding")
-	if cacheControl != "" {
-		h.Set("Cache-Control", cacheControl)
-	}
-	body, etag := e.body, e.etag
-	if acceptsGzip(r) {
-		if gz := e.Gzipped(); gz != nil {
-			body, etag = gz, strings.TrimSuffix(etag, `"`)+`-gz"`
-			h.Set("Content-Encoding", "gzip")
-		}
-	}
-	h.Set("ETag", etag)
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+func writeResult(w http.ResponseWriter, status int, v any) error {
+	return httpx.WriteResult(w, status, v)
 }

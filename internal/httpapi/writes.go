@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"github.com/fairshare/fairshare"
-	"github.com/fairshare/fairshare/internal/csvio"
+	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/httpx"
 	"github.com/fairshare/fairshare/internal/ledgerio"
 )
 
@@ -24,7 +25,7 @@ const (
 )
 
 // ETOOLARGE is the error code of a request body over its limit (413).
-const ETOOLARGE = "too_large"
+const ETOOLARGE = httpx.ETOOLARGE
 
 type userKey struct{}
 
@@ -83,24 +84,28 @@ func decodeStrict(b []byte, dst any) error {
 	return nil
 }
 
-// writeCreated sends a write's result: never cached.
-func writeResult(w http.ResponseWriter, status int, v any) error {
-	b, err := marshal(v)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, err = w.Write(b)
-	return err
-}
-
 // ContributionInput is the body of POST /api/v1/contributions: a
 // contribution in the exchange form plus the reason for recording it.
 type ContributionInput struct {
 	ledgerio.JSONContribution
 	Reason string `json:"reason"`
+}
+
+// writeVersion sends one version of a contribution with its ETag, which
+// If-Match names to make an edit against that version.
+func writeVersion(w http.ResponseWriter, r *http.Request, c fairshare.Contribution) error {
+	b, err := marshal(ledgerio.ToJSON(c))
+	if err != nil {
+		return err
+	}
+	httpx.ServeBytes(w, r, "application/json; charset=utf-8", b, httpx.VersionETag(c.Version), "no-cache")
+	return nil
+}
+
+// writeChanged sends the version a write recorded: never cached.
+func writeChanged(w http.ResponseWriter, status int, c fairshare.Contribution) error {
+	w.Header().Set("ETag", httpx.VersionETag(c.Version))
+	return writeResult(w, status, ledgerio.ToJSON(c))
 }
 
 func (s *server) addContribution(w http.ResponseWriter, r *http.Request, q query) error {
@@ -125,31 +130,15 @@ func (s *server) addContribution(w http.ResponseWriter, r *http.Request, q query
 			return fairshare.FieldError(f.name, "set by the server, not the client")
 		}
 	}
-	ref, err := s.ref(r)
-	if err != nil {
-		return err
+	c, err := s.app.AddContribution(r.Context(), j, fairshare.Change{Author: userOf(r).Name, Reason: reason})
+	if fairshare.ErrorCode(err) == fairshare.ECONFLICT {
+		return fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is already recorded (same id, or same content); correct it with PATCH or PUT", c.ID)
 	}
-	c, field, err := ledgerio.FromJSON(j, ref, ledgerio.Options{})
-	if err != nil {
-		return fairshare.FieldError(field, err.Error())
-	}
-	if c.ID == "" {
-		c.ID = c.NaturalID()
-	}
-	u := userOf(r)
-	res, err := s.app.AddContributions(r.Context(), []fairshare.Contribution{c}, fairshare.Change{Author: u.Name, Reason: reason})
-	if err != nil {
-		return err
-	}
-	if res.Added == 0 {
-		return fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is already recorded (same id, or same content); correct it with PUT", c.ID)
-	}
-	got, err := s.app.Store.Contribution(r.Context(), c.ID, time.Time{})
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/contributions/"+c.ID)
-	return writeResult(w, http.StatusCreated, ledgerio.ToJSON(got))
+	return writeChanged(w, http.StatusCreated, c)
 }
 
 // ContributionPatch is the body of PUT /api/v1/contributions/{id}: the
@@ -171,24 +160,36 @@ type ContributionPatch struct {
 	Reason      string  `json:"reason"`
 }
 
-// Apply sets the given fields on j and reports whether any was given.
-func (p ContributionPatch) Apply(j *ledgerio.JSONContribution) bool {
-	any := false
-	for _, f := range []struct {
-		v   *string
-		dst *string
-	}{{p.Donor, &j.Donor}, {p.Recipient, &j.Recipient}, {p.Date, &j.Date}, {p.Amount, &j.Amount},
-		{p.Currency, &j.Currency}, {p.Category, &j.Category}, {p.Status, &j.Status}, {p.Dataset, &j.Dataset},
-		{p.Description, &j.Description}, {p.SourceURL, &j.SourceURL}, {p.SourceTitle, &j.SourceTitle},
-		{p.Publisher, &j.Publisher}, {p.SourceDate, &j.SourceDate}} {
-		if f.v != nil {
-			*f.dst, any = *f.v, true
+// Patch returns the fields given, by name.
+func (p ContributionPatch) Patch() app.ContributionPatch {
+	out := app.ContributionPatch{}
+	for name, v := range map[string]*string{"donor": p.Donor, "recipient": p.Recipient, "date": p.Date, "amount": p.Amount,
+		"currency": p.Currency, "category": p.Category, "status": p.Status, "dataset": p.Dataset,
+		"description": p.Description, "source_url": p.SourceURL, "source_title": p.SourceTitle,
+		"publisher": p.Publisher, "source_date": p.SourceDate} {
+		if v != nil {
+			out[name] = *v
 		}
 	}
-	return any
+	return out
 }
 
+// baseVersion reads If-Match: the version an edit was made against (0:
+// none given, apply to the newest).
+func baseVersion(r *http.Request) (int, error) {
+	if len(r.Header.Values("If-Match")) > 1 {
+		return 0, fairshare.FieldError("If-Match", "given more than once: name one version")
+	}
+	return httpx.ParseIfMatch(r.Header.Get("If-Match"))
+}
+
+// amendContribution is PUT: the fields the body gives replace the current
+// ones; If-Match (optional) names the version the change was made against.
 func (s *server) amendContribution(w http.ResponseWriter, r *http.Request, q query) error {
+	base, err := baseVersion(r)
+	if err != nil {
+		return err
+	}
 	b, err := readBody(w, r, MaxJSONBody)
 	if err != nil {
 		return err
@@ -197,36 +198,73 @@ func (s *server) amendContribution(w http.ResponseWriter, r *http.Request, q que
 	if err := decodeStrict(b, &p); err != nil {
 		return err
 	}
-	reason, err := reasonText(p.Reason)
+	return s.edit(w, r, base, p.Patch(), p.Reason)
+}
+
+// patchContribution is PATCH with JSON merge-patch semantics (RFC 7396) on
+// the named fields: a string sets a field, null clears it (refused for a
+// required one), fields not named keep their value.
+func (s *server) patchContribution(w http.ResponseWriter, r *http.Request, q query) error {
+	base, err := baseVersion(r)
 	if err != nil {
 		return err
 	}
-	id := r.PathValue("id")
-	cur, err := s.app.Store.Contribution(r.Context(), id, time.Time{})
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/merge-patch+json") && !strings.HasPrefix(ct, "application/json") {
+		return fairshare.Errorf(fairshare.EINVALID, "Content-Type %q: want application/merge-patch+json", ct)
+	}
+	b, err := readBody(w, r, MaxJSONBody)
 	if err != nil {
 		return err
 	}
-	j := ledgerio.ToJSON(cur)
-	if !p.Apply(&j) {
-		return fairshare.Errorf(fairshare.EINVALID, "nothing to correct: give the fields that change (and a reason)")
+	var fields map[string]json.RawMessage
+	if err := decodeStrict(b, &fields); err != nil {
+		return err
 	}
-	ref, err := s.ref(r)
+	if fields == nil {
+		return fairshare.Errorf(fairshare.EINVALID, "want a JSON object naming the fields that change")
+	}
+	p := app.ContributionPatch{}
+	var reason string
+	for name, raw := range fields {
+		var v *string
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return fairshare.FieldError(name, "want a string or null")
+		}
+		if name == "reason" {
+			if v != nil {
+				reason = *v
+			}
+			continue
+		}
+		if v == nil {
+			p[name] = ""
+		} else {
+			p[name] = *v
+		}
+	}
+	return s.edit(w, r, base, p, reason)
+}
+
+func (s *server) edit(w http.ResponseWriter, r *http.Request, base int, p app.ContributionPatch, reason string) error {
+	reason, err := reasonText(reason)
 	if err != nil {
 		return err
 	}
-	c, field, err := ledgerio.FromJSON(j, ref, ledgerio.Options{})
-	if err != nil {
-		return fairshare.FieldError(field, err.Error())
+	if err := p.Check(); err != nil {
+		return err
 	}
-	c.ID = id
-	out, err := s.app.AmendContribution(r.Context(), c, fairshare.Change{Author: userOf(r).Name, Reason: reason})
+	out, err := s.app.EditContribution(r.Context(), r.PathValue("id"), base, p, fairshare.Change{Author: userOf(r).Name, Reason: reason})
 	if err != nil {
 		return err
 	}
-	return writeResult(w, http.StatusOK, ledgerio.ToJSON(out))
+	return writeChanged(w, http.StatusOK, out)
 }
 
 func (s *server) deleteContribution(w http.ResponseWriter, r *http.Request, q query) error {
+	base, err := baseVersion(r)
+	if err != nil {
+		return err
+	}
 	b, err := readBody(w, r, MaxJSONBody)
 	if err != nil {
 		return err
@@ -246,18 +284,15 @@ func (s *server) deleteContribution(w http.ResponseWriter, r *http.Request, q qu
 	if err != nil {
 		return err
 	}
-	id := r.PathValue("id")
-	if err := s.app.DeleteContribution(r.Context(), id, fairshare.Change{Author: userOf(r).Name, Reason: reason}); err != nil {
-		return err
-	}
-	hs, err := s.app.Store.History(r.Context(), id)
+	out, err := s.app.RemoveContribution(r.Context(), r.PathValue("id"), base, fairshare.Change{Author: userOf(r).Name, Reason: reason})
 	if err != nil {
 		return err
 	}
-	return writeResult(w, http.StatusOK, ledgerio.ToJSON(hs[len(hs)-1]))
+	return writeChanged(w, http.StatusOK, out)
 }
 
-// importContributions records a CSV or JSON file: all or nothing.
+// importContributions records a CSV or JSON file: all or nothing. The body
+// is read as it arrives, bounded by MaxImportBody.
 func (s *server) importContributions(w http.ResponseWriter, r *http.Request, q query) error {
 	reason, err := reasonText(q.v.Get("reason"))
 	if err != nil {
@@ -274,41 +309,41 @@ func (s *server) importContributions(w http.ResponseWriter, r *http.Request, q q
 	default:
 		return fairshare.FieldError("force_dataset", "want true or false")
 	}
-	body, err := readBody(w, r, MaxImportBody)
+	var format app.ImportFormat
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		format = "json"
+	}
+	body := &bodyReader{r: http.MaxBytesReader(w, r.Body, MaxImportBody)}
+	res, err := s.app.ImportContributions(r.Context(), body, "body", format, opt, fairshare.Change{Author: userOf(r).Name, Reason: reason})
+	if body.err != nil {
+		return bodyError(body.err, MaxImportBody)
+	}
 	if err != nil {
 		return err
 	}
-	ref, err := s.ref(r)
-	if err != nil {
-		return err
-	}
-	ct := r.Header.Get("Content-Type")
-	var cs []fairshare.Contribution
-	if t := bytes.TrimSpace(body); strings.HasPrefix(ct, "application/json") || len(t) > 0 && t[0] == '[' {
-		cs, err = ledgerio.ReadJSON(bytes.NewReader(body), "body", ref, opt)
-	} else {
-		cs, err = ledgerio.ReadCSV(bytes.NewReader(body), "body", ref, opt)
-	}
-	if err != nil {
-		fe := &fairshare.Error{Code: fairshare.EINVALID, Message: err.Error()}
-		var ce *csvio.Error
-		if errors.As(err, &ce) {
-			fe.Field = ce.Field
-		}
-		return fe
-	}
-	if len(cs) == 0 {
+	if res.Added+res.Skipped == 0 {
 		return fairshare.Errorf(fairshare.EINVALID, "no contributions in the body")
-	}
-	res, err := s.app.AddContributions(r.Context(), cs, fairshare.Change{Author: userOf(r).Name, Reason: reason})
-	if err != nil {
-		return err
 	}
 	status := http.StatusOK
 	if res.Added > 0 {
 		status = http.StatusCreated
 	}
 	return writeResult(w, status, res)
+}
+
+// bodyReader keeps the first read error other than EOF, so a body over
+// its limit is told as 413 rather than as the parse error it causes.
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (c *bodyReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
+	return n, err
 }
 
 func (s *server) addTarget(w http.ResponseWriter, r *http.Request, q query) error {

@@ -14,6 +14,7 @@ import (
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
 	"github.com/fairshare/fairshare/internal/auth"
+	"github.com/fairshare/fairshare/internal/httpx"
 	"github.com/fairshare/fairshare/internal/ledgerio"
 )
 
@@ -120,7 +121,7 @@ func TestWriteAccess(t *testing.T) {
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, b)
 			}
-			var e errorBody
+			var e httpx.ErrorBody
 			if err := json.Unmarshal(b, &e); err != nil {
 				t.Fatalf("not a JSON error: %s", b)
 			}
@@ -176,7 +177,7 @@ func TestWriteAccess(t *testing.T) {
 		{`{"reason":"nothing else"}`, ""},
 	} {
 		resp, b := send(t, ts, "PUT", "/api/v1/contributions/"+c.ID, tok[fairshare.Editor], bad.body)
-		var e errorBody
+		var e httpx.ErrorBody
 		json.Unmarshal(b, &e)
 		if resp.StatusCode != 400 || e.Error.Field != bad.field {
 			t.Errorf("PUT %.60s: %d %s, want 400 on %q", bad.body, resp.StatusCode, b, bad.field)

@@ -107,8 +107,8 @@ func fromFields(get func(string) string, chk Checker, opt Options) (fairshare.Co
 	if err != nil {
 		return c, "amount", err
 	}
-	if a <= 0 {
-		return c, "amount", fmt.Errorf("%s: must be positive (record a correction by editing the entry)", get("amount"))
+	if err := fairshare.CheckPositive(a, get("amount")); err != nil {
+		return c, "amount", err
 	}
 	c.Amount = a
 	cat, err := fairshare.ParseCategory(strings.ToLower(get("category")))
@@ -125,27 +125,24 @@ func fromFields(get func(string) string, chk Checker, opt Options) (fairshare.Co
 	if c.Dataset == "" || opt.ForceDataset {
 		c.Dataset = opt.Dataset
 		if c.Dataset == "" {
-			c.Dataset = "user"
+			c.Dataset = fairshare.DefaultDataset
 		}
 	}
-	if !validID(c.Dataset) {
-		return c, "dataset", fmt.Errorf("%q: use letters, digits and '-'", c.Dataset)
+	if !fairshare.ValidID(c.Dataset) {
+		return c, "dataset", fairshare.InvalidIDError(c.Dataset)
 	}
 	c.Description = get("description")
 	c.Source = fairshare.Source{URL: get("source_url"), Title: get("source_title"), Publisher: get("publisher"), Date: get("source_date")}
-	if c.Source.URL == "" {
-		return c, "source_url", errors.New("required: every contribution names its source")
-	}
-	if !strings.HasPrefix(c.Source.URL, "http://") && !strings.HasPrefix(c.Source.URL, "https://") {
-		return c, "source_url", fmt.Errorf("%q is not an http(s) URL", c.Source.URL)
+	if err := fairshare.CheckSourceURL(c.Source.URL); err != nil {
+		return c, "source_url", err
 	}
 	if c.Source.Date != "" {
 		if _, err := fairshare.ParseDate(c.Source.Date); err != nil {
 			return c, "source_date", err
 		}
 	}
-	if c.ID != "" && !validID(c.ID) {
-		return c, "id", fmt.Errorf("%q: use letters, digits and '-'", c.ID)
+	if c.ID != "" && !fairshare.ValidID(c.ID) {
+		return c, "id", fairshare.InvalidIDError(c.ID)
 	}
 	if err := c.Validate(); err != nil {
 		var fe *fairshare.Error
@@ -155,18 +152,6 @@ func fromFields(get func(string) string, chk Checker, opt Options) (fairshare.Co
 		return c, "", err
 	}
 	return c, "", nil
-}
-
-func validID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 // WriteCSV writes contributions in Columns order with a '.' decimal point.

@@ -280,7 +280,8 @@ func (d *doc) perYear(a *Amount) bool {
 var inferFollow = setOf("og", "eller", "til", "i", "fra", "på", "om", "for", "mod", "som", "der", "er", "var",
 	"blev", "bliver", "hvert", "årligt", "and", "or", "to", "in", "from", "for", "this", "last", "next", "per",
 	"each", "every", "annually", "is", "was", "will", "were", "are", "over", "a", "ud", "heraf", "with", "med",
-	"siden", "since", "in", "at", "by", "af", "the", "til", "skal", "har", "have", "has", "kan")
+	"siden", "since", "in", "at", "by", "af", "the", "til", "skal", "har", "have", "has", "kan",
+	"inden", "before", "lån", "tilskud", "loans", "grants", "end", "than", "could", "would", "may", "might", "kunne", "vil", "goes", "går", "went", "gik")
 
 var percentWords = setOf("%", "procent", "pct", "percent", "per cent", "procentpoint", "‰")
 
@@ -313,6 +314,10 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		if np == 0 && j > 0 && !t.spaceBefore && (toks[j-1].kind == tWord || toks[j-1].kind == tNum) {
 			return Amount{}, 0, false
 		}
+	case t.kind == tWord && np == 0 && t.lower == "half" && j+1 < len(toks) && toks[j+1].lower == "a":
+		// "half a billion"
+		num, written = ratDecimal(1, 2), true
+		j++
 	case t.kind == tWord && np == 0:
 		var ok bool
 		if num, ok = writtenNumber(t.lower, d.lang); !ok {
@@ -332,6 +337,12 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 	}
 	var sc scaleWord
 	hasScale := false
+	if !written && d.hyphenBefore(j, func(k int) bool {
+		s, ok := scaleOf(toks[k].lower, d.lang)
+		return ok && !s.tight
+	}) {
+		j++ // "$61-billion", "40-milliarder-euro"
+	}
 	if j < len(toks) && toks[j].kind == tWord && toks[j].nlBefore == 0 {
 		if s, ok := scaleOf(toks[j].lower, d.lang); ok && (!s.tight || !toks[j].spaceBefore) && (!written || !s.tight) {
 			sc, hasScale = s, true
@@ -348,6 +359,9 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		}
 	}
 	bare := false
+	if cur == "" && hasScale && d.hyphenBefore(j, func(k int) bool { _, n := suffixCurrency(toks, k); return n > 0 }) {
+		j++
+	}
 	if cur == "" {
 		if c, n := suffixCurrency(toks, j); n > 0 {
 			cur = c
@@ -367,24 +381,26 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 	}
 	inferred := false
 	if cur == "" {
-		if written {
-			return Amount{}, 0, false
-		}
 		if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[i].sent && !inferFollow[toks[j].lower] {
 			return Amount{}, 0, false
 		}
 		inferred = true
 	}
+	from := "stated"
+	if inferred {
+		from = ""
+	}
 	a := Amount{
-		Start:    toks[i].start,
-		End:      toks[j-1].end,
-		Currency: cur,
-		Scale:    sc.name,
-		Inferred: inferred,
-		tokStart: i,
-		tokEnd:   j,
-		num:      num,
-		bare:     bare,
+		Start:        toks[i].start,
+		End:          toks[j-1].end,
+		Currency:     cur,
+		CurrencyFrom: from,
+		Scale:        sc.name,
+		Inferred:     inferred,
+		tokStart:     i,
+		tokEnd:       j,
+		num:          num,
+		bare:         bare,
 	}
 	a.Text = d.src[a.Start:a.End]
 	factor := int64(1)
@@ -403,6 +419,14 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		a.MarkerText = d.src[toks[a.markStart].start:toks[i-1].end]
 	}
 	return a, j, true
+}
+
+// hyphenBefore reports a hyphen at token j glued to the tokens on both sides whose next
+// token satisfies ok.
+func (d *doc) hyphenBefore(j int, ok func(k int) bool) bool {
+	toks := d.toks
+	return j+1 < len(toks) && toks[j].text == "-" && !toks[j].spaceBefore && !toks[j+1].spaceBefore &&
+		toks[j+1].kind == tWord && ok(j+1)
 }
 
 func (d *doc) setValue(a *Amount, factor int64) {
@@ -454,7 +478,7 @@ func (d *doc) addRangeStarts(in []Amount) []Amount {
 			if (dash || word) && !prevTaken {
 				if num, ok := parseNumber(toks[i-2].text, d.lang); ok {
 					b := Amount{Start: toks[i-2].start, End: toks[i-2].end, Currency: a.Currency, Scale: a.Scale,
-						Inferred: a.Inferred, tokStart: i - 2, tokEnd: i - 1, num: num, rangeStart: true,
+						Inferred: a.Inferred, CurrencyFrom: a.CurrencyFrom, tokStart: i - 2, tokEnd: i - 1, num: num, rangeStart: true,
 						respectively: lead == "henholdsvis"}
 					b.Text = d.src[b.Start:b.End]
 					b.factor = a.factor
@@ -497,9 +521,9 @@ func (d *doc) bareCrowns(am []Amount) {
 		case !a.bare && (a.Currency == "DKK" || a.Currency == "SEK" || a.Currency == "NOK" || a.Currency == "ISK"):
 			last = a.Currency
 		case a.bare && last != "":
-			a.Currency = last
+			a.Currency, a.CurrencyFrom = last, "context"
 		case a.bare && sentCrown[d.toks[a.tokStart].sent] != "":
-			a.Currency = sentCrown[d.toks[a.tokStart].sent]
+			a.Currency, a.CurrencyFrom = sentCrown[d.toks[a.tokStart].sent], "context"
 		}
 	}
 }
@@ -512,8 +536,9 @@ var moneyCue = setOf("budget", "budgettet", "støtte", "støtten", "bistand", "p
 	"military", "assistance", "støttefond")
 
 // inferCurrencies gives amounts without a currency word the currency of the nearest earlier
-// explicit amount, else the nearest later one, else the home currency when the sentence is
-// about money; otherwise the number is dropped.
+// explicit amount or currency mention ("Danish crowns" named once, then "2.5 billion"), else
+// the nearest later amount, else the home currency when the sentence is about money;
+// otherwise the number is dropped.
 func (d *doc) inferCurrencies(in []Amount) []Amount {
 	next := make([]string, len(in))
 	last := ""
@@ -529,14 +554,33 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 			sentCue[t.sent] = true
 		}
 	}
-	var out []Amount
-	prev := ""
-	for k, a := range in {
+	mentions := d.currencyMentions(in)
+	count := map[string]int{}
+	for _, a := range in {
 		if !a.Inferred {
-			prev = a.Currency
+			count[a.Currency]++
+		}
+	}
+	var out []Amount
+	prev, prevAt, m := "", -1, 0
+	for k, a := range in {
+		// the latest mention before this amount competes with the latest explicit amount
+		for m < len(mentions) && mentions[m].at < a.tokStart {
+			if mentions[m].at > prevAt {
+				prev, prevAt = mentions[m].code, mentions[m].at
+			}
+			m++
+		}
+		if !a.Inferred {
+			// an equivalent in parentheses, "$61bn (roughly €52bn)", changes the currency
+			// the story counts in only if the story states more amounts in it
+			if a.markStart == 0 || d.toks[a.markStart-1].text != "(" || prev == "" || count[a.Currency] > count[prev] {
+				prev, prevAt = a.Currency, a.tokStart
+			}
 			out = append(out, a)
 			continue
 		}
+		a.CurrencyFrom = "context"
 		switch {
 		case d.currencyPhraseBefore(a.markStart) != "":
 			a.Currency = d.currencyPhraseBefore(a.markStart)
@@ -545,7 +589,7 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 		case next[k] != "":
 			a.Currency = next[k]
 		case sentCue[d.toks[a.tokStart].sent]:
-			a.Currency = "DKK"
+			a.Currency, a.CurrencyFrom = "DKK", "default"
 			if d.lang == "en" {
 				a.Currency = "USD"
 			}
@@ -553,6 +597,57 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 			continue
 		}
 		out = append(out, a)
+	}
+	return out
+}
+
+type mention struct {
+	at   int // token index
+	code string
+}
+
+// mentionNouns are currency words that name a currency outside an amount; "crown" and
+// "pound" alone mean other things too often.
+var mentionNouns = setOf("kroner", "crowns", "euro", "euros", "dollar", "dollars", "us-dollar", "kronor", "pund", "sterling", "zloty", "hryvnia", "hryvnias")
+
+// currencyMentions finds currencies named outside amounts: "i kroner", "Danish crowns",
+// "denominated in euros". Bare "crowns" in English take the country of their sentence.
+func (d *doc) currencyMentions(am []Amount) []mention {
+	toks := d.toks
+	inAmount := make([]bool, len(toks))
+	for _, a := range am {
+		for k := a.markStart; k < a.tokEnd && k < len(toks); k++ {
+			inAmount[k] = true
+		}
+	}
+	var out []mention
+	for j := 0; j < len(toks); j++ {
+		if inAmount[j] || toks[j].kind != tWord {
+			continue
+		}
+		code, n := suffixCurrency(toks, j)
+		if n == 0 {
+			continue
+		}
+		if j > 0 && (toks[j-1].lower == "not" || toks[j-1].lower == "ikke") {
+			j += n - 1 // "in crowns, not euros"
+			continue
+		}
+		head := toks[j+n-1].lower
+		if toks[j].text == code { // an ISO code
+			out = append(out, mention{j, code})
+		} else if _, adj := currencyAdjectives[toks[j].lower]; adj || mentionNouns[head] || head == "." && toks[j].lower == "kr" {
+			if !adj && (head == "crowns") && d.lang == "en" {
+				for k := j; k >= 0 && toks[k].sent == toks[j].sent; k-- {
+					if c, ok := crownCountries[toks[k].lower]; ok {
+						code = c
+						break
+					}
+				}
+			}
+			out = append(out, mention{j, code})
+		}
+		j += n - 1
 	}
 	return out
 }

@@ -69,6 +69,9 @@ func (d *doc) nameAt(k int) (start, end int, ok bool) {
 	n := 0
 	j := k
 	for j < len(toks) && n < 6 && toks[j].sent == sent {
+		if currencyCodes[toks[j].text] && j+1 < len(toks) && toks[j+1].kind == tNum {
+			break // "DKK5.6bn" is money, not a name
+		}
 		if isName(toks[j]) {
 			j++
 			n++

@@ -17,7 +17,8 @@ var conversionCues = setOf(
 	"equivalent to", "the equivalent of", "or the equivalent of", "which is equivalent to", "that is equivalent to",
 	"or", "which is", "that is", "is", "equal to", "equals", "which equals", "this equals", "that equals",
 	"is equivalent to", "or some", "worth", "roughly equivalent to", "=",
-	"converted into", "converted to", "or converted into", "or converted to", "eller omregnet", "omregnet er det",
+	"converted into", "converted to", "corresponds to", "which corresponds to", "corresponding to",
+	"which is roughly", "der er tale om", "hvilket svarer omtrent til", "or converted into", "or converted to", "eller omregnet", "omregnet er det",
 )
 
 // gapFillers may sit between an amount and its equivalent without changing the meaning.
@@ -90,7 +91,7 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 		return "", false
 	}
 	var words []string
-	paren, commas, dashes := false, 0, 0
+	paren, commas, dashes, fillers := false, 0, 0, 0
 	lastBreak := -1 // words before the last comma, dash or opening parenthesis
 	breakText := "" // that break
 	dated := false  // a year or date in the gap
@@ -124,6 +125,7 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 			}
 		case tWord:
 			if (gapFillers[t.lower] && len(words) == 0) || t.lower == "henholdsvis" || t.lower == "respectively" {
+				fillers++
 				continue
 			}
 			if c, n := suffixCurrency(toks, k); n > 0 && k+n <= hi && len(words) > 0 && currencyTargets[words[len(words)-1]] &&
@@ -143,9 +145,9 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 		switch {
 		case paren:
 			return "( )", true
-		case commas+dashes == 1 && hi-lo == 1:
+		case commas+dashes == 1 && hi-lo-fillers == 1:
 			// apposition: "DKK 2.7 billion, about €360 million", "100 millioner dollar - cirka
-			// 767 millioner kroner -"
+			// 767 millioner kroner -", "€40 billion a year — roughly $43.4 billion —"
 			return toks[lo].text, true
 		}
 		return "", false
@@ -196,7 +198,7 @@ func strongCue(words []string) bool {
 	}
 	for _, w := range words {
 		switch w {
-		case "svarer", "svarende", "omregnet", "equivalent", "equal", "equals", "converted":
+		case "svarer", "svarende", "omregnet", "equivalent", "equal", "equals", "converted", "corresponds", "corresponding":
 			return true
 		}
 	}
@@ -225,7 +227,7 @@ func rateStatement(words []string) bool {
 var backRefEnds = [][]string{
 	{"svarer", "til"}, {"svarer", "det", "til"}, {"svarende", "til"}, {"svarer", "det", "omregnet", "til"},
 	{"omregnet", "til"}, {"equivalent", "to"}, {"equals"}, {"equal", "to"}, {"er", "det"}, {"is", "that"},
-	{"that", "is"}, {"that's"}, {"it", "is"}, {"it's"},
+	{"that", "is"}, {"that's"}, {"it", "is"}, {"it's"}, {"tale", "om"},
 }
 
 var backRefStarts = setOf("det", "dette", "beløbet", "summen", "pakken", "omregnet", "that", "this", "the", "it",

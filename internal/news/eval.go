@@ -21,6 +21,13 @@ type Expected struct {
 	Conversions  []ExpectedConversion   `json:"conversions"`
 	Attributions *[]ExpectedAttribution `json:"attributions,omitempty"`
 	Candidates   *[]Candidate           `json:"candidates,omitempty"`
+	Vague        *[]ExpectedVague       `json:"vague_amounts,omitempty"`
+}
+
+// ExpectedVague is a labelled amount with no value ("et trecifret millionbeløb").
+type ExpectedVague struct {
+	Text     string `json:"text"`
+	Currency string `json:"currency"`
 }
 
 // ExpectedAmount is a labelled amount.
@@ -31,6 +38,8 @@ type ExpectedAmount struct {
 	Marker   string  `json:"marker"`
 	Inferred bool    `json:"inferred"`
 	PerYear  bool    `json:"per_year"`
+	// CurrencyFrom, when labelled: stated, context or default
+	CurrencyFrom string `json:"currency_from,omitempty"`
 }
 
 // ExpectedConversion is a labelled conversion; From and To index the expected amounts.
@@ -314,6 +323,13 @@ func (e *EvalResult) String() string {
 	}
 	line(e.Total, "all")
 	for _, s := range e.Sets {
+		if strings.HasPrefix(s.Name, "heldout") {
+			// a held-out set's misses are not shown: whoever reads them could tune on them
+			if len(s.Misses) > 0 {
+				fmt.Fprintf(&b, "%s: %d misses not shown (held out)\n", s.Name, len(s.Misses))
+			}
+			continue
+		}
 		for _, m := range s.Misses {
 			fmt.Fprintf(&b, "miss %s\n", m)
 		}

@@ -32,6 +32,8 @@ var setFloors = map[string]map[string]float64{
 	"retired-heldout-1": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
 	"retired-heldout-2": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
 	"retired-heldout-3": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
+	// set 4: first run in README.md, 1.000 on every figure since issue 16
+	"retired-heldout-4": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
 }
 
 func setFigures(s EvalSet) map[string]float64 {
@@ -72,11 +74,14 @@ func TestEvalCorpus(t *testing.T) {
 	}
 }
 
-// TestHeldoutBlind scores the blind held-out set, which nobody tuning the reader has read.
-// Its floors are the first run's figures (amounts P 0.987 R 0.951, verdicts P 1.000 R 0.875:
-// the 0.95 aim is missed on conversion recall); they guard against regressions, and the set
-// must be retired, not tuned on, if anyone works on its misses. On failure it reports the
-// figures only, never which amounts were missed.
+// blindFloors are the figures the blind held-out set must hold. The set is not in the
+// repository until its author adds it; the lead records its first run here (the issue's aim:
+// amounts F1 at least 0.97). Until then the test reports the figures and holds none.
+var blindFloors = map[string]float64{}
+
+// TestHeldoutBlind scores the blind held-out set, which nobody tuning the reader has read. Its
+// floors guard against regressions; the set must be retired, not tuned on, if anyone works on
+// its misses. It reports the figures only, never which amounts were missed.
 func TestHeldoutBlind(t *testing.T) {
 	dir := filepath.Join(corpusDir, blindSet)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
@@ -89,8 +94,9 @@ func TestHeldoutBlind(t *testing.T) {
 	}
 	s := res.Total
 	got := setFigures(s)
-	floors := map[string]float64{"amounts P": 0.987, "amounts R": 0.951, "verdicts P": 1.0, "verdicts R": 0.875}
-	for k, floor := range floors {
+	t.Logf("%s: %d files, amounts P %.3f R %.3f, verdicts P %.3f R %.3f", blindSet, s.Files,
+		got["amounts P"], got["amounts R"], got["verdicts P"], got["verdicts R"])
+	for k, floor := range blindFloors {
 		if got[k] < floor-0.0005 {
 			t.Errorf("%s %s = %.3f, want >= %.3f (%d files; misses not shown: the set is blind)", blindSet, k, got[k], floor, s.Files)
 		}
@@ -127,6 +133,12 @@ func TestCorpusLabels(t *testing.T) {
 			if a.Text != e.Text || a.Currency != e.Currency || !closeTo(a.Value, e.Value) || a.Marker != e.Marker || a.PerYear != e.PerYear || a.Inferred != e.Inferred {
 				t.Errorf("%s: amount %d = %q %v %s marker=%q per_year=%v inferred=%v, want %+v", name, i, a.Text, a.Value, a.Currency, a.Marker, a.PerYear, a.Inferred, e)
 			}
+			if e.CurrencyFrom != "" && a.CurrencyFrom != e.CurrencyFrom {
+				t.Errorf("%s: amount %d %q currency_from %q, want %q", name, i, a.Text, a.CurrencyFrom, e.CurrencyFrom)
+			}
+			if a.CurrencyFrom != "stated" && a.CurrencyFrom != "context" && a.CurrencyFrom != "default" {
+				t.Errorf("%s: amount %d %q currency_from %q", name, i, a.Text, a.CurrencyFrom)
+			}
 		}
 		if len(got.Conversions) != len(exp.Conversions) {
 			t.Errorf("%s: %d conversions, want %d", name, len(got.Conversions), len(exp.Conversions))
@@ -148,6 +160,18 @@ func TestCorpusLabels(t *testing.T) {
 			}
 			if strings.Join(gs, ",") != strings.Join(ws, ",") {
 				t.Errorf("%s: attributions\n got %v\nwant %v", name, gs, ws)
+			}
+		}
+		if exp.Vague != nil {
+			var gs, ws []string
+			for _, v := range got.Vague {
+				gs = append(gs, v.Text+" "+v.Currency)
+			}
+			for _, v := range *exp.Vague {
+				ws = append(ws, v.Text+" "+v.Currency)
+			}
+			if strings.Join(gs, ",") != strings.Join(ws, ",") {
+				t.Errorf("%s: vague amounts\n got %v\nwant %v", name, gs, ws)
 			}
 		}
 		if exp.Candidates != nil {

@@ -40,6 +40,8 @@ type Result struct {
 	Conversions  []Conversion  `json:"conversions"`
 	Attributions []Attribution `json:"attributions"`
 	Candidates   []Candidate   `json:"candidates"`
+	// Vague are amounts given only by their order of magnitude, flagged for an editor.
+	Vague []VagueAmount `json:"vague_amounts"`
 }
 
 // Amount is one money amount. Start and End are byte offsets into the input; Text is
@@ -53,7 +55,11 @@ type Amount struct {
 	Scale    string  `json:"scale"`    // "thousand", "million", "billion", "trillion" or ""
 	Marker   string  `json:"marker"`   // "", "approx", "below", "at_least", "at_most"
 	Inferred bool    `json:"inferred"` // no currency word: currency taken from context
-	PerYear  bool    `json:"per_year"`
+	// CurrencyFrom says where Currency comes from: "stated" by the amount itself, "context"
+	// (an earlier amount or mention, a phrase such as "in crowns", or the country of bare
+	// "crowns"), or "default" (the language's home currency in a sentence about money).
+	CurrencyFrom string `json:"currency_from"`
+	PerYear      bool   `json:"per_year"`
 	// Exact is the value as an exact decimal with two digits, as candidates carry it.
 	Exact string `json:"exact"`
 	// MarkerText is the marker as written ("knap", "ca."), empty when there is none.
@@ -135,7 +141,7 @@ func Read(input []byte, opt Options) (*Result, error) {
 		lang = detectLang(d.toks)
 	}
 	d.lang = lang
-	res := &Result{Lang: lang, Amounts: []Amount{}, Conversions: []Conversion{}, Attributions: []Attribution{}, Candidates: []Candidate{}}
+	res := &Result{Lang: lang, Amounts: []Amount{}, Conversions: []Conversion{}, Attributions: []Attribution{}, Candidates: []Candidate{}, Vague: []VagueAmount{}}
 	d.res = res
 
 	var rateDay time.Time
@@ -150,6 +156,7 @@ func Read(input []byte, opt Options) (*Result, error) {
 
 	d.findAmounts()
 	res.Amounts = d.amounts
+	d.findVague()
 	d.findConversions(opt.Rates, rateDay, dayPrecise)
 	d.findAttributions()
 	d.findCandidates()
@@ -310,11 +317,20 @@ func (r *Result) Text() string {
 		if a.Inferred {
 			notes = append(notes, "currency inferred")
 		}
+		if a.CurrencyFrom != "stated" {
+			notes = append(notes, "currency from "+a.CurrencyFrom)
+		}
 		note := ""
 		if len(notes) > 0 {
 			note = "  [" + strings.Join(notes, ", ") + "]"
 		}
 		fmt.Fprintf(&b, "  %d. %q  %s %s  at %d-%d%s\n", i, a.Text, a.Exact, a.Currency, a.Start, a.End, note)
+	}
+	if len(r.Vague) > 0 {
+		fmt.Fprintf(&b, "\nvague amounts (%d): no value read\n", len(r.Vague))
+		for _, v := range r.Vague {
+			fmt.Fprintf(&b, "  %q  %s %s at %d-%d: %s\n", v.Text, v.Scale, v.Currency, v.Start, v.End, v.Note)
+		}
 	}
 	fmt.Fprintf(&b, "\nconversions (%d)\n", len(r.Conversions))
 	for _, c := range r.Conversions {

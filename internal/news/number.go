@@ -166,7 +166,7 @@ var writtenNumbers = map[string][2]int64{
 	"one": {1, 1}, "a": {1, 1}, "two": {2, 1}, "three": {3, 1}, "four": {4, 1}, "five": {5, 1},
 	"six": {6, 1}, "seven": {7, 1}, "eight": {8, 1}, "nine": {9, 1}, "ten": {10, 1}, "eleven": {11, 1},
 	"twelve": {12, 1}, "fifteen": {15, 1}, "twenty": {20, 1}, "thirty": {30, 1}, "forty": {40, 1},
-	"fifty": {50, 1}, "hundred": {100, 1},
+	"fifty": {50, 1}, "hundred": {100, 1}, "another": {1, 1},
 }
 
 // danishUnits are the first halves of compounds like "femogtyve" (5 og 20).

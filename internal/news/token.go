@@ -95,11 +95,20 @@ func tokenize(s string) []token {
 		case unicode.IsLetter(r):
 			kind = tWord
 			j := i + size
+			if codeBeforeDigit(s[i:]) {
+				// "EUR40bn", "DKK5.6bn": the ISO code is a token of its own
+				i += 3
+				break
+			}
 			for j < len(s) {
 				r2, sz2 := utf8.DecodeRuneInString(s[j:])
 				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
 					j += sz2
 					continue
+				}
+				if r2 == '-' && hyphenScales[strings.ToLower(s[start:j])] {
+					// "40-milliarder-euro", "$61-billion-dollar": the scale stands alone
+					break
 				}
 				if r2 == '-' || r2 == '\'' || r2 == '’' {
 					r3, _ := utf8.DecodeRuneInString(s[j+sz2:])
@@ -129,6 +138,14 @@ func tokenize(s string) []token {
 	}
 	splitSentences(toks)
 	return toks
+}
+
+// hyphenScales are scale words that end a hyphenated word: the rest is a currency or a noun.
+var hyphenScales = setOf("million", "millioner", "milliard", "milliarder", "billion", "billioner", "mia", "mio", "mrd", "bn")
+
+// codeBeforeDigit reports an upper-case ISO currency code glued to a digit: "EUR40bn".
+func codeBeforeDigit(s string) bool {
+	return len(s) > 3 && isDigitByte(s[3]) && currencyCodes[s[:3]]
 }
 
 func isUpperASCII(c byte) bool { return c >= 'A' && c <= 'Z' }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/fairshare/fairshare/internal/app"
 	"github.com/fairshare/fairshare/internal/auth"
 	"github.com/fairshare/fairshare/internal/httpapi"
+	"github.com/fairshare/fairshare/internal/httpx"
 )
 
 const testPassword = "correct horse battery"
@@ -115,7 +117,7 @@ func login(t *testing.T, c *http.Client, ts *httptest.Server, user, pw string) *
 
 func sessionCookie(resp *http.Response) *http.Cookie {
 	for _, c := range resp.Cookies() {
-		if c.Name == httpapi.SessionCookie {
+		if c.Name == httpx.SessionCookie {
 			return c
 		}
 	}
@@ -183,7 +185,7 @@ func TestCSRFAndRoles(t *testing.T) {
 	token := csrfOf(t, page)
 	form := url.Values{"donor": {"DNK"}, "date": {cs[0].Date.String()}, "amount": {"4242"}, "currency": {cs[0].Currency},
 		"category": {string(cs[0].Category)}, "status": {string(cs[0].Status)}, "dataset": {cs[0].Dataset},
-		"source_url": {cs[0].Source.URL}, "reason": {"test correction"}}
+		"source_url": {cs[0].Source.URL}, "reason": {"test correction"}, "base": {strconv.Itoa(cs[0].Version)}}
 	before := len(history(t, a, id))
 	for _, tt := range []struct {
 		name   string

@@ -10,7 +10,7 @@ import (
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
-	"github.com/fairshare/fairshare/internal/httpapi"
+	"github.com/fairshare/fairshare/internal/httpx"
 )
 
 type keyCell struct{ Weight, Share, SortShare string }
@@ -48,7 +48,7 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 		return "", err
 	}
 	q := r.URL.Query()
-	req, _, err := httpapi.ParseReportRequest(r.PathValue("target"), q)
+	req, _, err := httpx.ParseReportRequest(r.PathValue("target"), q)
 	if err != nil {
 		return "", err
 	}
@@ -212,7 +212,7 @@ func (h *handler) fx(r *http.Request, p *page) (string, error) {
 		}
 	}
 	if d.Error == "" {
-		c, err := httpapi.Convert(ref, d.Amount, d.From, d.To, day)
+		c, err := h.app.Convert(r.Context(), d.Amount, d.From, d.To, day)
 		if err != nil {
 			d.Error = err.Error()
 		} else {
@@ -306,7 +306,7 @@ func (h *handler) chart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	svg := RatioSVG(lang, rep, RatioOptions{Title: TargetName(lang, rep.Target), Progress: true, Source: h.sourceLine(r.Context(), lang, ref, rep)})
-	e := httpapi.NewEncoded([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+svg), "")
+	e := httpx.NewEncoded([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+svg), "")
 	e.Gzipped()
 	h.charts.Put(key, version, day, e)
 	h.serveEncodedSVG(w, r, e)
@@ -330,7 +330,7 @@ func (h *handler) donorChart(w http.ResponseWriter, r *http.Request) {
 		h.chartError(w, r, err)
 		return
 	}
-	req, _, err := httpapi.ParseReportRequest("", r.URL.Query())
+	req, _, err := httpx.ParseReportRequest("", r.URL.Query())
 	if err != nil {
 		h.chartError(w, r, err)
 		return
@@ -344,20 +344,20 @@ func (h *handler) donorChart(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) serveSVG(w http.ResponseWriter, r *http.Request, svg string) {
-	h.serveEncodedSVG(w, r, httpapi.NewEncoded([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+svg), ""))
+	h.serveEncodedSVG(w, r, httpx.NewEncoded([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+svg), ""))
 }
 
-func (h *handler) serveEncodedSVG(w http.ResponseWriter, r *http.Request, e httpapi.Encoded) {
+func (h *handler) serveEncodedSVG(w http.ResponseWriter, r *http.Request, e httpx.Encoded) {
 	w.Header().Set("Vary", "Accept-Language")
 	cc := "no-cache"
 	if r.URL.Query().Get("as_of") != "" {
 		cc = "public, max-age=300"
 	}
-	httpapi.ServeEncoded(w, r, "image/svg+xml; charset=utf-8", e, cc)
+	httpx.ServeEncoded(w, r, "image/svg+xml; charset=utf-8", e, cc)
 }
 
 func (h *handler) chartError(w http.ResponseWriter, r *http.Request, err error) {
-	status := httpapi.Status(fairshare.ErrorCode(err))
+	status := httpx.Status(fairshare.ErrorCode(err))
 	msg := err.Error()
 	if status == http.StatusInternalServerError {
 		h.log.Error("web: chart", "path", r.URL.Path, "err", err)

@@ -13,7 +13,7 @@ import (
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
-	"github.com/fairshare/fairshare/internal/httpapi"
+	"github.com/fairshare/fairshare/internal/httpx"
 )
 
 type keyRow struct {
@@ -132,7 +132,7 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	if target == "" {
 		target = DefaultTarget
 	}
-	req, _, err := httpapi.ParseReportRequest(target, q)
+	req, _, err := httpx.ParseReportRequest(target, q)
 	if err != nil {
 		return "", err
 	}

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/app"
 	"github.com/fairshare/fairshare/internal/ledgerio"
 )
 
@@ -32,6 +36,9 @@ type contributionData struct {
 	Current    ledgerio.JSONContribution // shown
 	Amount     string                    // formatted in the page's language
 	Form       ledgerio.JSONContribution // the edit form's values
+	Base       int                       // the version the edit form was made from
+	Conflict   string                    // why the form is shown again: the entry changed meanwhile
+	Newer      map[string]string         // field -> the newer value, where it differs from the user's
 	Reason     string
 	Error      string
 	ErrorField string
@@ -74,7 +81,7 @@ func (h *handler) fillChoices(r *http.Request, p *page, d *contributionData) err
 // contributionData builds the page of one contribution: its current
 // version, its history (who, when, why) and, for editors, the forms.
 func (h *handler) contributionPage(r *http.Request, p *page, id string) (*contributionData, error) {
-	hs, err := h.app.Store.History(r.Context(), id)
+	hs, err := h.app.ContributionHistory(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +92,7 @@ func (h *handler) contributionPage(r *http.Request, p *page, id string) (*contri
 	d := &contributionData{ID: id, Deleted: cur.Deleted, Current: ledgerio.ToJSON(cur), Amount: Money(p.Lang, cur.Amount, cur.Currency),
 		Action: "/contributions/" + url.PathEscape(id) + "?lang=" + p.Lang, DeleteURL: "/contributions/" + url.PathEscape(id) + "/delete?lang=" + p.Lang,
 		DonorLink: p.Link("/donors/" + cur.Donor)}
-	d.Form = d.Current
+	d.Form, d.Base = d.Current, cur.Version
 	if ref, err := h.app.Reference(r.Context()); err == nil {
 		if dn := ref.ByCode[cur.Donor]; dn != nil {
 			d.DonorName = dn.Name(p.Lang)
@@ -246,6 +253,44 @@ func (h *handler) addContribution(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, p.Link("/contributions/"+c.ID)+"#history", http.StatusSeeOther)
 }
 
+// formBase reads the version an edit or delete form was made from.
+func formBase(r *http.Request) (int, error) {
+	n, err := strconv.Atoi(r.PostForm.Get("base"))
+	if err != nil || n < 1 {
+		return 0, fairshare.FieldError("base", "the form does not say which version it was made from: open the contribution again")
+	}
+	return n, nil
+}
+
+// formPatch is what the user changed: the fields whose submitted value
+// differs from the version the form was made from.
+func formPatch(m map[string]string, base fairshare.Contribution) app.ContributionPatch {
+	was := jsonFields(ledgerio.ToJSON(base))
+	p := app.ContributionPatch{}
+	for _, f := range formFields {
+		if strings.TrimSpace(m[f]) != strings.TrimSpace(was[f]) {
+			p[f] = m[f]
+		}
+	}
+	return p
+}
+
+func jsonFields(j ledgerio.JSONContribution) map[string]string {
+	return map[string]string{"donor": j.Donor, "recipient": j.Recipient, "date": j.Date, "amount": j.Amount,
+		"currency": j.Currency, "category": j.Category, "status": j.Status, "dataset": j.Dataset,
+		"description": j.Description, "source_url": j.SourceURL, "source_title": j.SourceTitle,
+		"publisher": j.Publisher, "source_date": j.SourceDate}
+}
+
+func versionOf(hs []fairshare.Contribution, v int) (fairshare.Contribution, bool) {
+	for _, c := range hs {
+		if c.Version == v {
+			return c, true
+		}
+	}
+	return fairshare.Contribution{}, false
+}
+
 func (h *handler) editContribution(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r)
 	u, ok := h.editorPost(w, r, p)
@@ -259,32 +304,80 @@ func (h *handler) editContribution(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, form := formContribution(r)
-	reason, err := reasonOf(r, p.Lang)
+	base, err := formBase(r)
 	if err != nil {
 		h.formError(w, r, p, d, form, err)
 		return
 	}
-	ref, err := h.app.Reference(r.Context())
+	hs, err := h.app.ContributionHistory(r.Context(), id)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	m["id"] = id
-	c, field, err := ledgerio.FromMap(m, ref, ledgerio.Options{})
-	if err != nil {
-		h.formError(w, r, p, d, form, fairshare.FieldError(field, err.Error()))
+	was, ok := versionOf(hs, base)
+	if !ok {
+		h.formError(w, r, p, d, form, fairshare.FieldError("base", "no version "+strconv.Itoa(base)))
 		return
 	}
-	c.ID = id
-	if _, err := h.app.AmendContribution(r.Context(), c, fairshare.Change{Author: u.Name, Reason: reason}); err != nil {
-		if fairshare.ErrorCode(err) == fairshare.EINTERNAL {
-			h.fail(w, r, p, err)
-			return
-		}
+	d.Base = base
+	patch := formPatch(m, was)
+	reason, err := reasonOf(r, p.Lang)
+	if err == nil && len(patch) == 0 {
+		err = fairshare.Errorf(fairshare.EINVALID, "%s", T(p.Lang, "contrib.unchanged"))
+	}
+	if err != nil {
+		h.formError(w, r, p, d, form, err)
+		return
+	}
+	_, err = h.app.EditContribution(r.Context(), id, base, patch, fairshare.Change{Author: u.Name, Reason: reason})
+	var vc *fairshare.VersionConflict
+	switch {
+	case errors.As(err, &vc):
+		h.editConflict(w, r, p, d, patch, vc.Current)
+		return
+	case fairshare.ErrorCode(err) == fairshare.EINTERNAL:
+		h.fail(w, r, p, err)
+		return
+	case err != nil:
 		h.formError(w, r, p, d, form, err)
 		return
 	}
 	http.Redirect(w, r, p.Link("/contributions/"+id)+"#history", http.StatusSeeOther)
+}
+
+// editConflict shows the edit form again (409) after someone else changed
+// the entry since the form was made: the newest version's values, with the
+// user's changes on top and, beside each field both changed, the newer
+// value. The form is now based on the newest version, so saving it again
+// is a decision made knowing both.
+func (h *handler) editConflict(w http.ResponseWriter, r *http.Request, p *page, d *contributionData, patch app.ContributionPatch, cur fairshare.Contribution) {
+	newer := jsonFields(ledgerio.ToJSON(cur))
+	form := jsonFields(ledgerio.ToJSON(cur))
+	d.Newer = map[string]string{}
+	for f, v := range patch {
+		form[f] = v
+		if strings.TrimSpace(newer[f]) != strings.TrimSpace(v) {
+			d.Newer[f] = newer[f]
+			if newer[f] == "" {
+				d.Newer[f] = "—"
+			}
+		}
+	}
+	d.Form = ledgerio.JSONContribution{Donor: form["donor"], Recipient: form["recipient"], Date: form["date"], Amount: form["amount"],
+		Currency: form["currency"], Category: form["category"], Status: form["status"], Dataset: form["dataset"],
+		Description: form["description"], SourceURL: form["source_url"], SourceTitle: form["source_title"],
+		Publisher: form["publisher"], SourceDate: form["source_date"]}
+	d.Base, d.Reason = cur.Version, r.PostForm.Get("reason")
+	d.Conflict = fmt.Sprintf(T(p.Lang, "contrib.conflict"), cur.Version, cur.Author, when(p.Lang, cur.RecordedAt))
+	if cur.Deleted {
+		d.Deleted = true
+	}
+	if err := h.fillChoices(r, p, d); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	p.noStore, p.Data = true, d
+	h.render(w, r, http.StatusConflict, "contribution", p)
 }
 
 func (h *handler) deleteContribution(w http.ResponseWriter, r *http.Request) {
@@ -299,9 +392,23 @@ func (h *handler) deleteContribution(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, p, err)
 		return
 	}
+	base, err := formBase(r)
+	if err != nil {
+		h.formError(w, r, p, d, d.Current, err)
+		return
+	}
 	reason, err := reasonOf(r, p.Lang)
 	if err == nil {
-		err = h.app.DeleteContribution(r.Context(), id, fairshare.Change{Author: u.Name, Reason: reason})
+		_, err = h.app.RemoveContribution(r.Context(), id, base, fairshare.Change{Author: u.Name, Reason: reason})
+	}
+	var vc *fairshare.VersionConflict
+	if errors.As(err, &vc) {
+		// Deleting what one has not seen is an overwrite too: show the
+		// newer version (the page is already the newest) and ask again.
+		d.Conflict = fmt.Sprintf(T(p.Lang, "contrib.conflict"), vc.Current.Version, vc.Current.Author, when(p.Lang, vc.Current.RecordedAt))
+		p.noStore, p.Data = true, d
+		h.render(w, r, http.StatusConflict, "contribution", p)
+		return
 	}
 	if err != nil {
 		if fairshare.ErrorCode(err) == fairshare.EINTERNAL {

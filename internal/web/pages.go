@@ -12,7 +12,7 @@ import (
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
-	"github.com/fairshare/fairshare/internal/httpapi"
+	"github.com/fairshare/fairshare/internal/httpx"
 )
 
 type option struct {
@@ -224,7 +224,7 @@ type overviewData struct {
 
 // reportFor computes the report the URL asks for, defaulting the currency.
 func (h *handler) reportFor(r *http.Request, target string) (app.ReportRequest, *fairshare.Report, error) {
-	req, _, err := httpapi.ParseReportRequest(target, r.URL.Query())
+	req, _, err := httpx.ParseReportRequest(target, r.URL.Query())
 	if err != nil {
 		return req, nil, err
 	}

@@ -15,8 +15,7 @@ import (
 	"time"
 
 	"github.com/fairshare/fairshare"
-	"github.com/fairshare/fairshare/internal/auth"
-	"github.com/fairshare/fairshare/internal/httpapi"
+	"github.com/fairshare/fairshare/internal/httpx"
 )
 
 // loginCookie carries the login form's CSRF token before a session exists
@@ -70,15 +69,15 @@ func (h *handler) clientIP(r *http.Request) string {
 
 // session returns the logged-in user and the session id, if any.
 func (h *handler) session(r *http.Request) (fairshare.User, string, bool) {
-	c, err := r.Cookie(httpapi.SessionCookie)
-	if err != nil || c.Value == "" || len(c.Value) > 100 {
+	sid := httpx.SessionID(r)
+	if sid == "" {
 		return fairshare.User{}, "", false
 	}
-	u, err := h.app.Store.Session(r.Context(), auth.HashToken(c.Value))
+	u, err := h.app.SessionUser(r.Context(), sid)
 	if err != nil {
 		return fairshare.User{}, "", false
 	}
-	return u, c.Value, true
+	return u, sid, true
 }
 
 // checkPost guards every state-changing form: same-origin (Sec-Fetch-Site
@@ -91,7 +90,7 @@ func (h *handler) checkPost(w http.ResponseWriter, r *http.Request, p *page) (fa
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, p, fairshare.Errorf(httpapi.ETOOLARGE, "%s", T(p.Lang, "form.toolarge")))
+		h.fail(w, r, p, fairshare.Errorf(httpx.ETOOLARGE, "%s", T(p.Lang, "form.toolarge")))
 		return fairshare.User{}, false
 	}
 	u, sid, ok := h.session(r)
@@ -192,18 +191,6 @@ func (l *limiter) sweep(now time.Time) {
 	}
 }
 
-var (
-	dummyOnce sync.Once
-	dummyHash string
-)
-
-// burnPassword spends the time a real password check takes, so a wrong
-// user name answers as slowly as a wrong password.
-func burnPassword(pw string) {
-	dummyOnce.Do(func() { dummyHash, _ = auth.HashPassword("not the password of anyone") })
-	auth.CheckPassword(dummyHash, pw)
-}
-
 type loginData struct {
 	CSRF, Next, Username, Error string
 }
@@ -244,7 +231,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, p, fairshare.Errorf(httpapi.ETOOLARGE, "%s", T(p.Lang, "form.toolarge")))
+		h.fail(w, r, p, fairshare.Errorf(httpx.ETOOLARGE, "%s", T(p.Lang, "form.toolarge")))
 		return
 	}
 	c, err := r.Cookie(loginCookie)
@@ -261,27 +248,19 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		h.loginFailed(w, r, p, http.StatusTooManyRequests, d, T(p.Lang, "login.ratelimited"))
 		return
 	}
-	u, err := h.app.Store.User(r.Context(), name)
-	ok := false
-	if err == nil && !u.Disabled && u.PasswordHash != "" && len(pw) <= 72 {
-		ok = auth.CheckPassword(u.PasswordHash, pw)
-	} else {
-		burnPassword(pw)
-	}
-	if !ok {
+	expires := time.Now().Add(h.opts.SessionTTL)
+	_, sid, err := h.app.Login(r.Context(), name, pw, expires)
+	if fairshare.ErrorCode(err) == fairshare.EUNAUTHORIZED {
 		h.limit.fail(keys...)
 		h.log.Warn("web: failed login", "user", name, "ip", keys[0][3:])
 		h.loginFailed(w, r, p, http.StatusUnauthorized, d, T(p.Lang, "login.wrong"))
 		return
 	}
-	sid := randomToken()
-	expires := time.Now().Add(h.opts.SessionTTL)
-	if err := h.app.Store.AddSession(r.Context(), auth.HashToken(sid), u.Name, expires); err != nil {
+	if err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: httpapi.SessionCookie, Value: sid, Path: "/", Expires: expires,
-		MaxAge: int(h.opts.SessionTTL.Seconds()), HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteLaxMode})
+	httpx.SetSessionCookie(w, sid, expires, h.secure(r))
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Path: "/login", MaxAge: -1, HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode})
 	next := d.Next
 	if next == "/" {
@@ -295,12 +274,12 @@ func (h *handler) logout(w http.ResponseWriter, r *http.Request) {
 	if _, ok := h.checkPost(w, r, p); !ok {
 		return
 	}
-	if c, err := r.Cookie(httpapi.SessionCookie); err == nil {
-		if err := h.app.Store.DeleteSession(r.Context(), auth.HashToken(c.Value)); err != nil {
+	if sid := httpx.SessionID(r); sid != "" {
+		if err := h.app.Logout(r.Context(), sid); err != nil {
 			h.fail(w, r, p, err)
 			return
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: httpapi.SessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteLaxMode})
+	httpx.ClearSessionCookie(w, h.secure(r))
 	http.Redirect(w, r, p.Link("/"), http.StatusSeeOther)
 }

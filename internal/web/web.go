@@ -20,7 +20,7 @@ import (
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
-	"github.com/fairshare/fairshare/internal/httpapi"
+	"github.com/fairshare/fairshare/internal/httpx"
 )
 
 //go:embed templates/*.html
@@ -58,7 +58,7 @@ type handler struct {
 	pages    map[string]*template.Template
 	static   map[string][]byte
 	versions map[string]string // static file -> content hash, for cache busting
-	charts   httpapi.RenderCache
+	charts   httpx.RenderCache
 }
 
 // NewHandler returns the dashboard handler, to mount on "/".
@@ -102,6 +102,7 @@ func NewHandler(a *app.App, opts Options) http.Handler {
 	mux.HandleFunc("GET /contributions/{id}", h.page(h.contribution))
 	mux.HandleFunc("POST /contributions/{id}", h.editContribution)
 	mux.HandleFunc("POST /contributions/{id}/delete", h.deleteContribution)
+	h.reviewRoutes(mux)
 	h.registerExtras(mux)
 	mux.HandleFunc("/", h.notFound)
 	return withDAPrefix(securityHeaders(h.gate(mux)))
@@ -247,12 +248,12 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, tmp
 		w.Write(buf.Bytes())
 		return
 	}
-	httpapi.ServeBytes(w, r, "text/html; charset=utf-8", buf.Bytes(), "", "no-cache")
+	httpx.ServeBytes(w, r, "text/html; charset=utf-8", buf.Bytes(), "", "no-cache")
 }
 
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, p *page, err error) {
 	code := fairshare.ErrorCode(err)
-	status := httpapi.Status(code)
+	status := httpx.Status(code)
 	if code == "method_not_allowed" {
 		status = http.StatusMethodNotAllowed
 	}
@@ -289,5 +290,5 @@ func (h *handler) serveStatic(w http.ResponseWriter, r *http.Request) {
 	}
 	ctype := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
 		".svg": "image/svg+xml"}[path.Ext(name)]
-	httpapi.ServeBytes(w, r, ctype, b, `"`+h.versions[name]+`"`, cc)
+	httpx.ServeBytes(w, r, ctype, b, `"`+h.versions[name]+`"`, cc)
 }

@@ -1,0 +1,92 @@
+package app_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/engine"
+	"github.com/fairshare/fairshare/internal/sqlstore"
+	"github.com/fairshare/fairshare/internal/storetest"
+)
+
+// TestSavedEngine checks the engine saved in the database: a new App (a new
+// process) starts from it, brings it up to date with versions written
+// without it, and refuses a saved engine that does not describe the ledger.
+func TestSavedEngine(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testSavedEngine(t, filepath.Join(t.TempDir(), "f.db")) })
+	t.Run("postgres", func(t *testing.T) { testSavedEngine(t, storetest.PostgresDSN(t)) })
+}
+
+func testSavedEngine(t *testing.T, dsn string) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(5, 6))
+	var cs []fairshare.Contribution
+	for i := 0; i < 400; i++ {
+		cs = append(cs, randomContribution(r, i))
+	}
+	reqs := []app.ReportRequest{{Target: "nato-2024"}, {Target: "nato-2024", Datasets: "kiel-r29,user", Currency: "DKK"},
+		{Target: "nato-fund-2025-2029", Datasets: "user+kiel-r29"}}
+	// saved: is there a base, and how many segments follow it.
+	saved := func(a *app.App) (bool, int) {
+		t.Helper()
+		found, err := a.Store.ReadEngineBase(ctx, 0, 1, func(int64, sqlstore.LedgerStamp, []byte) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		if err := a.Store.ReadEngineSegments(ctx, func([]byte) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return found, n
+	}
+
+	a := open(t, dsn)
+	if _, err := a.AddContributions(ctx, cs[:200], fairshare.Change{Author: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	compare(t, a, "first App", reqs)
+	if base, _ := saved(a); !base {
+		t.Fatal("no engine saved after the first report")
+	}
+
+	// Written around any engine (another program): the next App sees them.
+	if _, err := a.Store.AddContributions(ctx, cs[200:300], fairshare.Change{Author: "o"}); err != nil {
+		t.Fatal(err)
+	}
+	b := open(t, dsn)
+	compare(t, b, "saved engine + versions since", reqs)
+	if _, segs := saved(b); segs == 0 {
+		t.Fatal("the versions read since the saved engine were not saved as a segment")
+	}
+	if _, err := b.AddContributions(ctx, cs[300:], fairshare.Change{Author: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	compare(t, b, "after a write", reqs)
+	compare(t, open(t, dsn), "saved engine + segments", reqs)
+
+	// A saved engine of another ledger (a replaced database) is not trusted.
+	foreign := engine.New()
+	other := cs[:50]
+	for i := range other {
+		other[i].ID, other[i].Version, other[i].RecordedAt = other[i].NaturalID(), 1, other[i].RecordedAt.AddDate(-3, 0, 0)
+	}
+	foreign.Apply(other...)
+	cols, ids, err := foreign.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Store.WriteEngineBase(ctx, sqlstore.LedgerStamp{Count: 1, MaxRecorded: 1}, cols, ids); err != nil {
+		t.Fatal(err)
+	}
+	compare(t, open(t, dsn), "foreign saved engine", reqs)
+
+	// Damaged bytes are rebuilt, not trusted.
+	if err := a.Store.WriteEngineBase(ctx, sqlstore.LedgerStamp{Count: 1, MaxRecorded: 1}, cols[:len(cols)/2], ids); err != nil {
+		t.Fatal(err)
+	}
+	compare(t, open(t, dsn), "damaged saved engine", reqs)
+}

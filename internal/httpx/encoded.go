@@ -1,0 +1,87 @@
+package httpx
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// ETag returns a strong entity tag of body.
+func ETag(body []byte) string {
+	h := sha256.Sum256(body)
+	return `"` + hex.EncodeToString(h[:12]) + `"`
+}
+
+// ServeBytes writes body with an ETag (computed from body when etag is
+// empty) and Cache-Control, answering If-None-Match with 304 and HEAD
+// without a body, gzipped for clients that accept it.
+func ServeBytes(w http.ResponseWriter, r *http.Request, contentType string, body []byte, etag, cacheControl string) {
+	ServeEncoded(w, r, contentType, NewEncoded(body, etag), cacheControl)
+}
+
+// NewEncoded wraps body with etag (computed from body when empty).
+func NewEncoded(body []byte, etag string) Encoded {
+	if etag == "" {
+		etag = ETag(body)
+	}
+	return Encoded{body: body, etag: etag}
+}
+
+// Encoded is a response body with its entity tag and, once made, its gzip
+// form (with its own tag: the bytes differ).
+type Encoded struct {
+	body, gz []byte
+	etag     string
+}
+
+// Body returns the plain bytes.
+func (e *Encoded) Body() []byte { return e.body }
+
+// minGzip is the size below which gzip saves too little to be worth it.
+const minGzip = 1024
+
+// Gzipped returns (and keeps) the gzip form; nil for small bodies.
+func (e *Encoded) Gzipped() []byte {
+	if e.gz == nil && len(e.body) >= minGzip {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		zw.Write(e.body)
+		zw.Close()
+		e.gz = buf.Bytes()
+	}
+	return e.gz
+}
+
+// AcceptsGzip tells whether the client takes gzip content encoding.
+func AcceptsGzip(r *http.Request) bool {
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
+		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.TrimSpace(q) != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+// ServeEncoded writes e as ServeBytes does, reusing its gzip form.
+func ServeEncoded(w http.ResponseWriter, r *http.Request, contentType string, e Encoded, cacheControl string) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Add("Vary", "Accept-Encoding")
+	if cacheControl != "" {
+		h.Set("Cache-Control", cacheControl)
+	}
+	body, etag := e.body, e.etag
+	if AcceptsGzip(r) {
+		if gz := e.Gzipped(); gz != nil {
+			body, etag = gz, strings.TrimSuffix(etag, `"`)+`-gz"`
+			h.Set("Content-Encoding", "gzip")
+		}
+	}
+	h.Set("ETag", etag)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}

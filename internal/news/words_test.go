@@ -1,0 +1,53 @@
+package news
+
+import (
+	"testing"
+	"time"
+)
+
+// TestCurrencyFrom holds the forms of issue 16: amounts in words, attached and hyphenated
+// forms, and a currency named once and then implied.
+func TestCurrencyFrom(t *testing.T) {
+	day := time.Date(2024, 5, 16, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		lang, text   string
+		exact, cur   string
+		from, amount string
+	}{
+		{"da", "Danmark giver yderligere otte milliarder kroner.\n", "8000000000.00", "DKK", "stated", "otte milliarder kroner"},
+		{"en", "Denmark counts its aid in Danish crowns. Of the fund, 2.5 billion goes to air defence.", "2500000000.00", "DKK", "context", "2.5 billion"},
+		{"en", "The package is worth half a billion.", "500000000.00", "USD", "default", "half a billion"},
+		{"da", "Pakken har en værdi af to mia.", "2000000000.00", "DKK", "default", "to mia."},
+		{"en", "Congress passed a $61-billion package.", "61000000000.00", "USD", "stated", "$61-billion"},
+		{"en", "The fund holds EUR40bn.", "40000000000.00", "EUR", "stated", "EUR40bn"},
+		{"da", "EU giver 40-milliarder-euro.", "40000000000.00", "EUR", "stated", "40-milliarder-euro"},
+	}
+	for _, tt := range tests {
+		res, err := Read([]byte(tt.text), Options{Lang: tt.lang, Date: day})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Amounts) != 1 {
+			t.Errorf("%q: %d amounts, want 1: %+v", tt.text, len(res.Amounts), res.Amounts)
+			continue
+		}
+		a := res.Amounts[0]
+		if a.Exact != tt.exact || a.Currency != tt.cur || a.CurrencyFrom != tt.from || a.Text != tt.amount {
+			t.Errorf("%q: %q %s %s from %s, want %q %s %s from %s", tt.text, a.Text, a.Exact, a.Currency, a.CurrencyFrom, tt.amount, tt.exact, tt.cur, tt.from)
+		}
+	}
+}
+
+// TestVagueAmount: an order of magnitude is flagged, never given a value or a draft.
+func TestVagueAmount(t *testing.T) {
+	res, err := Read([]byte("Danmark giver Ukraine et trecifret millionbeløb til droner."), Options{Lang: "da"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Amounts) != 0 || len(res.Candidates) != 0 {
+		t.Errorf("amounts %+v candidates %+v, want none", res.Amounts, res.Candidates)
+	}
+	if len(res.Vague) != 1 || res.Vague[0].Digits != 3 || res.Vague[0].Scale != "million" {
+		t.Fatalf("vague %+v, want one of 3 digits before million", res.Vague)
+	}
+}

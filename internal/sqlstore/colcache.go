@@ -1,0 +1,134 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// The engine cache (migration 0006): the report engine's saved columns and
+// the versions recorded since, kept in the database itself so that backups,
+// copies and every server sharing a PostgreSQL database see them. The
+// store only keeps bytes; internal/app decides when they can be trusted
+// (each row carries the ledger stamp it was written at).
+
+// ReadEngineBase calls fn with one part of a saved base (0: the columns a
+// report reads, 1: the id index): of the base seq, or of the newest when seq
+// is 0. data is only valid during the call. found is false when there is
+// no such base.
+func (s *Store) ReadEngineBase(ctx context.Context, seq int64, part int, fn func(seq int64, stamp LedgerStamp, data []byte) error) (found bool, err error) {
+	q := `SELECT seq, count, max_recorded_us, data FROM engine_cache WHERE kind = 'base' AND part = $1 AND seq = $2`
+	args := []any{part, seq}
+	if seq == 0 {
+		q = `SELECT seq, count, max_recorded_us, data FROM engine_cache WHERE kind = 'base' AND part = $1 ORDER BY seq DESC LIMIT 1`
+		args = args[:1]
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return false, fmt.Errorf("read engine cache: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var st LedgerStamp
+		var data sql.RawBytes // no copy: the engine copies what it keeps
+		if err := rows.Scan(&seq, &st.Count, &st.MaxRecorded, &data); err != nil {
+			return false, fmt.Errorf("read engine cache: %w", err)
+		}
+		if err := fn(seq, st, data); err != nil {
+			return true, err
+		}
+		found = true
+	}
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("read engine cache: %w", err)
+	}
+	return found, nil
+}
+
+// ReadEngineSegments calls fn with each saved segment in order (versions
+// recorded after a base; a version in both is applied once).
+func (s *Store) ReadEngineSegments(ctx context.Context, fn func(data []byte) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT data FROM engine_cache WHERE kind = 'seg' ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("read engine cache: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var data sql.RawBytes
+		if err := rows.Scan(&data); err != nil {
+			return fmt.Errorf("read engine cache: %w", err)
+		}
+		if err := fn(data); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read engine cache: %w", err)
+	}
+	return nil
+}
+
+// WriteEngineBase stores a new base taken at stamp (its parts: columns and
+// id index) and drops the older bases and the segments it includes.
+// Sequence numbers are shared by bases and segments.
+func (s *Store) WriteEngineBase(ctx context.Context, stamp LedgerStamp, parts ...[]byte) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var seq int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM engine_cache`).Scan(&seq); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM engine_cache WHERE kind = 'base' OR (kind = 'seg' AND max_recorded_us <= $1)`, stamp.MaxRecorded); err != nil {
+			return err
+		}
+		for part, data := range parts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO engine_cache (kind, seq, part, count, max_recorded_us, data) VALUES ('base', $1, $2, $3, $4, $5)`,
+				seq, part, stamp.Count, stamp.MaxRecorded, data); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write engine cache: %w", err)
+	}
+	return nil
+}
+
+// AppendEngineSegment stores versions recorded since the last base or
+// segment; stamp is the ledger's stamp once they are included.
+func (s *Store) AppendEngineSegment(ctx context.Context, stamp LedgerStamp, data []byte) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var seq int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM engine_cache`).Scan(&seq); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO engine_cache (kind, seq, part, count, max_recorded_us, data) VALUES ('seg', $1, 0, $2, $3, $4)`,
+			seq, stamp.Count, stamp.MaxRecorded, data)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("append engine cache: %w", err)
+	}
+	return nil
+}
+
+// DropEngineCache removes the cache (it is rebuilt on the next open).
+func (s *Store) DropEngineCache(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM engine_cache`); err != nil {
+		return fmt.Errorf("drop engine cache: %w", err)
+	}
+	return nil
+}
+
+// HasVersion reports whether the ledger holds version of id recorded at
+// recordedUs: the check that a saved engine describes this ledger and not
+// one since replaced (a restore).
+func (s *Store) HasVersion(ctx context.Context, id string, version int, recordedUs int64) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM contribution_versions WHERE id = $1 AND version = $2 AND recorded_us = $3`,
+		id, version, recordedUs).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("check version: %w", err)
+	}
+	return n > 0, nil
+}
