@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/fairshare/fairshare"
@@ -20,11 +21,20 @@ import (
 const (
 	// WideWidth and NarrowWidth are the two layouts: desktop and phone.
 	WideWidth   = 800.0
-	NarrowWidth = 360.0
+	NarrowWidth = 340.0
 )
 
 // seriesColours colour datasets in the monthly chart (all >= 4.5:1 on white).
 var seriesColours = []string{"#1f4e99", "#8a4b08", "#5b2a86", "#0b6e69"}
+
+// firstSVG takes the wide layout out of Responsive's HTML.
+func firstSVG(html string) string {
+	i, j := strings.Index(html, "<svg"), strings.Index(html, "</svg>")
+	if i < 0 || j < i {
+		return html
+	}
+	return html[i:j+len("</svg>")] + "\n"
+}
 
 // Responsive puts a wide and a narrow layout of one chart on a page; the
 // style sheet shows the one that fits.
@@ -133,7 +143,7 @@ func ratioTip(lang string, rep *fairshare.Report, r *fairshare.Row) string {
 // header writes a chart's title lines and subtitle from y and returns the y
 // below them.
 func header(c *chart.Chart, title, sub string, y float64) float64 {
-	for _, l := range chart.Wrap(title, c.W-20, 17) {
+	for _, l := range chart.Wrap(title, c.W-20, 17*boldWidth) {
 		y += 22
 		c.Text(10, y, 17, chart.Text, "", true, l)
 	}
@@ -144,9 +154,12 @@ func header(c *chart.Chart, title, sub string, y float64) float64 {
 	return y
 }
 
+// boldWidth widens the glyph estimate for bold titles.
+const boldWidth = 1.15
+
 // headerHeight is what header takes.
 func headerHeight(width float64, title, sub string) float64 {
-	return float64(len(chart.Wrap(title, width-20, 17)))*22 + float64(len(chart.Wrap(sub, width-20, 12)))*17
+	return float64(len(chart.Wrap(title, width-20, 17*boldWidth)))*22 + float64(len(chart.Wrap(sub, width-20, 12)))*17
 }
 
 // legendItem is one key of a legend.

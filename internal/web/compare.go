@@ -109,7 +109,7 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 		if !slices.Contains(vals, sel) {
 			vals = append(vals, sel)
 		}
-		cd.DSOptions[i] = options(vals, vals, sel)
+		cd.DSOptions[i] = options(vals, datasetLabels(lang, vals), sel)
 	}
 	cd.Currencies = currencyOptions(ref, lang, cur)
 	var reps [2]*fairshare.Report
@@ -340,6 +340,7 @@ func (h *handler) donorChart(w http.ResponseWriter, r *http.Request) {
 		h.chartError(w, r, err)
 		return
 	}
+	svg = firstSVG(svg)
 	h.serveSVG(w, r, svg)
 }
 

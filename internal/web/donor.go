@@ -24,6 +24,7 @@ type keyRow struct {
 
 type policyView struct {
 	Date, Status, StatusClass, Scope, URL, Publisher, Title string
+	ScopeEN                                                 bool // the scope is in English only
 }
 
 type contribView struct {
@@ -113,7 +114,8 @@ func (h *handler) monthlyChart(ctx context.Context, lang string, ref *app.Refere
 	source := fmt.Sprintf("%s: %s. %s fairshare, %s %s.", T(lang, "chart.source"), strings.Join(pubs, ", "),
 		T(lang, "fx.hint"), T(lang, "chart.asof"), FormatTime(lang, at))
 	title := d.Name(lang) + " — " + T(lang, "donor.monthly")
-	return MonthlySVG(lang, title, cur, series, source), nil
+	// Both layouts, for the page; the chart file takes the first.
+	return string(Responsive(MonthlyChart(lang, title, cur, series, source, WideWidth), MonthlyChart(lang, title, cur, series, source, NarrowWidth))), nil
 }
 
 func (h *handler) donor(r *http.Request, p *page) (string, error) {
@@ -217,7 +219,7 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	for _, pol := range ps {
 		if pol.Donor == d.Code {
 			dd.Policies = append(dd.Policies, policyView{Date: FormatDate(lang, pol.Date), Status: T(lang, "policy."+pol.Status),
-				StatusClass: "st-" + pol.Status, Scope: pol.Scope, URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
+				StatusClass: "st-" + pol.Status, Scope: pol.Scope, ScopeEN: true, URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
 		}
 	}
 

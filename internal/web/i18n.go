@@ -282,6 +282,8 @@ var messages = map[string][2]string{
 	"ds.name.dk-mod":            {"Danish Ministry of Defence donation packages", "Forsvarsministeriets donationspakker"},
 	"ds.name.nato-reported":     {"NATO-reported totals", "NATO's egne opgjorte totaler"},
 	"error.notfound":            {"Not found", "Ikke fundet"},
+	"error.english":             {"The error, as the program words it:", "Fejlen, som programmet formulerer den (på engelsk):"},
+	"desc.en":                   {"Descriptions are as the sources give them.", "Beskrivelserne gengives som i kilderne, på engelsk."},
 	"cat.equipment-purchase":    {"equipment purchase", "indkøb af udstyr"},
 	"cat.in-kind":               {"in kind", "donation i naturalier"},
 	"cat.maintenance-logistics": {"maintenance and logistics", "vedligehold og logistik"},

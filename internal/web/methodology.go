@@ -121,8 +121,8 @@ type targetFacts struct {
 }
 
 type datasetRow struct {
-	ID, Name, Publisher, Release, Licence, Link, URL string
-	NoData                                           string
+	ID, Code, Name, Publisher, Release, Licence, Link, URL string
+	NoData                                                 string
 }
 
 type methodologyData struct {
@@ -188,10 +188,15 @@ func (h *handler) datasetRows(lang string, p *page, ref *app.Reference) []datase
 		if n := T(lang, "ds.name."+d.ID); lang == "da" && n != "" && n != "ds.name."+d.ID {
 			name = n
 		}
-		out = append(out, datasetRow{ID: d.ID, Name: name, Publisher: Attribution(lang, d.Publisher), Release: FormatDate(lang, dateOr(d.ReleaseDate)),
+		out = append(out, datasetRow{ID: d.ID, Code: d.ID, Name: name, Publisher: Attribution(lang, d.Publisher), Release: FormatDate(lang, dateOr(d.ReleaseDate)),
 			Licence: d.Licence, Link: p.Link("/datasets/" + d.ID), URL: d.URL, NoData: strings.Join(nd, ", ")})
 	}
-	out = append(out, datasetRow{ID: "user", Name: T(lang, "dataset.user"), Link: p.Link("/datasets/user")})
+	// "user" is an id in URLs and the API; Danish pages name it only in Danish.
+	u := datasetRow{ID: "user", Code: "user", Name: T(lang, "dataset.user"), Link: p.Link("/datasets/user")}
+	if lang == "da" {
+		u.Code = ""
+	}
+	out = append(out, u)
 	return out
 }
 
@@ -296,4 +301,42 @@ func (h *handler) dataset(r *http.Request, p *page) (string, error) {
 	}
 	p.Title, p.Nav, p.Data = d.Row.Name, "datasets", d
 	return "dataset", nil
+}
+
+// Attribution writes a source line's attribution in the page's language.
+func (p *page) Attribution(s string) string { return Attribution(p.Lang, s) }
+
+// errorsDA words the errors a reader can meet in Danish; the first
+// pattern that matches wins.
+var errorsDA = []struct {
+	re *regexp.Regexp
+	da string
+}{
+	{regexp.MustCompile(`^no donor "([^"]*)"`), `Der findes ingen donor med koden »$1«.`},
+	{regexp.MustCompile(`^no dataset "([^"]*)"`), `Der findes intet datasæt ved navn »$1«.`},
+	{regexp.MustCompile(`^no target "([^"]*)"`), `Der findes intet mål ved navn »$1«.`},
+	{regexp.MustCompile(`^no contribution (\S+)`), `Der findes intet bidrag med id $1.`},
+	{regexp.MustCompile(`^(/\S*): not found$`), `Siden $1 findes ikke.`},
+	{regexp.MustCompile(`^currency: .*unknown currency "([^"]*)"`), `Ukendt valuta »$1«: der er ingen kurser for den.`},
+	{regexp.MustCompile(`^unknown currency "([^"]*)"`), `Ukendt valuta »$1«: der er ingen kurser for den.`},
+	{regexp.MustCompile(`^key: unknown key (\S+)`), `Ukendt fordelingsnøgle »$1« (brug BNP, befolkning eller lige andele).`},
+	{regexp.MustCompile(`^as_of: `), `Datoen i as_of kunne ikke læses; skriv den som ÅÅÅÅ-MM-DD.`},
+	{regexp.MustCompile(`^key_year: `), `Nøgleåret kunne ikke læses; skriv et år som 2023.`},
+	{regexp.MustCompile(`^internal error$`), `Der opstod en intern fejl. Prøv igen senere.`},
+}
+
+// ErrorText is the error page's message in the page's language, or ""
+// when there is no Danish wording for it (the page then says so and shows
+// the English).
+func (p *page) ErrorText() string {
+	msg, _ := p.Data.(string)
+	if p.Lang != "da" {
+		return msg
+	}
+	for _, e := range errorsDA {
+		if e.re.MatchString(msg) {
+			return e.re.ReplaceAllString(e.re.FindString(msg), e.da)
+		}
+	}
+	return ""
 }

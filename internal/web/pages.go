@@ -122,7 +122,7 @@ func (h *handler) sourceLine(ctx context.Context, lang string, ref *app.Referenc
 	for _, g := range strings.Split(rep.Datasets, ",") {
 		for _, id := range strings.Split(g, "+") {
 			if d, ok := ref.Dataset(id); ok {
-				who := d.Publisher
+				who := Attribution(lang, d.Publisher)
 				if who == "" {
 					who = d.Name
 				}
@@ -151,7 +151,7 @@ func (h *handler) sourceLine(ctx context.Context, lang string, ref *app.Referenc
 		}
 	}
 	if p := rep.Target.Source.Publisher; p != "" {
-		src += fmt.Sprintf("; %s: %s, %s", T(lang, "chart.target"), p, FormatDate(lang, dateOr(rep.Target.Source.Date)))
+		src += fmt.Sprintf("; %s: %s, %s", T(lang, "chart.target"), Attribution(lang, p), FormatDate(lang, dateOr(rep.Target.Source.Date)))
 	}
 	return src + fmt.Sprintf(". fairshare, %s %s.", T(lang, "chart.asof"), FormatTime(lang, rep.AsOf))
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/fairshare/fairshare"
@@ -57,9 +58,9 @@ func TimelineChart(lang string, rep *fairshare.Report, mg *app.MonthlyGiving, so
 	if narrow {
 		plotH = 220
 	}
-	x0, x1 := 92.0, w-16
+	x0, x1 := 70.0, w-16
 	if narrow {
-		x0 = 70
+		x0 = 56
 	}
 	bottom := top + plotH
 	h := bottom + 34 + footerHeight(w, source)
@@ -81,7 +82,7 @@ func TimelineChart(lang string, rep *fairshare.Report, mg *app.MonthlyGiving, so
 	for v := 0.0; v <= top2+step/2; v += step {
 		yy := yOf(v)
 		c.Line(x0, yy, x1, yy, chart.Grid, 1, 0)
-		c.Text(x0-6, yy+4, 11, chart.Muted, "end", false, Money(lang, fairshare.Amount(v), cur))
+		c.Text(x0-6, yy+4, 11, chart.Muted, "end", false, tick(lang, fairshare.Amount(v), cur))
 	}
 	// Month ticks: quarters for a year, years for longer targets.
 	every := 3
@@ -210,4 +211,19 @@ func SmallMultiples(lang string, rep *fairshare.Report, mg *app.MonthlyGiving, s
 	}
 	footer(c, source, h-footerHeight(w, source)-4)
 	return c
+}
+
+// tick writes an axis value shortly, its currency named in the subtitle:
+// "10 mia." / "10 bn".
+func tick(lang string, a fairshare.Amount, cur string) string {
+	if a == 0 {
+		return "0"
+	}
+	m := Money(lang, a, cur)
+	m = strings.TrimSuffix(strings.TrimSuffix(m, "\u00a0"+currencyDA(cur)), "\u00a0"+cur)
+	m = strings.TrimPrefix(m, cur+"\u00a0")
+	for _, z := range []string{",0 ", ".0 "} {
+		m = strings.Replace(m, z, " ", 1)
+	}
+	return m
 }
