@@ -27,7 +27,7 @@ type ReportInput struct {
 	// contributions, for callers that hand Compute pre-aggregated
 	// Contributions in the report currency (the engine); % of GDP is then
 	// taken from it.
-	CountedEUR map[string]*big.Rat
+	CountedEUR map[string]ExactEUR
 }
 
 // Report is the fair-share accounting of one target.
@@ -200,15 +200,6 @@ func Compute(in ReportInput) (*Report, error) {
 		countedEUR[i].Add(countedEUR[i], new(big.Rat).Quo(c.Amount.Rat(c.Currency), qe.Rate))
 	}
 
-	if in.CountedEUR != nil {
-		for i := range rep.Rows {
-			countedEUR[i] = new(big.Rat)
-			if v := in.CountedEUR[rep.Rows[i].Donor]; v != nil {
-				countedEUR[i].Set(v)
-			}
-		}
-	}
-
 	// Totals per row and per year.
 	rep.Years = make([]YearTotal, len(years))
 	for y := range years {
@@ -237,7 +228,11 @@ func Compute(in ReportInput) (*Report, error) {
 			r.Ratio = new(big.Rat).SetFrac64(int64(r.Counted), int64(r.FairShare))
 		}
 		if gdp != nil && gdp.Sign() > 0 {
-			r.PctGDP = new(big.Rat).Quo(countedEUR[i], gdp)
+			if in.CountedEUR != nil {
+				r.PctGDP = in.CountedEUR[r.Donor].Over(gdp)
+			} else {
+				r.PctGDP = new(big.Rat).Quo(countedEUR[i], gdp)
+			}
 		}
 		rep.Total += r.FairShare
 		rep.Counted += r.Counted

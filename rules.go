@@ -127,3 +127,18 @@ func GDPNearest(ind IndicatorTable, donor string, year int) *big.Rat {
 	}
 	return nil
 }
+
+// ExactEUR is an exact euro amount as an unreduced fraction Num/Den. The
+// engine's sums over many daily rates have denominators of thousands of
+// digits, and reducing one costs more than the rest of a report, so it is
+// reduced once, in the ratio that needs it (Over).
+type ExactEUR struct{ Num, Den *big.Int }
+
+// Over is e/r, reduced; zero when e is unset.
+func (e ExactEUR) Over(r *big.Rat) *big.Rat {
+	if e.Num == nil || e.Den == nil {
+		return new(big.Rat)
+	}
+	n := new(big.Int).Mul(e.Num, r.Denom())
+	return new(big.Rat).SetFrac(n, new(big.Int).Mul(e.Den, r.Num()))
+}

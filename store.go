@@ -81,6 +81,13 @@ type Store interface {
 	// the reference data loaded).
 	Meta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, key, value string) error
+	// LedgerGroups sums the current contributions as of asOf (zero: now)
+	// per dataset, donor, currency, day, status and category: one grouped
+	// query, what pages and statistics read instead of rows.
+	LedgerGroups(ctx context.Context, asOf time.Time) ([]LedgerGroup, error)
+	// AddTarget adds or replaces a user-defined target and records e in
+	// the audit log in the same transaction. Built-in ids are ECONFLICT.
+	AddTarget(ctx context.Context, t Target, e AuditEntry) error
 	Close() error
 }
 

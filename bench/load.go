@@ -17,46 +17,142 @@ import (
 // closed-loop load (fixed concurrency, fixed duration) at the report API and
 // the SVG chart: cached (the same URL again) and uncached (a new as_of each
 // request, which the engine computes afresh).
-func (b *bench) httpLoad(db string, dur time.Duration) error {
+// server is a 'fairshare serve' child process on a free loopback port.
+type server struct {
+	cmd    *exec.Cmd
+	base   string
+	client *http.Client
+	start  time.Time // when the process was started
+}
+
+func (b *bench) startServe(db string) (*server, error) {
 	if out, _ := exec.Command(b.bin, "serve", "--help").CombinedOutput(); !strings.Contains(string(out), "addr") {
-		b.note("HTTP load test skipped: this fairshare has no 'serve' command")
-		return nil
+		return nil, fmt.Errorf("this fairshare has no 'serve' command")
 	}
 	cmd := exec.Command(b.bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
+	srv := &server{cmd: cmd, start: time.Now()}
 	if err := cmd.Start(); err != nil {
-		return err
+		return nil, err
 	}
-	defer func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	}()
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
-		return fmt.Errorf("serve: %v", err)
+		srv.stop()
+		return nil, fmt.Errorf("serve: %v", err)
 	}
 	i := strings.Index(line, "http://")
 	if i < 0 {
-		return fmt.Errorf("serve said %q", line)
+		srv.stop()
+		return nil, fmt.Errorf("serve said %q", line)
 	}
-	base := strings.TrimSuffix(strings.TrimSpace(line[i:]), "/")
+	srv.base = strings.TrimSuffix(strings.TrimSpace(line[i:]), "/")
 	go io.Copy(io.Discard, stdout)
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}, Timeout: 30 * time.Second}
-	get := func(url string) error {
-		resp, err := client.Get(url)
+	srv.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}, Timeout: 60 * time.Second}
+	return srv, nil
+}
+
+func (s *server) stop() {
+	s.cmd.Process.Kill()
+	s.cmd.Wait()
+}
+
+func (s *server) get(url string) error {
+	resp, err := s.client.Get(url)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return nil
+}
+
+// serveFirst times 'fairshare serve' from the start of the process to its
+// first report answered (the engine read from the database on the way).
+func (b *bench) serveFirst(db string) error {
+	var ds []time.Duration
+	for i := 0; i < 3; i++ {
+		srv, err := b.startServe(db)
 		if err != nil {
 			return err
 		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			return fmt.Errorf("GET %s: %s", url, resp.Status)
+		err = srv.get(srv.base + "/api/v1/reports/" + target + "?dataset=synthetic")
+		el := time.Since(srv.start)
+		srv.stop()
+		if err != nil {
+			return err
 		}
+		ds = append(ds, el)
+	}
+	b.add(Result{Engine: "fairshare", Phase: "serve", Variant: "first report", MS: ms(median(ds)),
+		Note: "from starting 'fairshare serve' to its first report answered (median of 3)"})
+	return nil
+}
+
+// pages load-tests the dashboard pages with the engine warm: uncached (a
+// query parameter the page ignores makes every URL new) and cached (the
+// same URL).
+func (b *bench) pages(db string, dur time.Duration) error {
+	srv, err := b.startServe(db)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	var seq atomic.Int64
+	for _, pg := range []struct{ name, path string }{
+		{"overview", "/targets/" + target + "?dataset=synthetic"},
+		{"donor", "/donors/DEU?dataset=synthetic"},
+		{"compare", "/compare/" + target + "?datasets=synthetic"},
+		{"dataset", "/datasets/synthetic"},
+	} {
+		u := srv.base + pg.path
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		t0 := time.Now()
+		if err := srv.get(u); err != nil {
+			b.note("page %s: %v", pg.name, err)
+			continue
+		}
+		first := time.Since(t0)
+		if first > 2*time.Second {
+			// Pages that read every row: a load test would only queue.
+			b.add(Result{Engine: "fairshare", Phase: "page", Variant: pg.name + " first", MS: ms(first),
+				Note: pg.path + ": one request (over 2 s, so no load test)"})
+			continue
+		}
+		fresh := func() string { return fmt.Sprintf("%s%sbench=%d", u, sep, seq.Add(1)) }
+		same := func() string { return u }
+		for _, tc := range []struct {
+			variant string
+			url     func() string
+			conc    int
+		}{{"uncached", fresh, 4}, {"cached", same, 16}} {
+			rps, p50, p99, errs := load(srv.get, tc.url, tc.conc, dur)
+			note := fmt.Sprintf("%s: %d connections, %v, p50 %.2f ms, first request %.1f ms", pg.path, tc.conc, dur, p50, ms(first))
+			if errs > 0 {
+				note += fmt.Sprintf(", %d errors", errs)
+			}
+			b.add(Result{Engine: "fairshare", Phase: "page", Variant: pg.name + " " + tc.variant, RPS: rps, P99: p99, P50: p50, MS: p50, Note: note})
+		}
+	}
+	return nil
+}
+
+func (b *bench) httpLoad(db string, dur time.Duration) error {
+	srv, err := b.startServe(db)
+	if err != nil {
+		b.note("HTTP load test skipped: %v", err)
 		return nil
 	}
+	defer srv.stop()
+	base, get := srv.base, srv.get
 	report := base + "/api/v1/reports/nato-2024?dataset=synthetic"
 	chart := base + "/charts/nato-2024.svg?dataset=synthetic"
 	for _, u := range []string{report, chart} { // warm up: engine load, caches

@@ -59,6 +59,7 @@ type Result struct {
 type output struct {
 	Machine string   `json:"machine"`
 	Results []Result `json:"results"`
+	Growth  []Growth `json:"growth,omitempty"`
 	Agree   bool     `json:"agree"`
 }
 
@@ -75,6 +76,7 @@ type bench struct {
 	notes   []string
 	log     io.Writer
 	csvOnly bool
+	pagesN  int
 }
 
 const target = "nato-2024"
@@ -83,48 +85,119 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "child" {
 		os.Exit(child(os.Args[2:]))
 	}
-	n := flag.Int("n", 100000, "contributions")
+	nList := flag.String("n", "100000", "contributions; a comma-separated list (100000,1000000,10000000) runs each in turn and adds growth ratios")
 	seed := flag.Uint64("seed", 1, "generator seed")
 	format := flag.String("format", "table", "table or json")
 	work := flag.String("dir", "", "work directory (default a new temporary one, removed afterwards)")
 	runs := flag.Int("runs", 5, "repetitions of each timed query (the median is reported)")
 	pg := flag.String("pg", "", "PostgreSQL URL (default $FAIRSHARE_TEST_POSTGRES or postgres://postgres@127.0.0.1:5432/test?sslmode=disable; 'off' skips)")
-	httpDur := flag.Duration("http", 5*time.Second, "duration of each HTTP load test (at n <= 100000)")
-	csvOnly := flag.Bool("csv-only", false, "skip the databases: fairshare --from-csv and an engine built in process from the CSV, against DuckDB (for n = 10^7)")
+	httpDur := flag.Duration("http", 5*time.Second, "duration of each HTTP load test (report and chart at n <= 100000, pages at -pages-n)")
+	pagesN := flag.Int("pages-n", 1000000, "n at which the dashboard pages are load-tested (0: never)")
+	csvOnly := flag.Bool("csv-only", false, "skip the databases: fairshare --from-csv and an engine built in process from the CSV, against DuckDB")
 	flag.Parse()
-	b := &bench{n: *n, seed: *seed, runs: *runs, totals: map[string]map[string]int64{}, log: os.Stderr, csvOnly: *csvOnly}
-	b.pgDSN = *pg
-	if b.pgDSN == "" {
-		b.pgDSN = os.Getenv("FAIRSHARE_TEST_POSTGRES")
+	var ns []int
+	for _, f := range strings.Split(*nList, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			fatal(fmt.Errorf("-n: %q is not a positive number", f))
+		}
+		ns = append(ns, n)
 	}
-	if b.pgDSN == "" {
-		b.pgDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	pgDSN := *pg
+	if pgDSN == "" {
+		pgDSN = os.Getenv("FAIRSHARE_TEST_POSTGRES")
 	}
-	b.work = *work
-	if b.work == "" {
+	if pgDSN == "" {
+		pgDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	root := *work
+	if root == "" {
 		d, err := os.MkdirTemp("", "fairshare-bench")
 		if err != nil {
 			fatal(err)
 		}
-		b.work = d
+		root = d
 		defer os.RemoveAll(d)
 	}
-	agree, err := b.run(*httpDur)
-	if err != nil {
-		fatal(err)
+	out := output{Machine: machine(), Agree: true}
+	var notes []string
+	for _, n := range ns {
+		b := &bench{n: n, seed: *seed, runs: *runs, totals: map[string]map[string]int64{}, log: os.Stderr, csvOnly: *csvOnly,
+			pgDSN: pgDSN, pagesN: *pagesN, work: filepath.Join(root, strconv.Itoa(n))}
+		if err := os.MkdirAll(b.work, 0o755); err != nil {
+			fatal(err)
+		}
+		agree, err := b.run(*httpDur)
+		if err != nil {
+			fatal(fmt.Errorf("n=%d: %w", n, err))
+		}
+		out.Results = append(out.Results, b.results...)
+		out.Agree = out.Agree && agree
+		for _, note := range b.notes {
+			notes = append(notes, fmt.Sprintf("n=%d: %s", n, note))
+		}
+		if len(ns) > 1 && *work == "" {
+			os.RemoveAll(b.work) // the databases of 10^7 take gigabytes
+		}
 	}
-	out := output{Machine: machine(), Results: b.results, Agree: agree}
+	out.Growth = growth(out.Results, ns)
 	if *format == "json" {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(out)
 	} else {
-		printTable(os.Stdout, out, b.notes)
+		printTable(os.Stdout, out, notes)
 	}
-	if !agree {
+	if !out.Agree {
 		fmt.Fprintln(os.Stderr, "bench: PER-DONOR TOTALS DISAGREE (see above)")
 		os.Exit(1)
 	}
+}
+
+// Growth is how one measurement grew from one n to the next (time ratio;
+// for throughputs, the ratio of the implied times).
+type Growth struct {
+	Engine  string  `json:"engine"`
+	Phase   string  `json:"phase"`
+	Variant string  `json:"variant"`
+	From    int     `json:"from_n"`
+	To      int     `json:"to_n"`
+	Ratio   float64 `json:"time_ratio"`
+}
+
+func growth(rs []Result, ns []int) []Growth {
+	type key struct{ e, p, v string }
+	at := map[key]map[int]Result{}
+	var order []key
+	for _, r := range rs {
+		k := key{r.Engine, r.Phase, r.Variant}
+		if at[k] == nil {
+			at[k] = map[int]Result{}
+			order = append(order, k)
+		}
+		at[k][r.N] = r
+	}
+	var out []Growth
+	for _, k := range order {
+		for i := 1; i < len(ns); i++ {
+			a, okA := at[k][ns[i-1]]
+			c, okC := at[k][ns[i]]
+			if !okA || !okC {
+				continue
+			}
+			var ratio float64
+			switch {
+			case a.RowsPerS > 0 && c.RowsPerS > 0: // time = n / rate
+				ratio = (float64(c.N) / c.RowsPerS) / (float64(a.N) / a.RowsPerS)
+			case a.MS > 0 && c.MS > 0 && a.RPS == 0:
+				ratio = c.MS / a.MS
+			default:
+				continue
+			}
+			out = append(out, Growth{k.e, k.p, k.v, a.N, c.N, ratio})
+		}
+	}
+	return out
 }
 
 func fatal(err error) {
@@ -203,6 +276,9 @@ func (b *bench) run(httpDur time.Duration) (bool, error) {
 	if err := b.fairshareCold(dbPath); err != nil {
 		return false, err
 	}
+	if err := b.serveFirst(dbPath); err != nil {
+		b.note("serve first report: %v", err)
+	}
 	// 3. Peers.
 	if err := b.duckdbCold(); err != nil {
 		b.note("duckdb cold: %v", err)
@@ -244,6 +320,11 @@ func (b *bench) run(httpDur time.Duration) (bool, error) {
 		}
 	} else {
 		b.note("HTTP load test: run at n=100000 only")
+	}
+	if b.n == b.pagesN {
+		if err := b.pages(dbPath, httpDur); err != nil {
+			b.note("pages: %v", err)
+		}
 	}
 	// 2 (cont.) warm, as-of with 10 % corrected, memory.
 	if err := b.fairshareWarm(ctx, dbPath); err != nil {
@@ -498,8 +579,12 @@ func (b *bench) fairshareWarm(ctx context.Context, db string) error {
 		return err
 	}
 	defer a.Close()
+	// From the ledger's rows, as a process does when no saved engine fits
+	// (the saved engine is timed by the cold runs).
+	os.Setenv("FAIRSHARE_ENGINE_CACHE", "off")
 	t0 := time.Now()
 	e, err := a.Engine(ctx)
+	os.Unsetenv("FAIRSHARE_ENGINE_CACHE")
 	if err != nil {
 		return err
 	}
@@ -512,7 +597,7 @@ func (b *bench) fairshareWarm(ctx context.Context, db string) error {
 	b.note("engine load from SQLite: %v for %d versions; engine columns+index %d bytes = %.1f B/contribution; heap growth %.1f B/contribution; process RSS growth %.1f B/contribution",
 		loadT.Round(time.Millisecond), e.Len(), e.Bytes(), float64(e.Bytes())/float64(b.n),
 		float64(int64(ms1.HeapInuse)-int64(ms0.HeapInuse))/float64(b.n), float64(rss1-rss0)/float64(b.n))
-	b.add(Result{Engine: "fairshare", Phase: "warm", Variant: "engine load", MS: ms(loadT), RowsPerS: float64(b.n) / loadT.Seconds(),
+	b.add(Result{Engine: "fairshare", Phase: "warm", Variant: "engine load rows", MS: ms(loadT), RowsPerS: float64(b.n) / loadT.Seconds(),
 		Note: fmt.Sprintf("resident %.0f B/contribution (engine %.0f)", float64(rss1-rss0)/float64(b.n), float64(e.Bytes())/float64(b.n))})
 
 	req := app.ReportRequest{Target: target, Datasets: synth.Dataset}
@@ -701,6 +786,12 @@ func printTable(w io.Writer, o output, notes []string) {
 		}
 		fmt.Fprintf(w, "%-9d %-9s %-7s %-18s %11s %12s %9s %8s %8s  %s\n", r.N, r.Engine, r.Phase, r.Variant, opt(r.MS, "%.2f"),
 			opt(r.RowsPerS, "%.0f"), opt(r.RPS, "%.0f"), opt(r.P99, "%.2f"), opt(r.PeakMB, "%.0f"), r.Note)
+	}
+	if len(o.Growth) > 0 {
+		fmt.Fprintf(w, "\ngrowth (time at the larger n / time at the smaller n):\n")
+		for _, g := range o.Growth {
+			fmt.Fprintf(w, "%-9s %-7s %-26s %9d -> %-9d %6.2fx\n", g.Engine, g.Phase, g.Variant, g.From, g.To, g.Ratio)
+		}
 	}
 	fmt.Fprintf(w, "\nagree: %v\n", o.Agree)
 	for _, n := range notes {

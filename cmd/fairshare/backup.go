@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
 	"github.com/fairshare/fairshare/internal/bundle"
-	"github.com/fairshare/fairshare/internal/sqlstore"
 )
 
 func init() {
@@ -31,33 +29,13 @@ users, audit log), so one format restores into either store.`, false)
 		return err
 	}
 	out := arg
-	if _, err := os.Stat(out); err == nil {
-		return fmt.Errorf("%s exists: choose a new file", out)
-	}
 	a, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if a.Store.Driver() == "sqlite" {
-		if err := a.Store.BackupSQLite(e.ctx, out); err != nil {
-			return fmt.Errorf("backup to %s: %w", out, err)
-		}
-	} else {
-		snap, err := a.Store.Snapshot(e.ctx)
-		if err != nil {
-			return err
-		}
-		dst, err := app.Open(e.ctx, "sqlite:"+out, app.Options{})
-		if err != nil {
-			return err
-		}
-		_, err = dst.Store.Restore(e.ctx, snap)
-		dst.Close()
-		if err != nil {
-			os.Remove(out)
-			return fmt.Errorf("backup to %s: %w", out, err)
-		}
+	if err := a.Backup(e.ctx, out); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "backup written to %s\n", out)
 	return nil
@@ -72,7 +50,7 @@ recorded change. It is one transaction: all of it or nothing.`, false)
 	if err != nil {
 		return err
 	}
-	snap, err := readSnapshot(e, arg)
+	snap, err := app.ReadSnapshot(e.ctx, arg)
 	if err != nil {
 		return err
 	}
@@ -81,55 +59,17 @@ recorded change. It is one transaction: all of it or nothing.`, false)
 		return err
 	}
 	defer a.Close()
-	have, err := a.Store.Snapshot(e.ctx)
-	if err != nil {
-		return err
-	}
-	in := map[string]bool{}
-	for _, v := range snap.Versions {
-		in[fmt.Sprintf("%s/%d", v.ID, v.Version)] = true
-	}
-	extra := 0
-	for _, v := range have.Versions {
-		if !in[fmt.Sprintf("%s/%d", v.ID, v.Version)] {
-			extra++
-		}
-	}
-	if extra > 0 {
-		return fairshare.Errorf(fairshare.ECONFLICT, "the target holds %d recorded change(s) that the backup lacks; restore into a new database (--db NEW) instead", extra)
-	}
-	return restoreSnapshot(e, a, snap, arg)
+	return restoreSnapshot(e, a, snap, arg, true)
 }
 
-func restoreSnapshot(e *env, a *app.App, snap fairshare.Snapshot, name string) error {
-	n, err := a.Store.Restore(e.ctx, snap)
+func restoreSnapshot(e *env, a *app.App, snap fairshare.Snapshot, name string, intoOlder bool) error {
+	n, err := a.Restore(e.ctx, snap, intoOlder)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "restored from %s: %d versions, %d rates, %d targets, %d datasets, %d users, %d audit entries added\n",
 		name, n.Versions, n.Rates, n.Targets, n.Datasets, n.Users, n.Audit)
 	return nil
-}
-
-// readSnapshot reads a SQLite backup or a bundle.
-func readSnapshot(e *env, path string) (fairshare.Snapshot, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fairshare.Snapshot{}, err
-	}
-	if bytes.HasPrefix(data, []byte("SQLite format 3\x00")) {
-		st, err := sqlstore.Open(e.ctx, "sqlite:"+path)
-		if err != nil {
-			return fairshare.Snapshot{}, err
-		}
-		defer st.Close()
-		var check string
-		if err := st.DB().QueryRowContext(e.ctx, "PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
-			return fairshare.Snapshot{}, fmt.Errorf("%s fails SQLite's integrity check: %s %v", path, check, err)
-		}
-		return st.Snapshot(e.ctx)
-	}
-	return bundle.Read(data, path)
 }
 
 func runExportAll(e *env, args []string) error {
@@ -151,7 +91,7 @@ hashed secrets only; audit.json) and manifest.json with each file's SHA-256.
 		return err
 	}
 	defer a.Close()
-	snap, err := a.Store.Snapshot(e.ctx)
+	snap, err := a.Snapshot(e.ctx)
 	if err != nil {
 		return err
 	}
@@ -204,5 +144,5 @@ tracker workbook see 'fairshare import kiel'.`, false)
 		return err
 	}
 	defer a.Close()
-	return restoreSnapshot(e, a, snap, pos[0])
+	return restoreSnapshot(e, a, snap, pos[0], false)
 }

@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
@@ -16,98 +16,6 @@ import (
 func init() {
 	register("datasets list", "the datasets of contributions: source, release, coverage, totals", runDatasetsList)
 	register("datasets show", "one dataset: source, licence, coverage, published totals, per donor", runDatasetsShow)
-}
-
-// dsDonorStats sums one donor's current contributions in one dataset.
-type dsDonorStats struct {
-	Count    int
-	From, To fairshare.Date
-	EUR      fairshare.Amount
-}
-
-// dsStats sums one dataset's current contributions, in EUR at the rate of
-// each contribution's date.
-type dsStats struct {
-	dsDonorStats
-	Donors   map[string]*dsDonorStats
-	NoRate   int // contributions that could not be converted
-	Currency map[string]bool
-}
-
-func (s *dsDonorStats) add(c *fairshare.Contribution, eur fairshare.Amount) {
-	if s.Count == 0 || c.Date.Before(s.From) {
-		s.From = c.Date
-	}
-	if s.Count == 0 || c.Date.After(s.To) {
-		s.To = c.Date
-	}
-	s.Count++
-	s.EUR += eur
-}
-
-func (s *dsDonorStats) months() string {
-	if s.Count == 0 {
-		return "-"
-	}
-	return s.From.String()[:7] + " to " + s.To.String()[:7]
-}
-
-// toEUR converts a contribution at the rate of its own date.
-func toEUR(ref *app.Reference, c *fairshare.Contribution) (fairshare.Amount, error) {
-	if c.Currency == "EUR" {
-		return c.Amount, nil
-	}
-	v, _, _, err := ref.Rates.Convert(c.Amount, c.Currency, "EUR", c.Date)
-	return v, err
-}
-
-// datasetStats groups current contributions by dataset.
-func datasetStats(ref *app.Reference, cs []fairshare.Contribution) map[string]*dsStats {
-	out := map[string]*dsStats{}
-	for i := range cs {
-		c := &cs[i]
-		s := out[c.Dataset]
-		if s == nil {
-			s = &dsStats{Donors: map[string]*dsDonorStats{}, Currency: map[string]bool{}}
-			out[c.Dataset] = s
-		}
-		eur, err := toEUR(ref, c)
-		if err != nil {
-			s.NoRate++
-			eur = 0
-		}
-		s.add(c, eur)
-		s.Currency[c.Currency] = true
-		d := s.Donors[c.Donor]
-		if d == nil {
-			d = &dsDonorStats{}
-			s.Donors[c.Donor] = d
-		}
-		d.add(c, eur)
-	}
-	return out
-}
-
-// datasetIDs lists described datasets, then datasets that only have
-// contributions (e.g. "user" or an import target without description).
-func datasetIDs(ref *app.Reference, stats map[string]*dsStats) []string {
-	var ids []string
-	seen := map[string]bool{}
-	for _, d := range ref.Datasets {
-		ids = append(ids, d.ID)
-		seen[d.ID] = true
-	}
-	var extra []string
-	for id := range stats {
-		if !seen[id] {
-			extra = append(extra, id)
-		}
-	}
-	if !seen["user"] && stats["user"] == nil {
-		extra = append(extra, "user")
-	}
-	sort.Strings(extra)
-	return append(ids, extra...)
 }
 
 // amountCell prints an EUR amount in millions for people (table, md) and as
@@ -152,34 +60,24 @@ A report counts one dataset per donor; see 'fairshare report --help' and
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	a, ref, err := openWithRef(e, f)
+	a, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	cs, err := a.Store.Contributions(e.ctx, fairshare.ContributionFilter{})
+	list, err := a.Datasets(e.ctx, time.Time{})
 	if err != nil {
 		return err
 	}
-	stats := datasetStats(ref, cs)
 	format := *f.format
 	var rows [][]string
-	for _, id := range datasetIDs(ref, stats) {
-		d, _ := ref.Dataset(id)
-		s := stats[id]
-		if s == nil {
-			s = &dsStats{}
-		}
-		name := d.Name
-		if name == "" && id == "user" {
-			name = "entries recorded by users"
-		}
-		rel := d.ReleaseDate
+	for _, s := range list {
+		name, rel := s.Name, s.ReleaseDate
 		if format == "table" {
 			name, rel = trunc(name, 44), orDash(rel)
 		}
-		rows = append(rows, []string{id, name, d.Publisher, rel, fmt.Sprint(s.Count), fmt.Sprint(len(s.Donors)),
-			s.months(), amountCell(s.EUR, "EUR", format)})
+		rows = append(rows, []string{s.ID, name, s.Publisher, rel, fmt.Sprint(s.Contributions), fmt.Sprint(len(s.Donors)),
+			app.Months(s.Contributions, s.FromDate, s.ToDate), amountCell(s.EUR, "EUR", format)})
 	}
 	if format == "table" {
 		for i := range rows {
@@ -188,27 +86,6 @@ A report counts one dataset per donor; see 'fairshare report --help' and
 	}
 	return render.Table(e.stdout, format, []string{"id", "name", "publisher", "release_date", "contributions", "donors",
 		"months", amountHeader("total", "EUR", format)}, rows)
-}
-
-// datasetShowJSON is the JSON form of 'datasets show'.
-type datasetShowJSON struct {
-	fairshare.Dataset
-	Contributions int                `json:"contributions"`
-	From          string             `json:"from,omitempty"`
-	To            string             `json:"to,omitempty"`
-	TotalEUR      string             `json:"total_eur"`
-	Unconverted   int                `json:"unconverted,omitempty"`
-	Currencies    []string           `json:"currencies,omitempty"`
-	Donors        []datasetDonorJSON `json:"donors"`
-}
-
-type datasetDonorJSON struct {
-	Donor         string `json:"donor"`
-	Name          string `json:"name"`
-	Contributions int    `json:"contributions"`
-	From          string `json:"from"`
-	To            string `json:"to"`
-	TotalEUR      string `json:"total_eur"`
 }
 
 func runDatasetsShow(e *env, args []string) error {
@@ -227,35 +104,11 @@ of current contributions, the months covered and their total in EUR.
 		return err
 	}
 	defer a.Close()
-	id := arg
-	d, described := ref.Dataset(id)
-	cs, err := a.Store.Contributions(e.ctx, fairshare.ContributionFilter{Dataset: id})
+	s, err := a.Dataset(e.ctx, arg, time.Time{})
 	if err != nil {
 		return err
 	}
-	if !described && len(cs) == 0 && id != "user" {
-		ids := make([]string, len(ref.Datasets))
-		for i, x := range ref.Datasets {
-			ids[i] = x.ID
-		}
-		return fairshare.Errorf(fairshare.ENOTFOUND, "no dataset %q (known: %s)", id, strings.Join(ids, ", "))
-	}
-	if !described {
-		d = fairshare.Dataset{ID: id}
-		if id == "user" {
-			d.Name = "entries recorded by users"
-			d.Coverage = "whatever users record with 'contributions add' or 'contributions import'"
-		}
-	}
-	s := datasetStats(ref, cs)[id]
-	if s == nil {
-		s = &dsStats{Donors: map[string]*dsDonorStats{}}
-	}
-	codes := make([]string, 0, len(s.Donors))
-	for c := range s.Donors {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
+	d := s.Dataset
 	name := func(code string) string {
 		if dn := ref.ByCode[code]; dn != nil {
 			return dn.NameEN
@@ -264,31 +117,17 @@ of current contributions, the months covered and their total in EUR.
 	}
 	format := *f.format
 	var rows [][]string
-	for _, c := range codes {
-		ds := s.Donors[c]
-		rows = append(rows, []string{c, name(c), fmt.Sprint(ds.Count), ds.From.String(), ds.To.String(), amountCell(ds.EUR, "EUR", format)})
+	for _, ds := range s.Donors {
+		rows = append(rows, []string{ds.Donor, ds.Name, fmt.Sprint(ds.Contributions), ds.From, ds.To, amountCell(ds.EUR, "EUR", format)})
 	}
 	header := []string{"donor", "name", "contributions", "from", "to", amountHeader("total", "EUR", format)}
 	switch format {
 	case "csv":
 		return render.Table(e.stdout, "csv", header, rows)
 	case "json":
-		j := datasetShowJSON{Dataset: d, Contributions: s.Count, TotalEUR: s.EUR.Format("EUR"), Unconverted: s.NoRate,
-			Donors: []datasetDonorJSON{}}
-		if s.Count > 0 {
-			j.From, j.To = s.From.String(), s.To.String()
-		}
-		for cur := range s.Currency {
-			j.Currencies = append(j.Currencies, cur)
-		}
-		sort.Strings(j.Currencies)
-		for _, c := range codes {
-			ds := s.Donors[c]
-			j.Donors = append(j.Donors, datasetDonorJSON{c, name(c), ds.Count, ds.From.String(), ds.To.String(), ds.EUR.Format("EUR")})
-		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(j)
+		return enc.Encode(s)
 	}
 	noData := "none listed"
 	if len(d.NoData) > 0 {
@@ -298,18 +137,14 @@ of current contributions, the months covered and their total in EUR.
 		}
 		noData = strings.Join(ns, ", ") + " (no data: not tracked, not zero)"
 	}
-	curs := make([]string, 0, len(s.Currency))
-	for c := range s.Currency {
-		curs = append(curs, c)
-	}
-	sort.Strings(curs)
+	curs := s.Currencies
 	meta := [][2]string{{"id", d.ID}, {"name", d.Name}, {"title", d.Title}, {"publisher", d.Publisher},
 		{"release date", d.ReleaseDate}, {"source", d.URL}, {"licence / terms", d.Licence}, {"coverage", d.Coverage},
 		{"no data", noData}, {"contributions", fmt.Sprintf("%d current, %d donors, months %s, currencies %s",
-			s.Count, len(s.Donors), s.months(), orDash(strings.Join(curs, ", ")))},
+			s.Contributions, len(s.Donors), app.Months(s.Contributions, s.FromDate, s.ToDate), orDash(strings.Join(curs, ", ")))},
 		{"total", s.EUR.Format("EUR") + " EUR (each at the rate of its date; all categories and statuses)"}}
-	if s.NoRate > 0 {
-		meta = append(meta, [2]string{"unconverted", fmt.Sprintf("%d contribution(s) without a rate, left out of the totals", s.NoRate)})
+	if s.Unconverted > 0 {
+		meta = append(meta, [2]string{"unconverted", fmt.Sprintf("%d contribution(s) without a rate, left out of the totals", s.Unconverted)})
 	}
 	if format == "md" {
 		fmt.Fprintf(e.stdout, "### Dataset %s\n\n", mdText(d.ID))
@@ -398,4 +233,13 @@ func billions(amount string) string {
 	}
 	s := new(big.Rat).Quo(v, big.NewRat(1e9, 1)).FloatString(3)
 	return strings.TrimRight(strings.TrimRight(s, "0"), ".") + " bn"
+}
+
+// toEUR converts a contribution at the rate of its own date.
+func toEUR(ref *app.Reference, c *fairshare.Contribution) (fairshare.Amount, error) {
+	if c.Currency == "EUR" {
+		return c.Amount, nil
+	}
+	v, _, _, err := ref.Rates.Convert(c.Amount, c.Currency, "EUR", c.Date)
+	return v, err
 }

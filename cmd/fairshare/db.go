@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/fairshare/fairshare/internal/app"
@@ -83,30 +82,7 @@ DB is a SQLite file (sqlite:PATH or a path) or a postgres:// URL, e.g.
 	if strings.TrimPrefix(*from, "sqlite:") == strings.TrimPrefix(*to, "sqlite:") {
 		return usagef("--from and --to name the same database")
 	}
-	if !sqlstore.IsPostgres(*from) {
-		// Open would create a missing file; a typo should not copy nothing.
-		if _, err := os.Stat(strings.TrimPrefix(*from, "sqlite:")); err != nil {
-			return fmt.Errorf("--from: %w", err)
-		}
-	}
-	src, err := sqlstore.Open(e.ctx, *from)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	// The source must be at this release's schema: a SQLite file is brought
-	// up to date as whenever it is opened; PostgreSQL is migrated explicitly.
-	if src.Driver() == "sqlite" {
-		if _, err := src.Migrate(e.ctx); err != nil {
-			return err
-		}
-	}
-	dst, err := app.Open(e.ctx, *to, app.Options{})
-	if err != nil {
-		return err
-	}
-	defer dst.Close()
-	counts, err := src.CopyTo(e.ctx, dst.Store)
+	counts, err := app.CopyDatabase(e.ctx, *from, *to)
 	for _, c := range counts {
 		fmt.Fprintf(e.stdout, "%-22s %7d copied, %7d already there\n", c.What+":", c.Added, c.Found-c.Added)
 	}

@@ -8,12 +8,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
 	"github.com/fairshare/fairshare/internal/csvio"
-	"github.com/fairshare/fairshare/internal/engine"
 	"github.com/fairshare/fairshare/internal/fx"
 	"github.com/fairshare/fairshare/internal/refdata"
 	"github.com/fairshare/fairshare/internal/render"
@@ -27,10 +25,12 @@ func fromCSVFlag(f *flags) *string {
 }
 
 // reportFromCSV answers a report straight from CSV files: the contributions
-// (every row current; streamed once by a hand-written parser), daily rates
-// in the ECB layout and GDP per donor and year when present beside them,
-// and the embedded reference data (donors, targets, averages, population)
-// for the rest. Without --dataset every dataset in the file counts.
+// (every row current; streamed once by the engine's parser), daily rates in
+// the ECB layout and GDP per donor and year when present beside them, and
+// the embedded reference data (donors, targets, averages, population) for
+// the rest. The report is planned and computed by app.ReportFromCSV, as
+// 'report' plans one from the database. Without --dataset every dataset in
+// the file counts.
 func reportFromCSV(e *env, path string, req app.ReportRequest, format string) error {
 	if !req.AsOf.IsZero() {
 		return usagef("--as-of needs the database: a CSV file has no versions")
@@ -43,22 +43,9 @@ func reportFromCSV(e *env, path string, req app.ReportRequest, format string) er
 	if err != nil {
 		return err
 	}
-	var t fairshare.Target
-	var ids []string
-	for _, x := range rd.Targets {
-		ids = append(ids, x.ID)
-		if x.ID == req.Target {
-			t = x
-		}
-	}
-	if t.ID == "" {
-		return fairshare.Errorf(fairshare.ENOTFOUND, "no target %q among the built-in ones (known: %s)", req.Target, strings.Join(ids, ", "))
-	}
-	if req.Key != "" && req.Key != fairshare.KeyCustom && fairshare.KeyDocs[req.Key] == "" {
-		return fairshare.FieldError("key", "unknown key "+req.Key+" (want gdp, population, equal or custom)")
-	}
-	if req.Key == fairshare.KeyCustom && req.CustomWeights == nil {
-		return fairshare.FieldError("key", "custom key needs a weights file (--weights FILE)")
+	t, err := app.NewReference(rd.Donors, nil, nil, rd.Datasets, rd.Targets).Target(req.Target)
+	if err != nil {
+		return err
 	}
 	rates := rd.Rates
 	if data, err := os.ReadFile(filepath.Join(dir, synth.RatesFile)); err == nil {
@@ -90,60 +77,12 @@ func reportFromCSV(e *env, path string, req app.ReportRequest, format string) er
 	if err != nil {
 		return err
 	}
-	var sel app.Selection
-	if req.Datasets != "" {
-		if sel, err = app.ParseSelection(req.Datasets); err != nil {
-			return err
-		}
-	}
-	var published []fairshare.PublishedTotal
-	described := map[string]fairshare.Dataset{}
-	for _, ds := range rd.Datasets {
-		described[ds.ID] = ds
-		for _, p := range ds.Totals {
-			if p.Target == t.ID {
-				published = append(published, p)
-			}
-		}
-	}
-	noData := func(datasetOf map[string]string) map[string]bool {
-		used := map[string]bool{}
-		for _, g := range sel {
-			for _, d := range g {
-				used[d] = true
-			}
-		}
-		if sel == nil {
-			for _, g := range datasetOf {
-				for _, d := range strings.Split(g, "+") {
-					used[d] = true
-				}
-			}
-		}
-		out := map[string]bool{}
-		for d := range used {
-			for _, c := range described[d].NoData {
-				if datasetOf[c] == "" {
-					out[c] = true
-				}
-			}
-		}
-		return out
-	}
 	f, err := os.Open(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	q := engine.CSVQuery{Input: fairshare.ReportInput{
-		Target: t, Key: req.Key, KeyYear: req.KeyYear, CustomWeights: req.CustomWeights,
-		Currency: strings.ToUpper(req.Currency), AsOf: time.Now().UTC(), Donors: rd.Donors, Indicators: ind, Rates: rt,
-		Published: published,
-	}, NoData: noData}
-	if sel != nil {
-		q.Selection, q.Input.Datasets = sel, sel.String()
-	}
-	rep, _, err := engine.ReportCSV(f, file, q)
+	rep, err := app.ReportFromCSV(app.NewReference(rd.Donors, ind, rt, rd.Datasets, rd.Targets), f, file, req)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/fx"
@@ -29,36 +28,26 @@ Prints the result and the rate(s) used. Example:
 	if err := wantArgs(pos, 3, "AMOUNT FROM TO"); err != nil {
 		return err
 	}
-	from, to := strings.ToUpper(pos[1]), strings.ToUpper(pos[2])
-	amt, err := fairshare.ParseAmount(pos[0], from)
-	if err != nil {
-		return usagef("AMOUNT: %v", err)
-	}
-	day := fairshare.DateOf(timeNow())
+	var day fairshare.Date
 	if *date != "" {
 		if day, err = fairshare.ParseDate(*date); err != nil {
 			return usagef("--date: %v", err)
 		}
+	} else {
+		day = fairshare.DateOf(timeNow())
 	}
-	a, ref, err := f.openRef()
+	a, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	for _, c := range []string{from, to} {
-		if !ref.Rates.Known(c) {
-			return fairshare.Errorf(fairshare.EINVALID, "unknown currency %q", c)
-		}
-	}
-	out, qf, qt, err := ref.Rates.Convert(amt, from, to, day)
+	c, err := a.Convert(e.ctx, pos[0], pos[1], pos[2], day)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s %s = %s %s on %s\n", amt.Format(from), from, out.Format(to), to, day)
-	for _, q := range []fairshare.Quote{qf, qt} {
-		if q.Basis != fairshare.BasisEUR {
-			fmt.Fprintf(e.stdout, "rate used: %s\n", q)
-		}
+	fmt.Fprintf(e.stdout, "%s %s = %s %s on %s\n", c.Amount, c.From, c.Result, c.To, c.Date)
+	for _, q := range c.Rates {
+		fmt.Fprintf(e.stdout, "rate used: %s\n", q)
 	}
 	return nil
 }
@@ -73,7 +62,7 @@ func importRates(e *env, f *flags, data []byte, name string) error {
 	if err != nil {
 		return err
 	}
-	n, err := a.Store.AddRates(e.ctx, rates)
+	n, err := a.AddRates(e.ctx, rates)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
 	"github.com/fairshare/fairshare/internal/csvio"
 )
@@ -97,20 +98,47 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	}
 	err := cmd.run(e, rest)
-	if err == nil || errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
+	code := exitCode(err)
 	var ue *usageError
-	if errors.As(err, &ue) {
+	var ce *csvio.Error
+	switch {
+	case code == 0:
+	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "fairshare %s: %s\nRun 'fairshare %s --help' for usage.\n", name, ue.msg, name)
+	case errors.As(err, &ce):
+		fmt.Fprintln(stderr, ce.Error()) // FILE:LINE: field: reason, as it is
+	default:
+		fmt.Fprintf(stderr, "fairshare %s: %s\n", name, err)
+	}
+	return code
+}
+
+// exitCodes maps the error codes of error.go to exit codes, the one place
+// the CLI does so: 1 for every error the command met (bad data or values,
+// not found, conflict, refused, internal); 2 is kept for usage errors
+// (unknown flags, wrong number of arguments), which are not coded errors.
+var exitCodes = map[string]int{
+	fairshare.EINVALID:      1,
+	fairshare.ENOTFOUND:     1,
+	fairshare.ECONFLICT:     1,
+	fairshare.EUNAUTHORIZED: 1,
+	fairshare.EFORBIDDEN:    1,
+	fairshare.EINTERNAL:     1,
+}
+
+// exitCode is 0 for success (or --help), 2 for a usage error, else the
+// exit code of the error's code.
+func exitCode(err error) int {
+	var ue *usageError
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
 		return 2
 	}
-	var ce *csvio.Error
-	if errors.As(err, &ce) {
-		fmt.Fprintln(stderr, ce.Error())
-		return 1
+	if c, ok := exitCodes[fairshare.ErrorCode(err)]; ok {
+		return c
 	}
-	fmt.Fprintf(stderr, "fairshare %s: %s\n", name, err)
 	return 1
 }
 

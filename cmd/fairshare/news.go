@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
@@ -53,8 +55,16 @@ article's date, with a verdict that respects the stated precision), who said
 or reported what, and draft contributions where a donor, an amount and a
 pledge or donation verb meet.
 
+FILE - reads standard input. Each amount's currency_from says whether its
+currency is stated by the amount, taken from the context (a currency named
+earlier), or the language's default; amounts given only as an order of
+magnitude ("et trecifret millionbeløb") are listed as vague_amounts, with no
+value.
+
 --apply DATASET records the drafts in DATASET for review (never in a dataset
-the reports count by default); it needs --source-url, the article's address.`, false)
+the reports count by default) and files them in the review queue, where an
+editor approves or rejects each at /review; it needs --source-url, the
+article's address.`, false)
 	format := f.String("format", "text", "text or json")
 	lang := f.String("lang", "auto", "da, en or auto")
 	date := f.String("date", "", "the article's date YYYY-MM-DD (default: its own date line)")
@@ -121,6 +131,9 @@ the reports count by default); it needs --source-url, the article's address.`, f
 	if *apply == "" {
 		return nil
 	}
+	if !utf8.Valid(text) || bytes.IndexByte(text, 0) >= 0 {
+		return usagef("%s: --apply keeps the article's text for review: it must be UTF-8 without NUL bytes", arg)
+	}
 	var cs []fairshare.Contribution
 	for i, c := range res.Candidates {
 		row := map[string]string{"donor": c.Donor, "date": c.Date, "amount": c.Amount, "currency": c.Currency,
@@ -139,7 +152,7 @@ the reports count by default); it needs --source-url, the article's address.`, f
 		fmt.Fprintln(e.stderr, "no draft contributions to record")
 		return nil
 	}
-	r, err := a.Store.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: "draft from news article " + *srcURL})
+	r, err := a.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: "draft from news article " + *srcURL})
 	if err != nil {
 		return err
 	}

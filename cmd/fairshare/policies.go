@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/render"
@@ -43,53 +41,23 @@ unknown ("no statement yet"), with the date of that first row in the scope.`, tr
 		}
 		day = d
 	}
-	a, ref, err := openWithRef(e, f)
+	a, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	ps, err := a.Store.Policies(e.ctx)
+	states, err := a.PoliciesInForce(e.ctx, day, *all)
 	if err != nil {
 		return err
 	}
-	byDonor := policiesByDonor(ps)
-	codes := make([]string, 0, len(byDonor))
-	for c := range byDonor {
-		codes = append(codes, c)
-	}
-	if *all {
-		for _, d := range ref.Donors {
-			if byDonor[d.Code] == nil && d.MemberOn(day) {
-				codes = append(codes, d.Code)
-			}
-		}
-	}
-	sort.Strings(codes)
 	format := *f.format
 	var rows [][]string
-	for _, c := range codes {
-		name := c
-		if d := ref.ByCode[c]; d != nil {
-			name = d.NameEN
+	for _, st := range states {
+		scope := st.Scope
+		if format == "table" && st.Since != "" {
+			scope = trunc(scope, 70)
 		}
-		var cur *fairshare.Policy
-		for i := range byDonor[c] {
-			if !byDonor[c][i].Date.After(day) {
-				cur = &byDonor[c][i]
-			}
-		}
-		switch {
-		case cur != nil:
-			scope := cur.Scope
-			if format == "table" {
-				scope = trunc(scope, 70)
-			}
-			rows = append(rows, []string{c, name, cur.Status, cur.Date.String(), scope, cur.Source.Publisher, cur.Source.URL})
-		case len(byDonor[c]) > 0:
-			rows = append(rows, []string{c, name, "unknown", "", "no statement yet (first recorded: " + byDonor[c][0].Date.String() + ")", "", ""})
-		default:
-			rows = append(rows, []string{c, name, "unknown", "", "no statement recorded", "", ""})
-		}
+		rows = append(rows, []string{st.Donor, st.Name, st.Status, st.Since, scope, st.Source.Publisher, st.Source.URL})
 	}
 	if format == "table" {
 		fmt.Fprintf(e.stdout, "Weapon-use rules on %s (latest statement on or before that date):\n\n", day)
@@ -98,18 +66,6 @@ unknown ("no statement yet"), with the date of that first row in the scope.`, tr
 		}
 	}
 	return render.Table(e.stdout, format, []string{"donor", "name", "status", "since", "scope", "publisher", "source"}, rows)
-}
-
-// policiesByDonor groups policy rows by donor, each sorted by date.
-func policiesByDonor(ps []fairshare.Policy) map[string][]fairshare.Policy {
-	out := map[string][]fairshare.Policy{}
-	for _, p := range ps {
-		out[p.Donor] = append(out[p.Donor], p)
-	}
-	for _, l := range out {
-		sort.SliceStable(l, func(i, j int) bool { return l[i].Date.Before(l[j].Date) })
-	}
-	return out
 }
 
 func runPoliciesHistory(e *env, args []string) error {
@@ -121,21 +77,15 @@ Shows one donor's timeline, oldest first: date, status, scope and source
 	if err != nil {
 		return err
 	}
-	a, ref, err := openWithRef(e, f)
+	a, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	code := strings.ToUpper(arg)
-	d := ref.ByCode[code]
-	if d == nil {
-		return fairshare.Errorf(fairshare.ENOTFOUND, "no donor %q (see 'fairshare donors list')", arg)
-	}
-	ps, err := a.Store.Policies(e.ctx)
+	d, list, err := a.PolicyHistory(e.ctx, arg)
 	if err != nil {
 		return err
 	}
-	list := policiesByDonor(ps)[code]
 	format := *f.format
 	if format == "table" {
 		fmt.Fprintf(e.stdout, "%s %s: rules on using its weapons against targets in Russia\n\n", d.Code, d.NameEN)

@@ -62,7 +62,7 @@ func runDonorsShow(e *env, args []string) error {
 	if d == nil {
 		return fairshare.Errorf(fairshare.ENOTFOUND, "no donor %q (see 'fairshare donors list')", arg)
 	}
-	ind, err := a.Store.Indicators(e.ctx)
+	ind, err := a.Indicators(e.ctx)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,11 @@ participant's own GDP, e.g. 0.0025). Optional: currency (EUR), participants
 (codes) or members_on (NATO allies on that date; default start), opt_outs,
 renormalise, key (gdp, population, equal, custom), key_year (default the
 year before start), statuses (committed, delivered), categories (the seven
-NATO pledge categories), source {url, publisher, title, date}.`, false)
+NATO pledge categories), source {url, publisher, title, date}.
+
+Each target added is recorded in the audit log ('fairshare audit') with
+who ($USER) and why (--reason), in the same transaction.`, false)
+	reason := f.String("reason", "", "why (recorded in the audit log; default: the file added from)")
 	arg, err := f.one(args, "one FILE")
 	if err != nil {
 		return err
@@ -149,22 +153,19 @@ NATO pledge categories), source {url, publisher, title, date}.`, false)
 	if err != nil {
 		return err
 	}
-	a, ref, err := f.openRef()
+	a, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	for _, t := range ts {
-		for _, c := range append(append([]string{}, t.Participants...), t.OptOuts...) {
-			if !ref.KnownDonor(c) {
-				return fmt.Errorf("%s: target %s: unknown donor %q", arg, t.ID, c)
-			}
-		}
+	why := *reason
+	if why == "" {
+		why = "targets add " + arg
 	}
 	for _, t := range ts {
-		t = t.Written()
-		if err := a.Store.PutTarget(e.ctx, t); err != nil {
-			return err
+		t, err := a.AddTarget(e.ctx, t, author(e), why)
+		if err != nil {
+			return fmt.Errorf("%s: %w", arg, err)
 		}
 		fmt.Fprintf(e.stdout, "added target %s\n", t.ID)
 	}

@@ -41,19 +41,13 @@ func runUsersAdd(e *env, args []string) error {
 	if err != nil {
 		return usagef("--role: %v", err)
 	}
-	token, hash, err := auth.NewToken()
-	if err != nil {
-		return err
-	}
 	a, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.Store.AddUser(e.ctx, fairshare.User{Name: arg, Role: r, TokenHash: hash}); err != nil {
-		return err
-	}
-	if err := a.Store.AddAudit(e.ctx, fairshare.AuditEntry{User: author(e), Action: "user.add", Subject: arg, Reason: *reason, Detail: "role " + string(r)}); err != nil {
+	token, err := a.CreateUser(e.ctx, arg, r, author(e), *reason)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "created %s (%s); the token below is shown only once:\n", arg, r)
@@ -71,7 +65,7 @@ func runUsersList(e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	us, err := a.Store.Users(e.ctx)
+	us, err := a.Users(e.ctx)
 	if err != nil {
 		return err
 	}
@@ -104,18 +98,13 @@ func changeUser(e *env, command, action string, args []string, doc string, fn fu
 		return err
 	}
 	defer a.Close()
-	u, err := a.Store.User(e.ctx, arg)
-	if err != nil {
-		return fmt.Errorf("user %s: %w", arg, err)
-	}
-	out, err := fn(&u)
-	if err != nil {
+	var out string
+	err = a.ChangeUser(e.ctx, arg, action, author(e), *reason, func(u *fairshare.User) error {
+		var err error
+		out, err = fn(u)
 		return err
-	}
-	if err := a.Store.UpdateUser(e.ctx, u); err != nil {
-		return err
-	}
-	if err := a.Store.AddAudit(e.ctx, fairshare.AuditEntry{User: author(e), Action: action, Subject: u.Name, Reason: *reason}); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	if out != "" {
@@ -181,7 +170,7 @@ func runAudit(e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	es, err := a.Store.Audit(e.ctx, flt)
+	es, err := a.Audit(e.ctx, flt)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,7 @@ type App struct {
 	refStamp string
 
 	engine engineState // the report engine, built on first use (engine.go)
+	views  viewCache   // the grouped ledger per version (ledgerview.go)
 }
 
 // Reference is the reference data indexed for computing.

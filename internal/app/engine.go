@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,9 +40,9 @@ import (
 
 var engineOff = os.Getenv("FAIRSHARE_ENGINE") == "off"
 
-// FAIRSHARE_ENGINE_CACHE=off neither reads nor writes the saved engine
-// (benchmarks of the load from the ledger's rows).
-var cacheOff = os.Getenv("FAIRSHARE_ENGINE_CACHE") == "off"
+// cacheOff: FAIRSHARE_ENGINE_CACHE=off neither reads nor writes the saved
+// engine (benchmarks of the load from the ledger's rows).
+func cacheOff() bool { return os.Getenv("FAIRSHARE_ENGINE_CACHE") == "off" }
 
 type engineState struct {
 	mu        sync.Mutex // building and refreshing
@@ -194,7 +196,7 @@ func (a *App) openEngine(ctx context.Context, st *engineState, stamp sqlstore.Le
 // only writes need: see engineIDs); ok is false when there is none or it does
 // not fit the ledger.
 func (a *App) cachedEngine(ctx context.Context, st *engineState, stamp sqlstore.LedgerStamp) (*engine.Engine, bool) {
-	if cacheOff {
+	if cacheOff() {
 		return nil, false
 	}
 	e := engine.New()
@@ -257,7 +259,7 @@ func (a *App) engineIDs(ctx context.Context, st *engineState, e *engine.Engine) 
 // grown. Failing to save costs the next process time, not correctness, so
 // errors are dropped (a read-only database, say).
 func (a *App) saveEngine(ctx context.Context, st *engineState, e *engine.Engine, stamp sqlstore.LedgerStamp, applied []fairshare.Contribution, reloaded bool) {
-	if cacheOff || (!reloaded && len(applied) == 0) {
+	if cacheOff() || (!reloaded && len(applied) == 0) {
 		return
 	}
 	if reloaded || st.segs >= 64 || (st.segRows+len(applied))*8 > e.Len()+4096*8 {
@@ -338,4 +340,38 @@ func (a *App) ReportVersion() string {
 	ref := a.refStamp
 	a.mu.Unlock()
 	return fmt.Sprintf("%p/%d/%s", e, e.Generation(), ref)
+}
+
+// NewReference indexes reference data that does not come from a database
+// (report --from-csv: the embedded data, with rates and GDP from files).
+func NewReference(donors []fairshare.Donor, ind fairshare.IndicatorTable, rates *fairshare.RateTable,
+	datasets []fairshare.Dataset, targets []fairshare.Target) *Reference {
+	r := &Reference{Donors: donors, ByCode: map[string]*fairshare.Donor{}, Indicators: ind, Rates: rates, Datasets: datasets, Targets: targets}
+	for i := range r.Donors {
+		r.ByCode[r.Donors[i].Code] = &r.Donors[i]
+	}
+	return r
+}
+
+// ReportFromCSV answers a report straight from a contributions file in the
+// import format, planned exactly as Report plans one, with the engine's
+// streaming parser (engine.ReportCSV): every row is a current contribution.
+// Without Datasets every dataset in the file counts, as one group.
+func ReportFromCSV(ref *Reference, r io.Reader, name string, req ReportRequest) (*fairshare.Report, error) {
+	if !req.AsOf.IsZero() {
+		return nil, fairshare.FieldError("as-of", "--as-of needs the database: a CSV file has no versions")
+	}
+	p, err := planFor(ref, req, false)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(req.Datasets) == "" {
+		p.sel = nil
+	}
+	q := engine.CSVQuery{Input: p.in, NoData: p.noData}
+	if p.sel != nil {
+		q.Selection = p.sel
+	}
+	rep, _, err := engine.ReportCSV(r, name, q)
+	return rep, err
 }

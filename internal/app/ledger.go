@@ -170,6 +170,9 @@ func (a *App) ImportContributions(ctx context.Context, r io.Reader, name string,
 	var cs []fairshare.Contribution
 	switch format {
 	case "json":
+		if b, _ := br.Peek(3); bytes.Equal(b, utf8BOM) {
+			br.Discard(3) // JSON has none, but editors on Windows write one
+		}
 		cs, err = ledgerio.ReadJSON(br, name, ref, opt)
 	case "csv":
 		cs, err = ledgerio.ReadCSV(br, name, ref, opt)
@@ -197,10 +200,12 @@ type inputError struct {
 func (e *inputError) Error() string   { return e.err.Error() }
 func (e *inputError) Unwrap() []error { return []error{e.coded, e.err} }
 
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
 // startsWithBracket peeks past a byte order mark and white space for '['.
 func startsWithBracket(br *bufio.Reader) bool {
 	b, _ := br.Peek(4096) // fewer at the end of the input
-	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
+	b = bytes.TrimPrefix(b, utf8BOM)
 	b = bytes.TrimLeft(b, " \t\r\n")
 	return len(b) > 0 && b[0] == '['
 }

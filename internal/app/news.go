@@ -287,6 +287,9 @@ const maxArticleText = 200 << 10
 
 // readItem fetches and reads one item's article. retry says the failure may pass.
 func (a *App) readItem(ctx context.Context, f *feeds.Fetcher, fd feeds.Feed, it feeds.Item, category string) (ds []feeds.Draft, itemErr string, retry bool) {
+	if checkFeedURL(it.Link) != nil {
+		return nil, fmt.Sprintf("link %q is not an http(s) URL", it.Link), false
+	}
 	resp, err := f.Get(ctx, it.Link, "", "")
 	if err != nil {
 		if he, ok := err.(*feeds.HTTPError); ok && he.Permanent() {
@@ -389,7 +392,7 @@ func (a *App) DraftMatches(ctx context.Context, d feeds.Draft) ([]DraftMatch, er
 		return nil, err
 	}
 	from, to := fairshare.DateOf(day.Time().AddDate(0, 0, -matchDays)), fairshare.DateOf(day.Time().AddDate(0, 0, matchDays))
-	cs, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Donor: d.Donor, From: from, To: to})
+	cs, err := a.ListContributions(ctx, fairshare.ContributionFilter{Donor: d.Donor, From: from, To: to})
 	if err != nil {
 		return nil, err
 	}
@@ -518,15 +521,14 @@ func (a *App) ApproveDraft(ctx context.Context, id string, edit DraftEdit, u fai
 	if utf8.RuneCountInString(desc) > 500 {
 		desc = string([]rune(desc)[:500])
 	}
-	row := map[string]string{"donor": e.Donor, "date": e.Date, "amount": e.Amount, "currency": e.Currency,
-		"category": e.Category, "status": e.Status, "dataset": ds, "description": desc,
-		"source_url": d.ArticleURL, "source_title": d.ArticleTitle, "publisher": d.Publisher, "source_date": d.ArticleDate}
-	c, field, err := ledgerio.FromMap(row, ref, ledgerio.Options{})
+	// A new id for each approval: an approval reversed and made again is a new entry.
+	j := ledgerio.JSONContribution{ID: feeds.StableID("news-approval", id, fmt.Sprint(len(decs))), Donor: e.Donor,
+		Date: e.Date, Amount: e.Amount, Currency: e.Currency, Category: e.Category, Status: e.Status, Dataset: ds,
+		Description: desc, SourceURL: d.ArticleURL, SourceTitle: d.ArticleTitle, Publisher: d.Publisher, SourceDate: d.ArticleDate}
+	c, field, err := ledgerio.FromJSON(j, ref, ledgerio.Options{})
 	if err != nil {
 		return fairshare.Contribution{}, fairshare.FieldError(field, err.Error())
 	}
-	// A new id for each approval: an approval reversed and made again is a new entry.
-	c.ID = feeds.StableID("news-approval", id, fmt.Sprint(len(decs)))
 	edited := e != d
 	action := "approve"
 	if edited {
@@ -543,8 +545,8 @@ func (a *App) ApproveDraft(ctx context.Context, id string, edit DraftEdit, u fai
 	if err := st.Decide(ctx, dec, "pending", "approved", ep); err != nil {
 		return fairshare.Contribution{}, err
 	}
-	if _, err := a.AddContributions(ctx, []fairshare.Contribution{c}, fairshare.Change{Author: u.Name,
-		Reason: "approved from news draft " + id + ": " + reason}); err != nil {
+	c, err = a.AddContribution(ctx, j, fairshare.Change{Author: u.Name, Reason: "approved from news draft " + id + ": " + reason})
+	if err != nil {
 		undo := feeds.Decision{DraftID: id, At: time.Now().UTC(), User: u.Name, Action: "reopen", Reason: "approval failed: " + err.Error()}
 		st.Decide(ctx, undo, "approved", "pending", nil)
 		return fairshare.Contribution{}, err
@@ -599,9 +601,18 @@ func (a *App) ReopenDraft(ctx context.Context, id string, u fairshare.User, reas
 			return err
 		}
 		if d.Contribution != "" {
-			err := a.DeleteContribution(ctx, d.Contribution, fairshare.Change{Author: u.Name, Reason: "approval of news draft " + id + " reversed: " + reason})
-			if err != nil && fairshare.ErrorCode(err) != fairshare.ECONFLICT { // ECONFLICT: deleted already
+			hs, err := a.ContributionHistory(ctx, d.Contribution)
+			if err != nil {
 				return err
+			}
+			if len(hs) == 0 {
+				return fairshare.Errorf(fairshare.ENOTFOUND, "no contribution %s", d.Contribution)
+			}
+			if cur := hs[len(hs)-1]; !cur.Deleted { // an editor may have deleted it already
+				if _, err := a.RemoveContribution(ctx, d.Contribution, cur.Version, fairshare.Change{Author: u.Name,
+					Reason: "approval of news draft " + id + " reversed: " + reason}); err != nil {
+					return err
+				}
 			}
 		}
 	case "rejected":

@@ -98,7 +98,17 @@ type reportPlan struct {
 // group that counted per donor.
 func (p *reportPlan) noData(datasetOf map[string]string) map[string]bool {
 	noData := map[string]bool{}
-	for _, g := range p.sel {
+	sel := p.sel
+	if sel == nil { // a CSV file's datasets, all counted: those that counted for someone
+		seen := map[string]bool{}
+		for _, g := range datasetOf {
+			if !seen[g] {
+				seen[g] = true
+				sel = append(sel, strings.Split(g, "+"))
+			}
+		}
+	}
+	for _, g := range sel {
 		for _, d := range g {
 			if ds, ok := p.ref.Dataset(d); ok {
 				for _, c := range ds.NoData {
@@ -117,6 +127,13 @@ func (a *App) planReport(ctx context.Context, req ReportRequest) (*reportPlan, e
 	if err != nil {
 		return nil, err
 	}
+	return planFor(ref, req, true)
+}
+
+// planFor validates a request against reference data; knownDatasets says
+// the selected datasets must be described there (the database's), which a
+// CSV file's own datasets need not be.
+func planFor(ref *Reference, req ReportRequest, knownDatasets bool) (*reportPlan, error) {
 	t, err := ref.Target(req.Target)
 	if err != nil {
 		return nil, err
@@ -127,7 +144,7 @@ func (a *App) planReport(ctx context.Context, req ReportRequest) (*reportPlan, e
 	}
 	for _, g := range sel {
 		for _, d := range g {
-			if _, ok := ref.Dataset(d); !ok && d != "user" {
+			if _, ok := ref.Dataset(d); knownDatasets && !ok && d != "user" {
 				return nil, fairshare.Errorf(fairshare.ENOTFOUND, "no dataset %q (see 'fairshare datasets list')", d)
 			}
 		}

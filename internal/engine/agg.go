@@ -176,7 +176,7 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 	}
 	years := t.Years()
 	datasetOf := map[string]string{}
-	countedEUR := map[string]*big.Rat{}
+	countedEUR := map[string]fairshare.ExactEUR{}
 	var synth []fairshare.Contribution
 	cur := in.Currency
 	if cur == "" {
@@ -211,7 +211,7 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 		}
 		if part[code] {
 			n, dd := g.exactEUR(d, bestSlots)
-			countedEUR[code] = new(big.Rat).SetFrac(n, dd)
+			countedEUR[code] = fairshare.ExactEUR{Num: n, Den: dd}
 		}
 		for y := 0; y < g.nyear && y < len(years); y++ {
 			var total int64

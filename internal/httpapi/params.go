@@ -83,3 +83,15 @@ func (q query) intIn(name string, def, lo, hi int) (int, error) {
 	}
 	return n, nil
 }
+
+// boolean reads true/false (also 1/0); false when absent.
+func (q query) boolean(name string) (bool, error) {
+	switch s := q.str(name); s {
+	case "", "false", "0":
+		return false, nil
+	case "true", "1":
+		return true, nil
+	default:
+		return false, fairshare.FieldError(name, fmt.Sprintf("%q: want true or false", s))
+	}
+}

@@ -376,23 +376,8 @@ func (s *server) addTarget(w http.ResponseWriter, r *http.Request, q query) erro
 	if err := decodeStrict(rest, &t); err != nil {
 		return err
 	}
-	if err := t.Validate(); err != nil {
-		return err
-	}
-	ref, err := s.ref(r)
+	t, err = s.app.AddTarget(r.Context(), t, userOf(r).Name, reason)
 	if err != nil {
-		return err
-	}
-	for _, c := range append(append([]string{}, t.Participants...), t.OptOuts...) {
-		if !ref.KnownDonor(c) {
-			return fairshare.FieldError("participants", fmt.Sprintf("unknown donor %q", c))
-		}
-	}
-	t = t.Written()
-	if err := s.app.Store.PutTarget(r.Context(), t); err != nil {
-		return err
-	}
-	if err := s.app.Store.AddAudit(r.Context(), fairshare.AuditEntry{User: userOf(r).Name, Action: "target.add", Subject: t.ID, Reason: reason, Detail: t.Name}); err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/targets/"+t.ID)
@@ -414,7 +399,7 @@ func (s *server) audit(w http.ResponseWriter, r *http.Request, q query) error {
 	if f.Limit, err = q.intIn("limit", 100, 1, 1000); err != nil {
 		return err
 	}
-	es, err := s.app.Store.Audit(r.Context(), f)
+	es, err := s.app.Audit(r.Context(), f)
 	if err != nil {
 		return err
 	}

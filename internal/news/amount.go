@@ -381,6 +381,9 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 	}
 	inferred := false
 	if cur == "" {
+		if written && sc.factor < 1e6 {
+			return Amount{}, 0, false // "a thousand" with no currency counts things
+		}
 		if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[i].sent && !inferFollow[toks[j].lower] {
 			return Amount{}, 0, false
 		}

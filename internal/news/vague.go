@@ -1,6 +1,9 @@
 package news
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // VagueAmount is an amount the text gives only as an order of magnitude: "et trecifret
 // millionbeløb", "a double-digit billion sum", "et milliardbeløb". It has no value: the
@@ -40,7 +43,13 @@ func (d *doc) findVague() {
 			continue
 		}
 		start, end, scale, digits, stated := -1, -1, "", 0, ""
-		if sc, ok := vagueNouns[t.lower]; ok {
+		if sc, cur, ok := multiScale(t.lower); ok {
+			// "a multibillion-dollar package"
+			start, end, scale = k, k+1, sc
+			if c, ok := currencyNouns[cur]; ok {
+				stated = c
+			}
+		} else if sc, ok := vagueNouns[t.lower]; ok {
 			start, end, scale = k, k+1, sc
 			if k > 0 && digitWords[toks[k-1].lower] > 0 {
 				start, digits = k-1, digitWords[toks[k-1].lower]
@@ -105,4 +114,24 @@ func (d *doc) currencyAt(k int) (string, string) {
 		return "DKK", "default"
 	}
 	return "", ""
+}
+
+// multiScale reads "multibillion", "multi-million-euro": an amount of several millions or
+// billions, and the currency glued after it.
+func multiScale(w string) (scale, currency string, ok bool) {
+	for _, p := range []struct{ prefix, scale string }{{"multibillion", "billion"}, {"multi-billion", "billion"},
+		{"multimillion", "million"}, {"multi-million", "million"}, {"milliardstor", "billion"}} {
+		if rest, found := strings.CutPrefix(w, p.prefix); found {
+			if rest == "" {
+				return p.scale, "", true
+			}
+			if c, found := strings.CutPrefix(rest, "-"); found {
+				return p.scale, c, true
+			}
+			if rest == "e" || rest == "t" {
+				return p.scale, "", true // milliardstore, milliardstort
+			}
+		}
+	}
+	return "", "", false
 }

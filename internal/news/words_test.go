@@ -51,3 +51,26 @@ func TestVagueAmount(t *testing.T) {
 		t.Fatalf("vague %+v, want one of 3 digits before million", res.Vague)
 	}
 }
+
+func TestVagueForms(t *testing.T) {
+	tests := []struct{ lang, text, vague, cur, scale string }{
+		{"en", "Britain promised a multibillion-pound package.", "multibillion-pound", "GBP", "billion"},
+		{"en", "A Danish yard won a double-digit million-euro order.", "double-digit million-euro order", "EUR", "million"},
+		{"da", "Regeringen giver et tocifret milliardbeløb.", "tocifret milliardbeløb", "DKK", "billion"},
+		{"da", "Støtten er milliardstor.", "milliardstor", "DKK", "billion"},
+	}
+	for _, tt := range tests {
+		res, err := Read([]byte(tt.text), Options{Lang: tt.lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Vague) != 1 || res.Vague[0].Text != tt.vague || res.Vague[0].Currency != tt.cur || res.Vague[0].Scale != tt.scale || len(res.Amounts) != 0 {
+			t.Errorf("%q: vague %+v amounts %+v", tt.text, res.Vague, res.Amounts)
+		}
+	}
+	// Written numbers below a million with no currency count things, not money.
+	res, _ := Read([]byte("The aid package is worth a lot; a thousand soldiers and a thousand."), Options{Lang: "en"})
+	if len(res.Amounts) != 0 {
+		t.Errorf("amounts %+v", res.Amounts)
+	}
+}

@@ -165,11 +165,18 @@ func (s *Store) AddContributions(ctx context.Context, cs []fairshare.Contributio
 		c.Version, c.RecordedAt, c.Author, c.Reason, c.Deleted = 1, at, ch.Author, ch.Reason, false
 		vs[k] = c
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		n, err := s.insertVersions(ctx, tx, vs, ch.Progress)
+	var err error
+	if s.driver == "pgx" && len(vs) >= pgBulkMin {
+		var n int
+		n, err = s.addVersionsPG(ctx, vs, ch.Progress) // bulk.go
 		res = fairshare.ImportResult{Added: n, Skipped: len(vs) - n}
-		return err
-	})
+	} else {
+		err = s.tx(ctx, func(tx *sql.Tx) error {
+			n, err := s.insertVersions(ctx, tx, vs, ch.Progress)
+			res = fairshare.ImportResult{Added: n, Skipped: len(vs) - n}
+			return err
+		})
+	}
 	if err != nil {
 		return fairshare.ImportResult{}, fmt.Errorf("add contributions: %w", err)
 	}

@@ -42,6 +42,8 @@ func Run(t *testing.T, open func(t *testing.T) fairshare.Store) {
 		{"Datasets", testDatasets},
 		{"Meta", testMeta},
 		{"Rates", testRates},
+		{"LedgerGroups", testLedgerGroups},
+		{"AddTarget", testAddTarget},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

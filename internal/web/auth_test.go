@@ -26,7 +26,13 @@ const testPassword = "correct horse battery"
 // a fresh SQLite file holding an editor and a viewer with passwords.
 func newAuthServer(t *testing.T, opts Options, tlsServer bool) (*httptest.Server, *app.App) {
 	t.Helper()
-	a, err := app.Open(context.Background(), filepath.Join(t.TempDir(), "fairshare.db"), app.Options{})
+	return newAuthServerOn(t, filepath.Join(t.TempDir(), "fairshare.db"), opts, tlsServer)
+}
+
+// newAuthServerOn is newAuthServer on the database dsn names.
+func newAuthServerOn(t *testing.T, dsn string, opts Options, tlsServer bool) (*httptest.Server, *app.App) {
+	t.Helper()
+	a, err := app.Open(context.Background(), dsn, app.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

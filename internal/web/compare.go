@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -23,6 +22,8 @@ type compareKeyRow struct {
 type compareDSRow struct {
 	Donor, Name, Link, FairShare string
 	A, B                         rowView
+	CountsA, CountsB             string // the statuses each side counts
+	Note                         string // when they differ
 }
 
 type compareData struct {
@@ -38,6 +39,7 @@ type compareData struct {
 	DSRows      []compareDSRow
 	OverviewURL string
 	DSError     string
+	Notes       []string // rows whose two sides count different statuses
 }
 
 func (h *handler) compare(r *http.Request, p *page) (string, error) {
@@ -56,6 +58,7 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	asked := req.AsOf // zero: now, from the cached current ledger
 	if req.AsOf.IsZero() {
 		req.AsOf = time.Now().UTC()
 	}
@@ -92,7 +95,7 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 	}
 
 	// Two datasets side by side, each counted alone.
-	ids, err := h.datasetIDs(ctx, ref)
+	ids, err := h.app.DatasetsWithData(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -112,38 +115,36 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 		cd.DSOptions[i] = options(vals, datasetLabels(lang, vals), sel)
 	}
 	cd.Currencies = currencyOptions(ref, lang, cur)
-	var reps [2]*fairshare.Report
-	for i, sel := range []string{cd.A, cd.B} {
-		dreq := req
-		dreq.Datasets = sel
-		if reps[i], err = h.app.Report(ctx, dreq); err != nil {
-			cd.DSError = fmt.Sprintf("%s: %v", sel, err)
-			break
-		}
-	}
-	if cd.DSError == "" {
-		covered, err := h.coverage(ctx)
-		if err != nil {
-			return "", err
-		}
-		a, b := rowViews(p, reps[0]), rowViews(p, reps[1])
-		// A dataset that never mentions an ally (dk-mod covers Denmark
-		// only) says nothing about it: show that, not a zero.
-		for i, sel := range []string{cd.A, cd.B} {
-			vs := [][]rowView{a, b}[i]
-			for j := range vs {
-				if !covers(covered, sel, vs[j].Donor) {
-					vs[j].NoData, vs[j].Counted, vs[j].Ratio, vs[j].SortCounted, vs[j].SortRat = true, T(lang, "notcovered"), "", "", ""
-				}
+	// The comparison CLI and API give too (App.Compare): the same rule for
+	// "has data" and the statuses each side counts.
+	c, err := h.app.Compare(ctx, app.CompareRequest{Target: req.Target, Currency: cur, AsOf: asked, Key: req.Key, KeyYear: req.KeyYear, A: cd.A, B: cd.B})
+	if err != nil {
+		cd.DSError = err.Error()
+	} else {
+		a, b := rowViews(p, c.Reports[0]), rowViews(p, c.Reports[1])
+		byDonor := [2]map[string]rowView{{}, {}}
+		for i, vs := range [][]rowView{a, b} {
+			for _, v := range vs {
+				byDonor[i][v.Donor] = v
 			}
 		}
-		byDonor := map[string]rowView{}
-		for _, v := range b {
-			byDonor[v.Donor] = v
-		}
-		for i, v := range a {
-			cd.DSRows = append(cd.DSRows, compareDSRow{Donor: v.Donor, Name: v.Name, Link: v.Link,
-				FairShare: Millions(lang, reps[0].Rows[i].FairShare, cur), A: v, B: byDonor[v.Donor]})
+		for _, row := range c.Rows {
+			ds := compareDSRow{Donor: row.Donor, Name: byDonor[0][row.Donor].Name, Link: byDonor[0][row.Donor].Link,
+				FairShare: Millions(lang, row.FairShare, cur), A: byDonor[0][row.Donor], B: byDonor[1][row.Donor],
+				CountsA: statusesText(lang, row.StatusesA), CountsB: statusesText(lang, row.StatusesB)}
+			// A dataset without data for an ally (dk-mod covers Denmark
+			// only) says nothing about it: show that, not a zero.
+			for i, has := range []bool{row.HasA, row.HasB} {
+				if !has {
+					v := &[]*rowView{&ds.A, &ds.B}[i]
+					(*v).NoData, (*v).Counted, (*v).Ratio, (*v).SortCounted, (*v).SortRat = true, T(lang, "notcovered"), "", "", ""
+				}
+			}
+			if row.Note != "" {
+				ds.Note = unlikeText(lang, c.A, c.B, row.StatusesA, row.StatusesB)
+				cd.Notes = append(cd.Notes, row.Name+": "+ds.Note)
+			}
+			cd.DSRows = append(cd.DSRows, ds)
 		}
 	}
 	p.Title, p.Nav, p.Data = T(lang, "compare.title")+": "+cd.Name, "compare", cd
@@ -367,30 +368,27 @@ func (h *handler) chartError(w http.ResponseWriter, r *http.Request, err error) 
 	http.Error(w, msg, status)
 }
 
-// coverage maps each dataset to the donors it has any entry for.
-func (h *handler) coverage(ctx context.Context) (map[string]map[string]bool, error) {
-	cs, err := h.app.Store.Contributions(ctx, fairshare.ContributionFilter{})
-	if err != nil {
-		return nil, err
+// statusesText lists statuses in lang, "-" for none.
+func statusesText(lang string, ss []string) string {
+	if len(ss) == 0 {
+		return "-"
 	}
-	out := map[string]map[string]bool{}
-	for _, c := range cs {
-		if out[c.Dataset] == nil {
-			out[c.Dataset] = map[string]bool{}
-		}
-		out[c.Dataset][c.Donor] = true
+	out := make([]string, len(ss))
+	for i, st := range ss {
+		out[i] = T(lang, "status."+st)
 	}
-	return out, nil
+	return strings.Join(out, ", ")
 }
 
-// covers reports whether any dataset of a selection mentions donor.
-func covers(cov map[string]map[string]bool, sel, donor string) bool {
-	for _, g := range strings.Split(sel, ",") {
-		for _, id := range strings.Split(g, "+") {
-			if cov[id][donor] {
-				return true
-			}
-		}
+// unlikeText says in lang that two sides count different statuses (the
+// note App.Compare gives in English).
+func unlikeText(lang, a, b string, sa, sb []string) string {
+	tail := ""
+	if slices.Contains(sa, "delivered") != slices.Contains(sb, "delivered") {
+		tail = map[string]string{"en": "; commitments and deliveries are not the same", "da": "; tilsagn og leverancer er ikke det samme"}[lang]
 	}
-	return false
+	if lang == "da" {
+		return fmt.Sprintf("ikke sammenligneligt: %s tæller %s, %s tæller %s%s", a, statusesText(lang, sa), b, statusesText(lang, sb), tail)
+	}
+	return fmt.Sprintf("not like for like: %s counts %s, %s counts %s%s", a, statusesText(lang, sa), b, statusesText(lang, sb), tail)
 }

@@ -52,9 +52,16 @@ type donorData struct {
 	NotInTarget   bool
 	Policies      []policyView
 	Contributions []contribView
-	CSVURL        string
-	Indicators    []indicatorView
+	// ContributionsTotal counts all of them; the page lists the newest
+	// (maxDonorRows), the CSV has every one.
+	ContributionsTotal int
+	ListNote           string
+	CSVURL             string
+	Indicators         []indicatorView
 }
+
+// maxDonorRows is how many contributions a donor page lists.
+const maxDonorRows = 200
 
 func (h *handler) findDonor(ref *app.Reference, code string) (*fairshare.Donor, error) {
 	d := ref.ByCode[strings.ToUpper(code)]
@@ -64,45 +71,15 @@ func (h *handler) findDonor(ref *app.Reference, code string) (*fairshare.Donor, 
 	return d, nil
 }
 
-// monthlySeries sums a donor's contributions per month and dataset in cur,
-// each converted at the rate of its own date.
-func monthlySeries(ref *app.Reference, cs []fairshare.Contribution, cur string) []Series {
-	byDS := map[string]map[int]fairshare.Amount{}
-	var order []string
-	for _, c := range cs {
-		v, _, _, err := ref.Rates.Convert(c.Amount, c.Currency, cur, c.Date)
-		if err != nil {
-			continue
-		}
-		if byDS[c.Dataset] == nil {
-			byDS[c.Dataset] = map[int]fairshare.Amount{}
-			order = append(order, c.Dataset)
-		}
-		byDS[c.Dataset][monthKey(c.Date)] += v
-	}
-	// Datasets in the order the reference data lists them, then the rest.
-	var out []Series
-	seen := map[string]bool{}
-	for _, d := range ref.Datasets {
-		if m := byDS[d.ID]; m != nil {
-			out = append(out, Series{Label: d.Name + " (" + d.ID + ")", Months: m})
-			seen[d.ID] = true
-		}
-	}
-	for _, id := range order {
-		if !seen[id] {
-			out = append(out, Series{Label: id, Months: byDS[id]})
-		}
-	}
-	return out
-}
-
 func (h *handler) monthlyChart(ctx context.Context, lang string, ref *app.Reference, d *fairshare.Donor, cur string, asOf time.Time) (string, error) {
-	cs, err := h.app.Store.Contributions(ctx, fairshare.ContributionFilter{Donor: d.Code, AsOf: asOf})
+	ms, err := h.app.DonorMonthly(ctx, d.Code, cur, asOf)
 	if err != nil {
 		return "", err
 	}
-	series := monthlySeries(ref, cs, cur)
+	series := make([]Series, len(ms))
+	for i, m := range ms {
+		series[i] = Series{Label: m.Label, Months: m.Months}
+	}
 	var pubs []string
 	for _, s := range series {
 		pubs = append(pubs, s.Label)
@@ -138,6 +115,9 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The ledger time asked for; zero (now) lets the grouped ledger come
+	// from the cache of the current version.
+	asked := req.AsOf
 	if req.AsOf.IsZero() {
 		// One moment for every figure on the page.
 		req.AsOf = time.Now().UTC()
@@ -204,7 +184,7 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	}
 
 	// Monthly giving.
-	chart, err := h.monthlyChart(ctx, lang, ref, d, cur, req.AsOf)
+	chart, err := h.monthlyChart(ctx, lang, ref, d, cur, asked)
 	if err != nil {
 		return "", err
 	}
@@ -212,24 +192,26 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	dd.MonthlyURL = "/charts/donors/" + url.PathEscape(d.Code) + ".svg?" + url.Values{"lang": {lang}, "currency": {cur}}.Encode()
 
 	// Weapon-use rules.
-	ps, err := h.app.Store.Policies(ctx)
+	_, ps, err := h.app.PolicyHistory(ctx, d.Code)
 	if err != nil {
 		return "", err
 	}
 	for _, pol := range ps {
-		if pol.Donor == d.Code {
-			dd.Policies = append(dd.Policies, policyView{Date: FormatDate(lang, pol.Date), Status: T(lang, "policy."+pol.Status),
-				StatusClass: "st-" + pol.Status, Scope: pol.Scope, ScopeEN: true, URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
-		}
+		dd.Policies = append(dd.Policies, policyView{Date: FormatDate(lang, pol.Date), Status: T(lang, "policy."+pol.Status),
+			StatusClass: "st-" + pol.Status, Scope: pol.Scope, ScopeEN: true, URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
 	}
 
-	// Contributions, newest first.
-	cs, err := h.app.Store.Contributions(ctx, fairshare.ContributionFilter{Donor: d.Code, AsOf: req.AsOf})
+	// Contributions, newest first: the latest ones, the rest in the CSV.
+	cs, total, err := h.app.RecentContributions(ctx, d.Code, asked, maxDonorRows)
 	if err != nil {
 		return "", err
 	}
-	for i := len(cs) - 1; i >= 0; i-- {
-		c := cs[i]
+	dd.ContributionsTotal = total
+	if total > len(cs) {
+		dd.ListNote = fmt.Sprintf(map[bool]string{false: "The newest %d of %d contributions; the CSV has them all.",
+			true: "De nyeste %d af %d bidrag; CSV-filen har dem alle."}[lang == "da"], len(cs), total)
+	}
+	for _, c := range cs {
 		src := c.Source.Title
 		if src == "" {
 			src = c.Source.Publisher
@@ -245,7 +227,7 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	dd.CSVURL = "/api/v1/contributions?" + url.Values{"donor": {d.Code}, "format": {"csv"}}.Encode()
 
 	// GDP and population.
-	ind, err := h.app.Store.Indicators(ctx)
+	ind, err := h.app.Indicators(ctx)
 	if err != nil {
 		return "", err
 	}

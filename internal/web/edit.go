@@ -224,30 +224,22 @@ func (h *handler) addContribution(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Title = T(p.Lang, "contrib.new")
 	d := &contributionData{New: true, Action: "/contributions?lang=" + p.Lang}
-	m, form := formContribution(r)
+	_, form := formContribution(r)
 	reason, err := reasonOf(r, p.Lang)
 	if err != nil {
 		h.formError(w, r, p, d, form, err)
 		return
 	}
-	ref, err := h.app.Reference(r.Context())
-	if err != nil {
-		h.fail(w, r, p, err)
-		return
-	}
-	c, field, err := ledgerio.FromMap(m, ref, ledgerio.Options{})
-	if err != nil {
-		h.formError(w, r, p, d, form, fairshare.FieldError(field, err.Error()))
-		return
-	}
-	c.ID = c.NaturalID()
-	res, err := h.app.AddContributions(r.Context(), []fairshare.Contribution{c}, fairshare.Change{Author: u.Name, Reason: reason})
-	if err != nil {
-		h.fail(w, r, p, err)
-		return
-	}
-	if res.Added == 0 {
+	c, err := h.app.AddContribution(r.Context(), form, fairshare.Change{Author: u.Name, Reason: reason})
+	switch {
+	case fairshare.ErrorCode(err) == fairshare.ECONFLICT:
 		h.formError(w, r, p, d, form, fairshare.Errorf(fairshare.ECONFLICT, "%s %s", T(p.Lang, "contrib.exists"), c.ID))
+		return
+	case fairshare.ErrorCode(err) == fairshare.EINVALID:
+		h.formError(w, r, p, d, form, err)
+		return
+	case err != nil:
+		h.fail(w, r, p, err)
 		return
 	}
 	http.Redirect(w, r, p.Link("/contributions/"+c.ID)+"#history", http.StatusSeeOther)
@@ -333,7 +325,7 @@ func (h *handler) editContribution(w http.ResponseWriter, r *http.Request) {
 	var vc *fairshare.VersionConflict
 	switch {
 	case errors.As(err, &vc):
-		h.editConflict(w, r, p, d, patch, vc.Current)
+		h.editConflict(w, r, p, d, patch, was, vc.Current)
 		return
 	case fairshare.ErrorCode(err) == fairshare.EINTERNAL:
 		h.fail(w, r, p, err)
@@ -350,13 +342,14 @@ func (h *handler) editContribution(w http.ResponseWriter, r *http.Request) {
 // user's changes on top and, beside each field both changed, the newer
 // value. The form is now based on the newest version, so saving it again
 // is a decision made knowing both.
-func (h *handler) editConflict(w http.ResponseWriter, r *http.Request, p *page, d *contributionData, patch app.ContributionPatch, cur fairshare.Contribution) {
+func (h *handler) editConflict(w http.ResponseWriter, r *http.Request, p *page, d *contributionData, patch app.ContributionPatch, base, cur fairshare.Contribution) {
+	was := jsonFields(ledgerio.ToJSON(base))
 	newer := jsonFields(ledgerio.ToJSON(cur))
 	form := jsonFields(ledgerio.ToJSON(cur))
 	d.Newer = map[string]string{}
 	for f, v := range patch {
 		form[f] = v
-		if strings.TrimSpace(newer[f]) != strings.TrimSpace(v) {
+		if newer[f] != was[f] && strings.TrimSpace(newer[f]) != strings.TrimSpace(v) {
 			d.Newer[f] = newer[f]
 			if newer[f] == "" {
 				d.Newer[f] = "—"

@@ -70,26 +70,6 @@ func currencyOptions(ref *app.Reference, lang, selected string) []option {
 	return options(vals, vals, selected)
 }
 
-// datasetIDs lists datasets that hold contributions, so no choice shows an
-// empty report.
-func (h *handler) datasetIDs(ctx context.Context, ref *app.Reference) ([]string, error) {
-	cs, err := h.app.Store.Contributions(ctx, fairshare.ContributionFilter{})
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	for _, c := range cs {
-		seen[c.Dataset] = true
-	}
-	var ids []string
-	for _, d := range ref.Datasets {
-		if seen[d.ID] {
-			ids = append(ids, d.ID)
-		}
-	}
-	return ids, nil
-}
-
 func (h *handler) controls(ctx context.Context, lang string, ref *app.Reference, req app.ReportRequest, rep *fairshare.Report) (controls, error) {
 	var c controls
 	var ids, names []string
@@ -104,7 +84,7 @@ func (h *handler) controls(ctx context.Context, lang string, ref *app.Reference,
 		kl = append(kl, T(lang, "key."+k))
 	}
 	c.Keys = options(keys, kl, rep.Key)
-	dss, err := h.datasetIDs(ctx, ref)
+	dss, err := h.app.DatasetsWithData(ctx)
 	if err != nil {
 		return c, err
 	}
@@ -133,7 +113,7 @@ func (h *handler) sourceLine(ctx context.Context, lang string, ref *app.Referenc
 	src := T(lang, "chart.source") + ": " + strings.Join(parts, ", ")
 	if rep.Target.GDPRate == "" && rep.Key != fairshare.KeyEqual {
 		pubs := map[string]bool{}
-		if ind, err := h.app.Store.Indicators(ctx); err == nil {
+		if ind, err := h.app.Indicators(ctx); err == nil {
 			for _, i := range ind {
 				if i.Kind == rep.Key && i.Year == rep.KeyYear && i.Source.Publisher != "" {
 					pubs[i.Source.Publisher] = true

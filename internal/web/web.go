@@ -82,7 +82,7 @@ func NewHandler(a *app.App, opts Options) http.Handler {
 		h.static[path.Base(f)] = b
 		h.versions[path.Base(f)] = hex.EncodeToString(sum[:6])
 	}
-	for _, name := range []string{"overview", "donor", "compare", "fx", "error", "login", "contribution"} {
+	for _, name := range []string{"overview", "donor", "compare", "fx", "error", "login", "contribution", "policies"} {
 		h.pages[name] = template.Must(template.New(name).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	mux := http.NewServeMux()
@@ -91,6 +91,7 @@ func NewHandler(a *app.App, opts Options) http.Handler {
 	mux.HandleFunc("GET /donors/{code}", h.page(h.donor))
 	mux.HandleFunc("GET /compare/{target}", h.page(h.compare))
 	mux.HandleFunc("GET /fx", h.page(h.fx))
+	mux.HandleFunc("GET /policies", h.page(h.policies))
 	mux.HandleFunc("GET /charts/{file}", h.chartFile)
 	mux.HandleFunc("GET /charts/donors/{file}", h.donorChart)
 	mux.HandleFunc("GET /static/{file}", h.serveStatic)

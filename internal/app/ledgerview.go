@@ -1,0 +1,490 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fairshare/fairshare"
+)
+
+// Pages and dataset statistics read the ledger as groups (one grouped
+// query, fairshare.LedgerGroup), never row by row, and keep them per ledger
+// version: a server answers from memory until the ledger or the reference
+// data change.
+
+// ledgerView is the grouped ledger as of one time, with what is derived
+// from it on first use.
+type ledgerView struct {
+	groups  []fairshare.LedgerGroup
+	byDonor map[string][]int // indexes into groups
+
+	once  sync.Once
+	stats map[string]*DatasetStats // per dataset, EUR at each date's rate
+
+	covOnce sync.Once
+	cov     map[string]map[string]bool
+
+	mu       sync.Mutex
+	monthly  map[string][]MonthlySeries // donor + currency
+	statuses map[string][]string        // counted statuses per target, dataset group and donor (compare.go)
+	days     map[string]*donorDays
+}
+
+// donorDays counts a donor's contributions per day, newest day first.
+type donorDays struct {
+	days  []fairshare.Date
+	count []int
+	total int
+}
+
+type viewCache struct {
+	mu sync.Mutex
+	m  map[string]*ledgerView // version + as-of -> view
+}
+
+const maxViews = 16
+
+// view returns the grouped ledger as of asOf (zero: now). It is cached while
+// the report version (ledger and reference data) is unchanged; a CLI
+// process, which builds no engine, queries each time.
+func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
+	// The version names the reference data too (rates convert the sums):
+	// load it first so that its stamp is known.
+	if _, err := a.Reference(ctx); err != nil {
+		return nil, err
+	}
+	version := ""
+	if a.engineBuilt() {
+		if _, err := a.freshEngine(ctx, false); err == nil {
+			version = a.ReportVersion()
+		}
+	}
+	key := version + "@"
+	if !asOf.IsZero() {
+		key += asOf.UTC().Format(time.RFC3339Nano)
+	}
+	if version != "" {
+		a.views.mu.Lock()
+		v := a.views.m[key]
+		a.views.mu.Unlock()
+		if v != nil {
+			return v, nil
+		}
+	}
+	gs, err := a.Store.LedgerGroups(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	v := &ledgerView{groups: gs, byDonor: map[string][]int{}}
+	for i := range gs {
+		v.byDonor[gs[i].Donor] = append(v.byDonor[gs[i].Donor], i)
+	}
+	if version != "" && version == a.ReportVersion() {
+		a.views.mu.Lock()
+		if a.views.m == nil || len(a.views.m) >= maxViews {
+			a.views.m = map[string]*ledgerView{}
+		}
+		a.views.m[key] = v
+		a.views.mu.Unlock()
+	}
+	return v, nil
+}
+
+func (a *App) engineBuilt() bool {
+	st := a.engineState()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.eng != nil
+}
+
+// DatasetStats sums one dataset's current contributions.
+type DatasetStats struct {
+	fairshare.Dataset
+	// Described is false for a dataset that only has contributions (e.g.
+	// "user"): its description above is made up.
+	Described     bool             `json:"described"`
+	Contributions int              `json:"contributions"`
+	From          string           `json:"from,omitempty"`
+	To            string           `json:"to,omitempty"`
+	TotalEUR      string           `json:"total_eur"`
+	Unconverted   int              `json:"unconverted,omitempty"` // contributions without a rate, left out of the totals
+	Currencies    []string         `json:"currencies,omitempty"`
+	Donors        []DonorStats     `json:"donors"`
+	EUR           fairshare.Amount `json:"-"`
+	FromDate      fairshare.Date   `json:"-"`
+	ToDate        fairshare.Date   `json:"-"`
+	byDonor       map[string]*DonorStats
+	currencies    map[string]bool
+}
+
+// DonorStats sums one donor's current contributions in one dataset.
+type DonorStats struct {
+	Donor         string           `json:"donor"`
+	Name          string           `json:"name"`
+	Contributions int              `json:"contributions"`
+	From          string           `json:"from"`
+	To            string           `json:"to"`
+	TotalEUR      string           `json:"total_eur"`
+	EUR           fairshare.Amount `json:"-"`
+	FromDate      fairshare.Date   `json:"-"`
+	ToDate        fairshare.Date   `json:"-"`
+}
+
+// Months says which months a dataset or donor covers, "-" when none.
+func Months(n int, from, to fairshare.Date) string {
+	if n == 0 {
+		return "-"
+	}
+	return from.String()[:7] + " to " + to.String()[:7]
+}
+
+func span(n int, from, to *fairshare.Date, d fairshare.Date) {
+	if n == 0 || d.Before(*from) {
+		*from = d
+	}
+	if n == 0 || d.After(*to) {
+		*to = d
+	}
+}
+
+// datasetStats sums the view per dataset and donor in EUR, each group at
+// the rate of its own date (the sum of a day's contributions in one
+// currency is converted once).
+func (v *ledgerView) datasetStats(ref *Reference) map[string]*DatasetStats {
+	v.once.Do(func() {
+		out := map[string]*DatasetStats{}
+		for i := range v.groups {
+			g := &v.groups[i]
+			s := out[g.Dataset]
+			if s == nil {
+				s = &DatasetStats{byDonor: map[string]*DonorStats{}, currencies: map[string]bool{}}
+				out[g.Dataset] = s
+			}
+			eur := g.Sum
+			if g.Currency != "EUR" {
+				var err error
+				if eur, _, _, err = ref.Rates.Convert(g.Sum, g.Currency, "EUR", g.Day); err != nil {
+					s.Unconverted += g.Count
+					eur = 0
+				}
+			}
+			span(s.Contributions, &s.FromDate, &s.ToDate, g.Day)
+			s.Contributions += g.Count
+			s.EUR += eur
+			s.currencies[g.Currency] = true
+			d := s.byDonor[g.Donor]
+			if d == nil {
+				d = &DonorStats{Donor: g.Donor}
+				s.byDonor[g.Donor] = d
+			}
+			span(d.Contributions, &d.FromDate, &d.ToDate, g.Day)
+			d.Contributions += g.Count
+			d.EUR += eur
+		}
+		v.stats = out
+	})
+	return v.stats
+}
+
+// finish fills the printable fields of a copy of s for dataset d.
+func (s *DatasetStats) finish(ref *Reference, d fairshare.Dataset, described bool) DatasetStats {
+	out := DatasetStats{Dataset: d, Described: described, Donors: []DonorStats{}}
+	if s == nil {
+		out.TotalEUR = fairshare.Amount(0).Format("EUR")
+		return out
+	}
+	out.Contributions, out.EUR, out.FromDate, out.ToDate, out.Unconverted = s.Contributions, s.EUR, s.FromDate, s.ToDate, s.Unconverted
+	out.TotalEUR = s.EUR.Format("EUR")
+	if s.Contributions > 0 {
+		out.From, out.To = s.FromDate.String(), s.ToDate.String()
+	}
+	for c := range s.currencies {
+		out.Currencies = append(out.Currencies, c)
+	}
+	sort.Strings(out.Currencies)
+	for _, ds := range s.byDonor {
+		x := *ds
+		if dn := ref.ByCode[x.Donor]; dn != nil {
+			x.Name = dn.NameEN
+		}
+		x.From, x.To, x.TotalEUR = x.FromDate.String(), x.ToDate.String(), x.EUR.Format("EUR")
+		out.Donors = append(out.Donors, x)
+	}
+	sort.Slice(out.Donors, func(i, j int) bool { return out.Donors[i].Donor < out.Donors[j].Donor })
+	return out
+}
+
+// userDataset describes "user", the entries people record themselves.
+func userDataset(id string) fairshare.Dataset {
+	d := fairshare.Dataset{ID: id}
+	if id == "user" {
+		d.Name = "entries recorded by users"
+		d.Coverage = "whatever users record with 'contributions add' or 'contributions import'"
+	}
+	return d
+}
+
+// Datasets lists every dataset with its statistics as of asOf (zero: now):
+// the described ones in their order, then those that only hold
+// contributions, "user" always among them.
+func (a *App) Datasets(ctx context.Context, asOf time.Time) ([]DatasetStats, error) {
+	ref, err := a.Reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := a.view(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	stats := v.datasetStats(ref)
+	var out []DatasetStats
+	seen := map[string]bool{}
+	for _, d := range ref.Datasets {
+		out = append(out, stats[d.ID].finish(ref, d, true))
+		seen[d.ID] = true
+	}
+	var extra []string
+	for id := range stats {
+		if !seen[id] {
+			extra = append(extra, id)
+		}
+	}
+	if !seen["user"] && stats["user"] == nil {
+		extra = append(extra, "user")
+	}
+	sort.Strings(extra)
+	for _, id := range extra {
+		out = append(out, stats[id].finish(ref, userDataset(id), false))
+	}
+	return out, nil
+}
+
+// Dataset returns one dataset's statistics as of asOf (zero: now);
+// ENOTFOUND for an id neither described nor holding contributions.
+func (a *App) Dataset(ctx context.Context, id string, asOf time.Time) (DatasetStats, error) {
+	ref, err := a.Reference(ctx)
+	if err != nil {
+		return DatasetStats{}, err
+	}
+	v, err := a.view(ctx, asOf)
+	if err != nil {
+		return DatasetStats{}, err
+	}
+	s := v.datasetStats(ref)[id]
+	d, described := ref.Dataset(id)
+	if !described && s == nil && id != "user" {
+		ids := make([]string, len(ref.Datasets))
+		for i, x := range ref.Datasets {
+			ids[i] = x.ID
+		}
+		return DatasetStats{}, fairshare.Errorf(fairshare.ENOTFOUND, "no dataset %q (known: %s)", id, strings.Join(ids, ", "))
+	}
+	if !described {
+		d = userDataset(id)
+	}
+	return s.finish(ref, d, described), nil
+}
+
+// Coverage maps each dataset to the donors it has data for as of asOf
+// (zero: now). This is THE rule of "has data" everywhere (compare in the
+// CLI, the API and the dashboard, the dataset choices): a dataset has data
+// for a donor when it holds at least one current contribution for that
+// donor, of any date, status or category. A dataset without data for a
+// donor says nothing about it: not zero, unknown.
+func (a *App) Coverage(ctx context.Context, asOf time.Time) (map[string]map[string]bool, error) {
+	v, err := a.view(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return v.coverage(), nil // shared: read only
+}
+
+// coverage is computed once per view; callers must not change it.
+func (v *ledgerView) coverage() map[string]map[string]bool {
+	v.covOnce.Do(func() {
+		out := map[string]map[string]bool{}
+		for i := range v.groups {
+			g := &v.groups[i]
+			if out[g.Dataset] == nil {
+				out[g.Dataset] = map[string]bool{}
+			}
+			out[g.Dataset][g.Donor] = true
+		}
+		v.cov = out
+	})
+	return v.cov
+}
+
+// Covers reports whether any dataset of a selection ("a,b+c") has data for
+// donor, by the rule of Coverage.
+func Covers(cov map[string]map[string]bool, sel, donor string) bool {
+	for _, g := range strings.Split(sel, ",") {
+		for _, id := range strings.Split(g, "+") {
+			if cov[strings.TrimSpace(id)][donor] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DatasetsWithData lists the described datasets that hold contributions
+// now, in the reference data's order: the choices a page offers, so that
+// none shows an empty report.
+func (a *App) DatasetsWithData(ctx context.Context) ([]string, error) {
+	ref, err := a.Reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := a.view(ctx, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	cov := v.coverage()
+	var ids []string
+	for _, d := range ref.Datasets {
+		if len(cov[d.ID]) > 0 {
+			ids = append(ids, d.ID)
+		}
+	}
+	return ids, nil
+}
+
+// MonthlySeries is one dataset's giving by a donor per month.
+type MonthlySeries struct {
+	Dataset string
+	Label   string                   // dataset name and id
+	Months  map[int]fairshare.Amount // year*12 + month-1 -> sum in the currency asked for
+}
+
+// DonorMonthly sums a donor's current contributions (as of asOf; zero: now)
+// per dataset and month in cur, each day's sum at that day's rate; datasets
+// in the reference data's order, then the others. Amounts without a rate
+// are left out.
+func (a *App) DonorMonthly(ctx context.Context, donor, cur string, asOf time.Time) ([]MonthlySeries, error) {
+	ref, err := a.Reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := a.view(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	key := donor + " " + cur
+	v.mu.Lock()
+	out, ok := v.monthly[key]
+	v.mu.Unlock()
+	if ok {
+		return out, nil
+	}
+	out = v.donorMonthly(ref, donor, cur)
+	v.mu.Lock()
+	if v.monthly == nil || len(v.monthly) >= 256 {
+		v.monthly = map[string][]MonthlySeries{}
+	}
+	v.monthly[key] = out
+	v.mu.Unlock()
+	return out, nil
+}
+
+func (v *ledgerView) donorMonthly(ref *Reference, donor, cur string) []MonthlySeries {
+	byDS := map[string]map[int]fairshare.Amount{}
+	var order []string
+	for _, i := range v.byDonor[donor] {
+		g := &v.groups[i]
+		x, _, _, err := ref.Rates.Convert(g.Sum, g.Currency, cur, g.Day)
+		if err != nil {
+			continue
+		}
+		if byDS[g.Dataset] == nil {
+			byDS[g.Dataset] = map[int]fairshare.Amount{}
+			order = append(order, g.Dataset)
+		}
+		byDS[g.Dataset][g.Day.Year()*12+int(g.Day.Month())-1] += x
+	}
+	var out []MonthlySeries
+	seen := map[string]bool{}
+	for _, d := range ref.Datasets {
+		if m := byDS[d.ID]; m != nil {
+			out = append(out, MonthlySeries{Dataset: d.ID, Label: d.Name + " (" + d.ID + ")", Months: m})
+			seen[d.ID] = true
+		}
+	}
+	sort.Strings(order)
+	for _, id := range order {
+		if !seen[id] {
+			out = append(out, MonthlySeries{Dataset: id, Label: id, Months: byDS[id]})
+		}
+	}
+	return out
+}
+
+// DonorContributionCount is how many current contributions a donor has
+// (as of asOf; zero: now), from the grouped ledger.
+func (a *App) DonorContributionCount(ctx context.Context, donor string, asOf time.Time) (int, error) {
+	v, err := a.view(ctx, asOf)
+	if err != nil {
+		return 0, err
+	}
+	return v.donorDays(donor).total, nil
+}
+
+// RecentContributions returns a donor's newest current contributions (as
+// of asOf; zero: now), at most limit of them (whole days, so a few more
+// when a day is split), newest first, and how many it has in all. The
+// grouped ledger finds the first day to read, so only those rows are read.
+func (a *App) RecentContributions(ctx context.Context, donor string, asOf time.Time, limit int) ([]fairshare.Contribution, int, error) {
+	v, err := a.view(ctx, asOf)
+	if err != nil {
+		return nil, 0, err
+	}
+	dd := v.donorDays(donor)
+	if dd.total == 0 {
+		return nil, 0, nil
+	}
+	from, n := dd.days[0], 0
+	for i, d := range dd.days {
+		from = d
+		if n += dd.count[i]; n >= limit {
+			break
+		}
+	}
+	cs, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
+	if err != nil {
+		return nil, 0, err
+	}
+	slices.Reverse(cs)
+	return cs, dd.total, nil
+}
+
+func (v *ledgerView) donorDays(donor string) *donorDays {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if dd := v.days[donor]; dd != nil {
+		return dd
+	}
+	perDay := map[fairshare.Date]int{}
+	dd := &donorDays{}
+	for _, i := range v.byDonor[donor] {
+		g := &v.groups[i]
+		if perDay[g.Day] == 0 {
+			dd.days = append(dd.days, g.Day)
+		}
+		perDay[g.Day] += g.Count
+		dd.total += g.Count
+	}
+	sort.Slice(dd.days, func(i, j int) bool { return dd.days[i].After(dd.days[j]) })
+	dd.count = make([]int, len(dd.days))
+	for i, d := range dd.days {
+		dd.count[i] = perDay[d]
+	}
+	if v.days == nil {
+		v.days = map[string]*donorDays{}
+	}
+	v.days[donor] = dd
+	return dd
+}

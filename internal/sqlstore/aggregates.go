@@ -1,0 +1,66 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/fairshare/fairshare"
+)
+
+// groupsSQL sums the current versions as of $1 per dataset, donor,
+// currency, day, status and category: one pass over the ledger instead of
+// every row sent to the caller.
+const groupsSQL = `SELECT v.dataset, v.donor, v.currency, v.day, v.status, v.category, COUNT(*), CAST(SUM(v.amount) AS BIGINT)
+	FROM contribution_versions v
+	WHERE v.recorded_us <= $1 AND v.deleted = 0 AND v.version = (
+		SELECT MAX(w.version) FROM contribution_versions w WHERE w.id = v.id AND w.recorded_us <= $1)
+	GROUP BY v.dataset, v.donor, v.currency, v.day, v.status, v.category`
+
+// LedgerGroups returns the current contributions as of asOf (zero: now),
+// summed per dataset, donor, currency, day, status and category.
+func (s *Store) LedgerGroups(ctx context.Context, asOf time.Time) ([]fairshare.LedgerGroup, error) {
+	rows, err := s.db.QueryContext(ctx, groupsSQL, asOfMicros(asOf))
+	if err != nil {
+		return nil, fmt.Errorf("ledger groups: %w", err)
+	}
+	defer rows.Close()
+	var out []fairshare.LedgerGroup
+	for rows.Next() {
+		var g fairshare.LedgerGroup
+		var day, st, cat string
+		var sum int64
+		if err := rows.Scan(&g.Dataset, &g.Donor, &g.Currency, &day, &st, &cat, &g.Count, &sum); err != nil {
+			return nil, fmt.Errorf("ledger groups: %w", err)
+		}
+		if g.Day, err = parseDay(day); err != nil {
+			return nil, fmt.Errorf("ledger groups: %w", err)
+		}
+		g.Status, g.Category, g.Sum = fairshare.Status(st), fairshare.Category(cat), fairshare.Amount(sum)
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// AddTarget adds or replaces a user-defined target and records e in the
+// audit log in the same transaction: a target is never there unaudited.
+func (s *Store) AddTarget(ctx context.Context, t fairshare.Target, e fairshare.AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = time.Now().UTC()
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var bi int
+		err := tx.QueryRowContext(ctx, `SELECT built_in FROM targets WHERE id = $1`, t.ID).Scan(&bi)
+		if err == nil && bi == 1 {
+			return fairshare.Errorf(fairshare.ECONFLICT, "target %s is built in; choose another id", t.ID)
+		}
+		t.BuiltIn = false
+		if err := putTarget(ctx, tx, t); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (at_us, user_name, action, subject, reason, detail) VALUES ($1,$2,$3,$4,$5,$6)`,
+			e.At.UnixMicro(), e.User, e.Action, e.Subject, e.Reason, e.Detail)
+		return err
+	})
+}
