@@ -200,3 +200,50 @@ func TestBrowserDanishThroughout(t *testing.T) {
 	}
 	noConsoleErrors(t, errs)
 }
+
+// TestBrowserSortAnyColumn: every column of every table gets a sort
+// button, two-row headers too, and sorting a number column orders it.
+func TestBrowserSortAnyColumn(t *testing.T) {
+	ctx, errs := browser(t)
+	ts := newTestServer(t)
+	for _, path := range []string{"/compare/nato-2024?lang=da", "/targets/nato-2024?lang=da", "/donors/DNK?lang=en", "/methodology?lang=da"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+			t.Fatal(err)
+		}
+		bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+		  const bad = [];
+		  document.querySelectorAll('main table').forEach(tb => {
+		    const row = tb.tBodies[0] && tb.tBodies[0].rows[0];
+		    if (!row) return;
+		    const n = tb.tHead.querySelectorAll('button.sort').length;
+		    if (n !== row.cells.length) bad.push((tb.id || tb.caption.textContent.slice(0, 30)) + ': ' + n + ' sort buttons for ' + row.cells.length + ' columns');
+		  });
+		  return bad;
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range bad {
+			t.Errorf("%s: %s", path, b)
+		}
+	}
+	// Sort the compare table by dataset A's ratio, descending: Danish numbers
+	// ("1.234 %") order as numbers.
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/compare/nato-2024?lang=da"), chromedp.WaitReady(chromedp.CSS("#datasets table"))); err != nil {
+		t.Fatal(err)
+	}
+	sorted, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+	  const tb = document.querySelector('#datasets table');
+	  const col = 3;
+	  const btn = tb.tHead.rows[1].cells[1].querySelector('button');
+	  btn.click(); btn.click();
+	  const num = c => { const t = c.textContent.replace(/[^0-9,-]/g, '').replace(',', '.'); return t === '' ? -Infinity : Number(t); };
+	  const vals = Array.from(tb.tBodies[0].rows).map(r => num(r.cells[col]));
+	  for (let i = 1; i < vals.length; i++) if (vals[i] > vals[i-1]) return false;
+	  return vals.length > 10;
+	})()`))
+	if err != nil || !sorted {
+		t.Errorf("compare table not sorted by ratio (%v)", err)
+	}
+	noConsoleErrors(t, errs)
+}
