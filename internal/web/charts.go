@@ -428,9 +428,6 @@ func MonthlySVG(lang, title, cur string, series []Series, source string) string 
 	return MonthlyChart(lang, title, cur, series, source, WideWidth).SVG()
 }
 
-// monthKey indexes a date's month.
-func monthKey(d fairshare.Date) int { return d.Year()*12 + int(d.Month()) - 1 }
-
 // weightPct formats a key weight as a percentage with two decimals.
 func weightPct(lang string, w *big.Rat) string {
 	if w == nil {

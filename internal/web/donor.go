@@ -78,7 +78,7 @@ func (h *handler) monthlyChart(ctx context.Context, lang string, ref *app.Refere
 	}
 	series := make([]Series, len(ms))
 	for i, m := range ms {
-		series[i] = Series{Label: m.Label, Months: m.Months}
+		series[i] = Series{Label: seriesLabel(lang, ref, m.Dataset, m.Label), Months: m.Months}
 	}
 	var pubs []string
 	for _, s := range series {

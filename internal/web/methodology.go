@@ -184,10 +184,7 @@ func (h *handler) datasetRows(lang string, p *page, ref *app.Reference) []datase
 				nd = append(nd, x.Name(lang))
 			}
 		}
-		name := d.Name
-		if n := T(lang, "ds.name."+d.ID); lang == "da" && n != "" && n != "ds.name."+d.ID {
-			name = n
-		}
+		name := datasetName(lang, d)
 		out = append(out, datasetRow{ID: d.ID, Code: d.ID, Name: name, Publisher: Attribution(lang, d.Publisher), Release: FormatDate(lang, dateOr(d.ReleaseDate)),
 			Licence: d.Licence, Link: p.Link("/datasets/" + d.ID), URL: d.URL, NoData: strings.Join(nd, ", ")})
 	}
@@ -339,4 +336,27 @@ func (p *page) ErrorText() string {
 		}
 	}
 	return ""
+}
+
+// datasetName is a dataset's name in lang: Danish where the messages hold
+// one, else as the data names it.
+func datasetName(lang string, d fairshare.Dataset) string {
+	if n := T(lang, "ds.name."+d.ID); lang == "da" && n != "ds.name."+d.ID {
+		return n
+	}
+	if d.ID == "user" {
+		return T(lang, "dataset.user")
+	}
+	return d.Name
+}
+
+// seriesLabel names a chart series by its dataset in lang.
+func seriesLabel(lang string, ref *app.Reference, id, fallback string) string {
+	if id == "user" {
+		return T(lang, "dataset.user")
+	}
+	if d, ok := ref.Dataset(id); ok {
+		return datasetName(lang, d) + " (" + id + ")"
+	}
+	return fallback
 }
