@@ -84,6 +84,8 @@ var phonePages = []struct{ name, path, wait string }{
 	{"map-en", "/embed/nato-2024-map?lang=en", "#embed-chart"},
 	{"fund-da", "/targets/nato-fund-2025-2029?lang=da", "#years-table"},
 	{"methodology-da", "/methodology?lang=da", "#citation"},
+	{"dataset-kiel-da", "/datasets/kiel-r29?lang=da", "#coverage"},
+	{"fx-da", "/fx?lang=da&amount=1000000&from=EUR&to=DKK&date=2024-05-31", "#fx-result"},
 }
 
 func TestBrowserPhoneReadable(t *testing.T) {

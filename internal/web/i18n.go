@@ -284,6 +284,7 @@ var messages = map[string][2]string{
 	"error.notfound":            {"Not found", "Ikke fundet"},
 	"error.english":             {"The error, as the program words it:", "Fejlen, som programmet formulerer den (på engelsk):"},
 	"desc.en":                   {"Descriptions are as the sources give them.", "Beskrivelserne gengives som i kilderne, på engelsk."},
+	"donor.xlsx":                {"as Excel (XLSX)", "som Excel (XLSX)"},
 	"cat.equipment-purchase":    {"equipment purchase", "indkøb af udstyr"},
 	"cat.in-kind":               {"in kind", "donation i naturalier"},
 	"cat.maintenance-logistics": {"maintenance and logistics", "vedligehold og logistik"},

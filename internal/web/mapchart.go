@@ -102,10 +102,8 @@ func MapChart(lang string, rep *fairshare.Report, source string, w float64) (*ch
 	}
 	draw(eu, 10, top, k)
 	// Inset: North America in the Atlantic corner, framed.
+	// The inset fills the Atlantic west of Iceland, at any width.
 	iw := 0.3 * (w - 20)
-	if narrow {
-		iw = 0.36 * (w - 20)
-	}
 	ik := iw / na.W
 	ih := na.H * ik
 	ix, iy := 10.0, top

@@ -134,6 +134,25 @@ func TestDanishDownloads(t *testing.T) {
 	if rows[3][3] != "Rimelig andel (mio. EUR)" {
 		t.Errorf("xlsx header %q", rows[3])
 	}
+	// A running target adds its years; a donor's contributions have their own.
+	for _, path := range []string{"/tables/nato-fund-2025-2029.xlsx?lang=en", "/tables/donors/DNK.xlsx?lang=da"} {
+		resp, body := fetch(t, ts, path)
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %d", path, resp.StatusCode)
+			continue
+		}
+		f, err := excelize.OpenReader(bytes.NewReader([]byte(body)))
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		if strings.Contains(path, "fund") && len(f.GetSheetList()) != 2 {
+			t.Errorf("%s: sheets %v, want the report and its years", path, f.GetSheetList())
+		}
+		if rows, _ := f.GetRows("Sheet1"); len(rows) < 5 {
+			t.Errorf("%s: %d rows", path, len(rows))
+		}
+	}
 }
 
 // TestToDate: a running target is cut to what is due at the ledger time;
