@@ -66,6 +66,28 @@ type Dataset struct {
 	Coverage    string           `json:"coverage,omitempty"`
 	NoData      []string         `json:"no_data,omitempty"`
 	Totals      []PublishedTotal `json:"published_totals,omitempty"`
+	// CompiledBy and Compiled say who put the dataset together and when
+	// (e.g. fairshare, from official and press sources); Publisher is the
+	// original publisher when one body published it all.
+	CompiledBy string `json:"compiled_by,omitempty"`
+	Compiled   string `json:"compiled,omitempty"`
+	// Measure says in words what a row counts (e.g. "commitments as
+	// announced"), Statuses which contribution statuses its rows carry, so
+	// that comparisons line up like with like.
+	Measure  string   `json:"measure,omitempty"`
+	Statuses []string `json:"statuses,omitempty"`
+	// Unvalued lists items the source names without any published value:
+	// documented, never counted, never a zero.
+	Unvalued []UnvaluedItem `json:"unvalued,omitempty"`
+}
+
+// UnvaluedItem is aid a source names without a published value.
+type UnvaluedItem struct {
+	Donor       string `json:"donor"`
+	Date        string `json:"date"`
+	Description string `json:"description"`
+	Note        string `json:"note"` // why there is no amount
+	Source      Source `json:"source"`
 }
 
 // PublishedTotal is an aggregate figure a publisher states, kept to check
@@ -80,6 +102,9 @@ type PublishedTotal struct {
 	AmountEUR string `json:"amount_eur,omitempty"`
 	Currency  string `json:"currency,omitempty"`
 	Qualifier string `json:"qualifier,omitempty"` // over, about
+	// Compare is "cumulative" for a running total of what the dataset
+	// itemises: its rows up to AsOf are summed against it.
+	Compare   string `json:"compare,omitempty"`
 	Quote     string `json:"quote,omitempty"`
 	AsOf      string `json:"as_of,omitempty"`
 	Publisher string `json:"publisher,omitempty"`
@@ -91,11 +116,20 @@ type PublishedTotal struct {
 // Policy is one dated state of a donor's rules on using its weapons against
 // targets in Russia.
 type Policy struct {
-	Donor  string `json:"donor"`
-	Date   Date   `json:"date"`
-	Status string `json:"status"` // prohibited, limited, allowed, unknown
-	Scope  string `json:"scope"`
-	Source Source `json:"source"`
+	Donor   string `json:"donor"`
+	Date    Date   `json:"date"`
+	Status  string `json:"status"`             // prohibited, limited, allowed, unknown
+	Scope   string `json:"scope"`              // in English
+	ScopeDA string `json:"scope_da,omitempty"` // the same in Danish
+	Source  Source `json:"source"`
+}
+
+// ScopeIn returns the scope in lang ("da" or anything else for English).
+func (p *Policy) ScopeIn(lang string) string {
+	if lang == "da" && p.ScopeDA != "" {
+		return p.ScopeDA
+	}
+	return p.Scope
 }
 
 // PolicyStatuses are the allowed Policy.Status values.

@@ -12,6 +12,7 @@ type ReportInput struct {
 	Target        Target
 	Key           string // overrides Target.Key when set
 	KeyYear       int    // overrides Target.KeyYear when set
+	GDPYear       int    // GDP year of the %GDP column; 0: the key year
 	CustomWeights map[string]*big.Rat
 	Currency      string
 	AsOf          time.Time
@@ -35,6 +36,7 @@ type Report struct {
 	Target      Target
 	Key         string
 	KeyYear     int
+	GDPYear     int // the year whose GDP the %GDP column divides by
 	Currency    string
 	AsOf        time.Time
 	Datasets    string
@@ -58,7 +60,7 @@ type Row struct {
 	Counted   Amount
 	Balance   Amount
 	Ratio     *big.Rat // nil when the fair share is zero
-	PctGDP    *big.Rat // counted as a fraction of GDP over the period; nil without GDP
+	PctGDP    *big.Rat // counted per year of the period as a fraction of GDP of Report.GDPYear; nil without it
 	OptedOut  bool
 	NoData    bool
 	Dataset   string
@@ -109,7 +111,7 @@ func Compute(in ReportInput) (*Report, error) {
 	for i := range in.Donors {
 		byCode[in.Donors[i].Code] = &in.Donors[i]
 	}
-	rep := &Report{Target: t, Key: key, KeyYear: keyYear, Currency: cur, AsOf: in.AsOf,
+	rep := &Report{Target: t, Key: key, KeyYear: keyYear, GDPYear: in.GDPYear, Currency: cur, AsOf: in.AsOf,
 		Datasets: in.Datasets, Published: in.Published}
 	idx := map[string]int{}
 	for i, c := range codes {
@@ -125,6 +127,15 @@ func Compute(in ReportInput) (*Report, error) {
 		rep.Rows[idx[o]].OptedOut = true
 	}
 	years := t.Years()
+	// %GDP uses the key year's GDP unless asked otherwise, so that the
+	// column and the shares rest on the same figures; a key without a year
+	// falls back to the target's first year.
+	if rep.GDPYear == 0 {
+		rep.GDPYear = keyYear
+	}
+	if rep.GDPYear == 0 && len(years) > 0 {
+		rep.GDPYear = years[0]
+	}
 	for i := range rep.Rows {
 		rep.Rows[i].Years = make([]YearTotal, len(years))
 		for y := range years {
@@ -208,7 +219,6 @@ func Compute(in ReportInput) (*Report, error) {
 	for i := range rep.Rows {
 		r := &rep.Rows[i]
 		var cumT, cumC Amount
-		gdp := new(big.Rat)
 		for y := range r.Years {
 			yt := &r.Years[y]
 			cumT += yt.Target
@@ -216,18 +226,14 @@ func Compute(in ReportInput) (*Report, error) {
 			yt.CumTarget, yt.CumCounted = cumT, cumC
 			rep.Years[y].Target += yt.Target
 			rep.Years[y].Counted += yt.Counted
-			if g := gdpNearest(in.Indicators, r.Donor, years[y]); g != nil && gdp != nil {
-				gdp.Add(gdp, g)
-			} else {
-				gdp = nil
-			}
 		}
 		r.FairShare, r.Counted = cumT, cumC
 		r.Balance = r.Counted - r.FairShare
 		if r.FairShare != 0 {
 			r.Ratio = new(big.Rat).SetFrac64(int64(r.Counted), int64(r.FairShare))
 		}
-		if gdp != nil && gdp.Sign() > 0 {
+		if g := in.Indicators.Get(KeyGDP, r.Donor, rep.GDPYear); g != nil && g.Sign() > 0 && len(years) > 0 {
+			gdp := new(big.Rat).Mul(g, big.NewRat(int64(len(years)), 1))
 			if in.CountedEUR != nil {
 				r.PctGDP = in.CountedEUR[r.Donor].Over(gdp)
 			} else {

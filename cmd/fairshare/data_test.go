@@ -133,7 +133,7 @@ func TestPolicies(t *testing.T) {
 	for _, p := range list {
 		state[p["donor"]] = p
 	}
-	if u := state["USA"]; u == nil || u["status"] != "limited" || u["since"] != "2024-05-31" || !strings.HasPrefix(u["source"], "https://") {
+	if u := state["USA"]; u == nil || u["status"] != "limited" || u["since"] != "2024-05-30" || !strings.HasPrefix(u["source"], "https://") {
 		t.Errorf("USA on 2024-06-15: %v", u)
 	}
 	if e := state["EST"]; e == nil || e["status"] != "unknown" {
@@ -157,8 +157,20 @@ func TestPolicies(t *testing.T) {
 	if err := json.Unmarshal([]byte(mustFS(t, db, "policies", "history", "usa", "--format", "json")), &hist); err != nil {
 		t.Fatal(err)
 	}
-	if len(hist) != 2 || hist[0]["date"] != "2024-05-31" || hist[1]["date"] != "2024-11-17" || hist[0]["url"] == "" {
+	if len(hist) != 3 || hist[0]["date"] != "2022-05-31" || hist[1]["date"] != "2024-05-30" || hist[2]["date"] != "2024-11-17" ||
+		hist[0]["url"] == "" || hist[0]["scope_da"] == "" {
 		t.Errorf("USA history: %v", hist)
+	}
+	// Before the changes of May 2024 the restrictions were public: the
+	// timeline says so, with sources.
+	early := mustFS(t, db, "policies", "list", "--as-of", "2024-01-01", "--format", "csv")
+	for _, want := range []string{"USA,United States,prohibited,2022-05-31", "DEU,Germany,prohibited,2023-05-14", "FRA,France,prohibited,2023-07-11", "GBR,United Kingdom,limited,2023-05-11"} {
+		if !strings.Contains(early, want) {
+			t.Errorf("policies on 2024-01-01 lack %q:\n%s", want, early)
+		}
+	}
+	if bel := mustFS(t, db, "policies", "history", "BEL"); !strings.Contains(bel, "2024-05-28  prohibited") || !strings.Contains(bel, "da: Premierminister De Croo") {
+		t.Errorf("policies history BEL:\n%s", bel)
 	}
 	if r := fs(t, db, "policies", "history", "XYZ"); r.code != 1 || !strings.Contains(r.stderr, "no donor") {
 		t.Errorf("history XYZ: %+v", r)
@@ -188,6 +200,23 @@ func TestDataVerify(t *testing.T) {
 	if !strings.Contains(r.stdout, "duplicate content in dataset user: contributions dup-one and dup-two") ||
 		!strings.Contains(r.stderr, "1 problem(s)") {
 		t.Errorf("verify output:\n%s%s", r.stdout, r.stderr)
+	}
+}
+
+// A row credited to a ministry must cite the ministry's own page: the same
+// figure on a newspaper's page is the newspaper's report.
+func TestDataVerifyGovernmentPublisher(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "f.db")
+	file := filepath.Join(dir, "gov.csv")
+	os.WriteFile(file, []byte("donor,date,amount,currency,category,status,source_url,publisher,description\n"+
+		"DNK,2024-06-14,1000,DKK,in-kind,committed,https://euromaidanpress.com/2024/x,Danish Ministry of Defence,credited to the ministry\n"+
+		"DNK,2024-06-15,1000,DKK,in-kind,committed,https://www.fmn.dk/da/nyheder/2024/x/,Forsvarsministeriet,the ministry's own page\n"), 0o644)
+	mustFS(t, db, "contributions", "import", file)
+	r := fs(t, db, "data", "verify")
+	if r.code != 1 || !strings.Contains(r.stdout, `publisher "Danish Ministry of Defence" is a government body but the URL https://euromaidanpress.com/2024/x is not a government page`) ||
+		!strings.Contains(r.stderr, "1 problem(s)") {
+		t.Errorf("verify: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
 
@@ -330,5 +359,35 @@ func TestImportKielExplorerCSV(t *testing.T) {
 	}
 	if show := mustFS(t, db, "datasets", "show", "kiel-r31"); !strings.Contains(show, "2026-12-15") {
 		t.Errorf("release date from release_info.csv missing:\n%s", show)
+	}
+}
+
+// dk-mod states its sum against the ministry's running total, lists what
+// has no published value and says what it measures.
+func TestDatasetsShowDKMod(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	out := mustFS(t, db, "datasets", "show", "dk-mod")
+	for _, want := range []string{"statuses:         committed", "measure:          commitments as announced",
+		"Against the publisher's running totals:", "gave about DKK 70.3 bn", "% of it, DKK", "less, support the rows do not itemise",
+		"Without a published value (listed, never counted, never zero):", "Caesar", "https://fmn.dk/da/nyheder/2023/danmark-vil-donere-f16-fly-til-ukraine"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("datasets show dk-mod lacks %q:\n%s", want, out)
+		}
+	}
+	var j struct {
+		Statuses      []string `json:"statuses"`
+		AgainstTotals []string `json:"against_totals"`
+		Unvalued      []struct {
+			Note string `json:"note"`
+		} `json:"unvalued"`
+	}
+	if err := json.Unmarshal([]byte(mustFS(t, db, "datasets", "show", "dk-mod", "--format", "json")), &j); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(j.Statuses, ",") != "committed" || len(j.AgainstTotals) != 2 || len(j.Unvalued) < 5 || j.Unvalued[0].Note == "" {
+		t.Errorf("show dk-mod JSON: %+v", j)
+	}
+	if out := mustFS(t, db, "data", "verify"); !strings.Contains(out, "dataset dk-mod: its ") || !strings.Contains(out, "gave about DKK 70.3 bn") {
+		t.Errorf("data verify does not state dk-mod against the ministry's total:\n%s", out)
 	}
 }

@@ -139,6 +139,8 @@ of current contributions, the months covered and their total in EUR.
 	}
 	curs := s.Currencies
 	meta := [][2]string{{"id", d.ID}, {"name", d.Name}, {"title", d.Title}, {"publisher", d.Publisher},
+		{"compiled by", strings.TrimSpace(d.CompiledBy + " " + parens(d.Compiled))},
+		{"measure", d.Measure}, {"statuses", strings.Join(d.Statuses, ", ")},
 		{"release date", d.ReleaseDate}, {"source", d.URL}, {"licence / terms", d.Licence}, {"coverage", d.Coverage},
 		{"no data", noData}, {"contributions", fmt.Sprintf("%d current, %d donors, months %s, currencies %s",
 			s.Contributions, len(s.Donors), app.Months(s.Contributions, s.FromDate, s.ToDate), orDash(strings.Join(curs, ", ")))},
@@ -174,6 +176,28 @@ of current contributions, the months covered and their total in EUR.
 		}
 		if err := render.Table(e.stdout, format, []string{"scope", "period", "measure", "amount", "as_of", "publisher", "date", "url"},
 			publishedRows(d.Totals, format)); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	if lines := s.AgainstTotals; len(lines) > 0 {
+		fmt.Fprintln(e.stdout, "Against the publisher's running totals:")
+		for _, l := range lines {
+			fmt.Fprintln(e.stdout, "  - "+strings.TrimPrefix(l, "dataset "+d.ID+": "))
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	if len(d.Unvalued) > 0 {
+		fmt.Fprintln(e.stdout, "Without a published value (listed, never counted, never zero):")
+		var urows [][]string
+		for _, n := range d.Unvalued {
+			desc, note := n.Description, n.Note
+			if format == "table" {
+				desc, note = trunc(desc, 60), trunc(note, 60)
+			}
+			urows = append(urows, []string{n.Date, desc, note, n.Source.Publisher, n.Source.URL})
+		}
+		if err := render.Table(e.stdout, format, []string{"date", "item", "why no amount", "publisher", "source"}, urows); err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout)
@@ -218,6 +242,14 @@ func publishedRows(ts []fairshare.PublishedTotal, format string) [][]string {
 		rows = append(rows, []string{orDash(scope), orDash(p.Period), orDash(measure), text, orDash(p.AsOf), publisher, p.Date, p.URL})
 	}
 	return rows
+}
+
+// parens wraps s in parentheses, or returns "" for "".
+func parens(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "(" + s + ")"
 }
 
 func mdText(s string) string {

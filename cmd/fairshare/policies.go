@@ -94,14 +94,17 @@ Shows one donor's timeline, oldest first: date, status, scope and source
 			return nil
 		}
 		for _, p := range list {
-			fmt.Fprintf(e.stdout, "%s  %s\n  %s\n  source: %s, %q (%s) %s\n\n", p.Date, p.Status, p.Scope,
-				p.Source.Publisher, p.Source.Title, p.Source.Date, p.Source.URL)
+			fmt.Fprintf(e.stdout, "%s  %s\n  %s\n", p.Date, p.Status, p.Scope)
+			if p.ScopeDA != "" {
+				fmt.Fprintf(e.stdout, "  da: %s\n", p.ScopeDA)
+			}
+			fmt.Fprintf(e.stdout, "  source: %s, %q (%s) %s\n\n", p.Source.Publisher, p.Source.Title, p.Source.Date, p.Source.URL)
 		}
 		return nil
 	}
 	var rows [][]string
 	for _, p := range list {
-		rows = append(rows, []string{p.Donor, p.Date.String(), p.Status, p.Scope, p.Source.Publisher, p.Source.Title, p.Source.Date, p.Source.URL})
+		rows = append(rows, []string{p.Donor, p.Date.String(), p.Status, p.Scope, p.Source.Publisher, p.Source.Title, p.Source.Date, p.Source.URL, p.ScopeDA})
 	}
-	return render.Table(e.stdout, format, []string{"donor", "date", "status", "scope", "publisher", "title", "source_date", "url"}, rows)
+	return render.Table(e.stdout, format, []string{"donor", "date", "status", "scope", "publisher", "title", "source_date", "url", "scope_da"}, rows)
 }

@@ -52,6 +52,7 @@ average); the target at the annual average of each of its years.`, true)
 	asOf := f.String("as-of", "", "ledger as recorded at this date or RFC 3339 time (default now)")
 	key := f.String("key", "", "key: gdp, population, equal or custom (default: the target's)")
 	keyYear := f.Int("key-year", 0, "year of the key's figures (default: the target's)")
+	gdpYear := f.Int("gdp-year", 0, "year of the GDP the %GDP column divides by (default: the key year)")
 	ds := f.String("dataset", "", "datasets to count: precedence list, first with the donor wins; '+' joins (default "+app.DefaultDatasets+")")
 	weights := f.String("weights", "", "CSV file donor,weight for --key custom")
 	fromCSV := fromCSVFlag(f)
@@ -66,7 +67,7 @@ average); the target at the annual average of each of its years.`, true)
 	if err != nil {
 		return usagef("%v", err)
 	}
-	req := app.ReportRequest{Target: pos[0], Currency: *cur, AsOf: at, Key: *key, KeyYear: *keyYear, Datasets: *ds}
+	req := app.ReportRequest{Target: pos[0], Currency: *cur, AsOf: at, Key: *key, KeyYear: *keyYear, GDPYear: *gdpYear, Datasets: *ds}
 	if *weights != "" {
 		if req.CustomWeights, err = readWeights(*weights); err != nil {
 			return err

@@ -20,11 +20,17 @@ import (
 	"github.com/fairshare/fairshare/internal/csvio"
 	"github.com/fairshare/fairshare/internal/kiel"
 	"github.com/fairshare/fairshare/internal/ledgerio"
+	"github.com/fairshare/fairshare/internal/verify"
 )
 
 func init() { commands["kiel"] = runKiel }
 
 const kielLicence = "no licence stated; cited as 'Kiel Institute, Ukraine Support Tracker, Release %d'; derived figures"
+
+// kielReleaseURL is the Kiel Institute's page for the tracker's data set,
+// where each release's data files are published: rows cite it rather than
+// the tracker's front page, which changes with every release.
+const kielReleaseURL = "https://www.ifw-kiel.de/de/publikationen/data-sets/daten-des-ukraine-support-trackers-17410/"
 
 // kielMeta is the dataset description written beside the CSV: the fields
 // refdata reads (fairshare.Dataset) and how the table was made.
@@ -51,6 +57,7 @@ func kielRun(args []string, stdout, stderr io.Writer) error {
 	totals := fs.String("totals", "", "the website's total_allocations.csv `file` (required): published monthly totals to check against")
 	out := fs.String("out", "", "output CSV `file` in the ledger's import format (required)")
 	meta := fs.String("meta", "", "output dataset description `file` (default: --out with .json)")
+	releaseURL := fs.String("release-url", kielReleaseURL, "`URL` of the page the release's data files are published on, cited by every row")
 	tolerance := fs.String("tolerance", "1000000", "largest accepted difference, in `EUR`, between the derived all-donor military allocations and the published total of any month")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: fsderive kiel (--explorer FILE | --workbook FILE) --release-info FILE --totals FILE --out FILE [--meta FILE] [--tolerance EUR]")
@@ -129,6 +136,13 @@ func kielRun(args []string, stdout, stderr io.Writer) error {
 	if len(cs) == 0 {
 		return errors.New("kiel: no military contributions found")
 	}
+	if msg := verify.CheckURL(*releaseURL); msg != "" {
+		return fmt.Errorf("kiel: --release-url: %s", msg)
+	}
+	for i := range cs {
+		cs[i].Source.URL = *releaseURL
+		cs[i].Source.Title = rel.Title() + ", data set (Daten des Ukraine Support Trackers)"
+	}
 	for i := range cs {
 		if err := cs[i].Validate(); err != nil {
 			return fmt.Errorf("kiel: %s %s: %w", cs[i].Donor, cs[i].Date, err)
@@ -163,7 +177,7 @@ func kielRun(args []string, stdout, stderr io.Writer) error {
 	if err := ledgerio.WriteCSV(&csvBuf, cs); err != nil {
 		return err
 	}
-	m := kielMetadata(rel, cs, chk, tol)
+	m := kielMetadata(rel, cs, chk, tol, *releaseURL)
 	m.Inputs = inputs
 	m.DerivedBy = "go run ./cmd/fsderive kiel " + derivedFrom + " --release-info " + filepath.Base(*releaseInfo) +
 		" --totals " + filepath.Base(*totals) + " --out " + filepath.Base(*out) + " (input files: the tracker website's CSVs of the release)"
@@ -331,7 +345,7 @@ func roundBn(a fairshare.Amount) string {
 // euros prints EUR cents as euros, without the cents when there are none.
 func euros(a fairshare.Amount) string { return strings.TrimSuffix(a.Format("EUR"), ".00") }
 
-func kielMetadata(rel kiel.Release, cs []fairshare.Contribution, k kielChecked, tol fairshare.Amount) kielMeta {
+func kielMetadata(rel kiel.Release, cs []fairshare.Contribution, k kielChecked, tol fairshare.Amount, releaseURL string) kielMeta {
 	first, last := cs[0].Date, cs[0].Date
 	donors := map[string]bool{}
 	for _, c := range cs {
@@ -354,6 +368,23 @@ func kielMetadata(rel kiel.Release, cs []fairshare.Contribution, k kielChecked, 
 		}
 	}
 	src := rel.Source()
+	src.URL = releaseURL
+	statuses := map[fairshare.Status]bool{}
+	for _, c := range cs {
+		statuses[c.Status] = true
+	}
+	var sts []string
+	for _, st := range fairshare.Statuses {
+		if statuses[st] {
+			sts = append(sts, string(st))
+		}
+	}
+	measure := "allocations: military aid delivered or earmarked for delivery, per donor and month, valued by Kiel in EUR (status delivered)"
+	commitments := "commitments are not included (the website's data explorer publishes commitments only for all aid types together, not for military aid)"
+	if statuses[fairshare.Pledged] {
+		measure = "allocations (status delivered) and commitments (status pledged) of military aid, per donor and month, valued by Kiel in EUR"
+		commitments = "commitments are included as status pledged, from the workbook"
+	}
 	m := kielMeta{Dataset: fairshare.Dataset{
 		ID:          rel.Dataset(),
 		Name:        rel.Name(),
@@ -365,9 +396,13 @@ func kielMetadata(rel kiel.Release, cs []fairshare.Contribution, k kielChecked, 
 		Coverage: fmt.Sprintf("military allocations per donor and month, %s to %s; %d of the tracker's %d donors have some (%d of the %d NATO allies it covers); "+
 			"tracked but with no military allocation in the release, so zero rather than no data: %s; "+
 			"Kiel does not split military aid by NATO cost category, so every row is category in-kind, status delivered (allocated = delivered or earmarked for delivery); "+
-			"commitments are not included (the website's data explorer does not split them by aid type)",
-			first.String()[:7], last.String()[:7], len(donors), len(kiel.Donors), natoWith, len(kiel.NATO()), strings.Join(zero, ", ")),
-		NoData: kiel.NotTracked,
+			"%s",
+			first.String()[:7], last.String()[:7], len(donors), len(kiel.Donors), natoWith, len(kiel.NATO()), strings.Join(zero, ", "), commitments),
+		NoData:     kiel.NotTracked,
+		CompiledBy: "fairshare (fsderive kiel), from the release's published files",
+		Compiled:   rel.Date.String(),
+		Measure:    measure,
+		Statuses:   sts,
 	}, ToleranceEUR: tol.Format("EUR")}
 	cite := func(t fairshare.PublishedTotal) fairshare.PublishedTotal {
 		t.Currency = "EUR"

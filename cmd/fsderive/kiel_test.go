@@ -49,7 +49,7 @@ func TestRunKiel(t *testing.T) {
 	if lines[0] != "id,donor,recipient,date,amount,currency,category,status,dataset,description,source_url,source_title,publisher,source_date" {
 		t.Errorf("header %q", lines[0])
 	}
-	if want := `,DNK,UKR,2024-12-01,2051234000.00,EUR,in-kind,delivered,kiel-r29,"Kiel Ukraine Support Tracker R29: military allocations, 2024-12 (monthly aggregate; Kiel does not split military aid by NATO cost category, recorded as in-kind)",https://www.ifw-kiel.de/topics/war-against-ukraine/ukraine-support-tracker/,"Ukraine Support Tracker, Release 29",Kiel Institute for the World Economy,2026-08-04`; lines[4] != want {
+	if want := `,DNK,UKR,2024-12-01,2051234000.00,EUR,in-kind,delivered,kiel-r29,"Kiel Ukraine Support Tracker R29: military allocations, 2024-12 (monthly aggregate; Kiel does not split military aid by NATO cost category, recorded as in-kind)",https://www.ifw-kiel.de/de/publikationen/data-sets/daten-des-ukraine-support-trackers-17410/,"Ukraine Support Tracker, Release 29, data set (Daten des Ukraine Support Trackers)",Kiel Institute for the World Economy,2026-08-04`; lines[4] != want {
 		t.Errorf("row 4\n got %s\nwant %s", lines[4], want)
 	}
 	cs, err := ledgerio.ReadCSV(bytes.NewReader(b), "kiel-r29.csv", anyCode{}, ledgerio.Options{Dataset: "kiel-r29"})
@@ -74,7 +74,8 @@ func TestRunKiel(t *testing.T) {
 	if m.ID != "kiel-r29" || m.Title != "Ukraine Support Tracker, Release 29" || m.ReleaseDate != "2026-08-04" ||
 		strings.Join(m.NoData, ",") != "ALB,MNE,MKD" || len(m.Inputs) != 3 ||
 		!strings.HasPrefix(m.Coverage, "military allocations per donor and month, 2024-01 to 2024-12;") ||
-		!strings.Contains(m.Coverage, "zero rather than no data: BEL,") {
+		!strings.Contains(m.Coverage, "zero rather than no data: BEL,") ||
+		strings.Join(m.Statuses, ",") != "delivered" || !strings.HasPrefix(m.Measure, "allocations:") || m.CompiledBy == "" {
 		t.Errorf("metadata %+v", m)
 	}
 	got := map[string]string{}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/verify"
 )
 
 // Pages and dataset statistics read the ledger as groups (one grouped
@@ -106,14 +107,17 @@ type DatasetStats struct {
 	fairshare.Dataset
 	// Described is false for a dataset that only has contributions (e.g.
 	// "user"): its description above is made up.
-	Described     bool             `json:"described"`
-	Contributions int              `json:"contributions"`
-	From          string           `json:"from,omitempty"`
-	To            string           `json:"to,omitempty"`
-	TotalEUR      string           `json:"total_eur"`
-	Unconverted   int              `json:"unconverted,omitempty"` // contributions without a rate, left out of the totals
-	Currencies    []string         `json:"currencies,omitempty"`
-	Donors        []DonorStats     `json:"donors"`
+	Described     bool         `json:"described"`
+	Contributions int          `json:"contributions"`
+	From          string       `json:"from,omitempty"`
+	To            string       `json:"to,omitempty"`
+	TotalEUR      string       `json:"total_eur"`
+	Unconverted   int          `json:"unconverted,omitempty"` // contributions without a rate, left out of the totals
+	Currencies    []string     `json:"currencies,omitempty"`
+	Donors        []DonorStats `json:"donors"`
+	// AgainstTotals sets the rows' sum against running totals the
+	// publisher states (verify.CumulativeLines), the gap in words.
+	AgainstTotals []string         `json:"against_totals,omitempty"`
 	EUR           fairshare.Amount `json:"-"`
 	FromDate      fairshare.Date   `json:"-"`
 	ToDate        fairshare.Date   `json:"-"`
@@ -286,7 +290,26 @@ func (a *App) Dataset(ctx context.Context, id string, asOf time.Time) (DatasetSt
 	if !described {
 		d = userDataset(id)
 	}
-	return s.finish(ref, d, described), nil
+	out := s.finish(ref, d, described)
+	if hasCumulative(d) {
+		// Only datasets with published running totals read their rows, and
+		// those are small hand-compiled ones.
+		cs, err := a.ListContributions(ctx, fairshare.ContributionFilter{Dataset: id, AsOf: asOf})
+		if err != nil {
+			return DatasetStats{}, err
+		}
+		out.AgainstTotals = verify.CumulativeLines(d, cs)
+	}
+	return out, nil
+}
+
+func hasCumulative(d fairshare.Dataset) bool {
+	for _, p := range d.Totals {
+		if p.Compare == verify.CompareCumulative {
+			return true
+		}
+	}
+	return false
 }
 
 // Coverage maps each dataset to the donors it has data for as of asOf

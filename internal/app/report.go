@@ -17,6 +17,7 @@ type ReportRequest struct {
 	AsOf          time.Time // zero: now
 	Key           string
 	KeyYear       int
+	GDPYear       int    // GDP year of the %GDP column; 0: the key year
 	Datasets      string // precedence list, e.g. "user,dk-mod,kiel-r29"; "+" joins datasets into one group
 	CustomWeights map[string]*big.Rat
 }
@@ -169,7 +170,7 @@ func planFor(ref *Reference, req ReportRequest, knownDatasets bool) (*reportPlan
 	}
 	cur := strings.ToUpper(req.Currency)
 	return &reportPlan{ref: ref, sel: sel, current: req.AsOf.IsZero(), in: fairshare.ReportInput{
-		Target: t, Key: req.Key, KeyYear: req.KeyYear, CustomWeights: req.CustomWeights,
+		Target: t, Key: req.Key, KeyYear: req.KeyYear, GDPYear: req.GDPYear, CustomWeights: req.CustomWeights,
 		Currency: cur, AsOf: asOf, Donors: ref.Donors, Indicators: ref.Indicators, Rates: ref.Rates,
 		Datasets: sel.String(), Published: published,
 	}}, nil

@@ -92,7 +92,7 @@ func TestEndpoints(t *testing.T) {
 		{"/api/v1/fx/currencies", "application/json", []string{`"DKK"`, `"EUR"`}},
 		{"/api/v1/fx/convert?amount=100000000000&from=EUR&to=DKK&date=2024-05-31", "application/json", []string{`"result": "7`, `"basis"`}},
 		{"/api/v1/policies", "application/json", []string{`"donor": "USA"`, `"status": "limited"`}},
-		{"/api/v1/policies?as_of=2024-06-01&format=csv", "text/csv", []string{"donor,name,status,since", "USA,United States,limited,2024-05-31"}},
+		{"/api/v1/policies?as_of=2024-06-01&format=csv", "text/csv", []string{"donor,name,status,since", "USA,United States,limited,2024-05-30"}},
 		{"/api/v1/compare/nato-2024?datasets=kiel-r29,dk-mod", "application/json", []string{`"statuses_a": [`, `"note": "not like for like`}},
 		{"/api/v1/datasets/dk-mod/stats", "application/json", []string{`"donor": "DNK"`, `"total_eur"`}},
 		{"/api/v1/policies/dnk", "application/json", []string{`"donor": "DNK"`}},

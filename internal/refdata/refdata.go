@@ -196,7 +196,7 @@ func policies() ([]fairshare.Policy, error) {
 		if err != nil {
 			return nil, csvio.FieldErr("refdata/policies.csv", r, "date", err)
 		}
-		out = append(out, fairshare.Policy{Donor: r.Get("donor"), Date: d, Status: r.Get("status"), Scope: r.Get("scope"), Source: source(r, "source_date")})
+		out = append(out, fairshare.Policy{Donor: r.Get("donor"), Date: d, Status: r.Get("status"), Scope: r.Get("scope"), ScopeDA: r.Get("scope_da"), Source: source(r, "source_date")})
 	}
 	return out, nil
 }

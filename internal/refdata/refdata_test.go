@@ -91,3 +91,31 @@ func FuzzParseWeights(f *testing.F) {
 		}
 	})
 }
+
+// The weapon-use timeline covers the allies the issue names from before
+// their first change, in English and Danish.
+func TestPolicies(t *testing.T) {
+	rd, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := map[string]string{}
+	for _, p := range rd.Policies {
+		if p.ScopeDA == "" || p.Scope == "" {
+			t.Errorf("policy %s %s: scope in English and Danish required", p.Donor, p.Date)
+		}
+		if d := p.Date.String(); first[p.Donor] == "" || d < first[p.Donor] {
+			first[p.Donor] = d
+		}
+	}
+	for _, c := range strings.Fields("USA GBR FRA DEU ITA CAN NLD BEL DNK NOR SWE FIN POL CZE EST LVA LTU PRT ESP") {
+		if first[c] == "" {
+			t.Errorf("no policy row for %s", c)
+		}
+	}
+	for _, c := range []string{"USA", "DEU", "FRA"} {
+		if first[c] >= "2024-01-01" {
+			t.Errorf("%s: first row %s, want the state before 2024 recorded", c, first[c])
+		}
+	}
+}

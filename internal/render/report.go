@@ -35,6 +35,7 @@ type ReportJSON struct {
 	AsOf        string          `json:"as_of"`
 	Key         string          `json:"key"`
 	KeyYear     int             `json:"key_year"`
+	GDPYear     int             `json:"gdp_year"` // the year of the GDP pct_gdp divides by
 	Dataset     string          `json:"dataset"`
 	Rows        []RowJSON       `json:"rows"`
 	Totals      TotalsJSON      `json:"totals"`
@@ -134,7 +135,7 @@ func ToJSON(r *fairshare.Report) ReportJSON {
 	j := ReportJSON{
 		Target: TargetJSON{ID: t.ID, Name: t.Name, Amount: amount, Currency: t.Currency, Start: t.Start.String(),
 			End: t.End.String(), Key: r.Key, GDPRate: t.GDPRate, OptOuts: t.OptOuts, Renormalise: t.Renormalise, Source: t.Source.URL},
-		Currency: cur, AsOf: r.AsOf.UTC().Format(time.RFC3339), Key: r.Key, KeyYear: r.KeyYear, Dataset: r.Datasets,
+		Currency: cur, AsOf: r.AsOf.UTC().Format(time.RFC3339), Key: r.Key, KeyYear: r.KeyYear, GDPYear: r.GDPYear, Dataset: r.Datasets,
 		Rows:   []RowJSON{},
 		Totals: TotalsJSON{r.Total.Format(cur), r.Counted.Format(cur), r.Shortfall.Format(cur)},
 		Years:  years(r.Years, cur),
@@ -260,6 +261,9 @@ func header(r *fairshare.Report) []string {
 			r.Datasets, joinStatuses(t.Statuses)),
 		fmt.Sprintf("Ledger as of %s; amounts in %s million", r.AsOf.UTC().Format("2006-01-02 15:04 MST"), r.Currency),
 	}
+	if r.GDPYear != 0 {
+		lines = append(lines, fmt.Sprintf("%%GDP: counted per year of the period as a share of %d GDP", r.GDPYear))
+	}
 	if len(t.OptOuts) > 0 {
 		how := "renormalised away"
 		if !t.Renormalise {
@@ -290,7 +294,7 @@ func reportTable(w io.Writer, r *fairshare.Report) error {
 		fmt.Fprintln(w, l)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "%-20s %6s %11s %11s %11s %5s %5s\n", "Ally", "Wt %", "Fair share", "Counted", "Balance", "Ratio", "%GDP")
+	fmt.Fprintf(w, "%-20s %6s %11s %11s %11s %5s %9s\n", "Ally", "Wt %", "Fair share", "Counted", "Balance", "Ratio", gdpLabel(r))
 	var noData []string
 	for _, row := range r.Rows {
 		name := fit(row.Donor+" "+row.Name, 20)
@@ -306,9 +310,9 @@ func reportTable(w io.Writer, r *fairshare.Report) error {
 			counted, bal, ratio, pg = "no data", "-", "-", "-"
 			noData = append(noData, row.Donor)
 		}
-		fmt.Fprintf(w, "%s %6.2f %11s %11s %11s %5s %5s\n", name, wt*100, Millions(row.FairShare, cur), counted, bal, ratio, pg)
+		fmt.Fprintf(w, "%s %6.2f %11s %11s %11s %5s %9s\n", name, wt*100, Millions(row.FairShare, cur), counted, bal, ratio, pg)
 	}
-	fmt.Fprintln(w, strings.Repeat("-", 75))
+	fmt.Fprintln(w, strings.Repeat("-", 79))
 	fmt.Fprintf(w, "%-20s %6s %11s %11s\n", "Total", "100.00", Millions(r.Total, cur), Millions(r.Counted, cur))
 	fmt.Fprintf(w, "Shortfall of allies below their share: %s %s million\n", Millions(r.Shortfall, cur), cur)
 	if len(r.Years) > 1 {
@@ -329,6 +333,14 @@ func reportTable(w io.Writer, r *fairshare.Report) error {
 	return nil
 }
 
+// gdpLabel names the %GDP column with its GDP year ("%GDP 2023").
+func gdpLabel(r *fairshare.Report) string {
+	if r.GDPYear == 0 {
+		return "%GDP"
+	}
+	return fmt.Sprintf("%%GDP %d", r.GDPYear)
+}
+
 func qual(q string) string {
 	if q == "" {
 		return ""
@@ -343,7 +355,7 @@ func reportMarkdown(w io.Writer, r *fairshare.Report) error {
 		fmt.Fprintf(w, "%s  \n", mdEscape(l))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "| Ally | Weight %% | Fair share (%s m) | Counted (%s m) | Balance (%s m) | Ratio | %% of GDP |\n", cur, cur, cur)
+	fmt.Fprintf(w, "| Ally | Weight %% | Fair share (%s m) | Counted (%s m) | Balance (%s m) | Ratio | %% of GDP %d |\n", cur, cur, cur, r.GDPYear)
 	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, row := range r.Rows {
 		wt, _ := row.Weight.Float64()

@@ -87,8 +87,8 @@ func (s *Store) LoadReference(ctx context.Context, r fairshare.ReferenceData) er
 			}
 		}
 		for _, p := range r.Policies {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO policies (donor, day, status, scope, publisher, title, source_date, url)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING`, p.Donor, p.Date.String(), p.Status, p.Scope,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO policies (donor, day, status, scope, scope_da, publisher, title, source_date, url)
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT DO NOTHING`, p.Donor, p.Date.String(), p.Status, p.Scope, p.ScopeDA,
 				p.Source.Publisher, p.Source.Title, p.Source.Date, p.Source.URL); err != nil {
 				return fmt.Errorf("policy %s %s: %w", p.Donor, p.Date, err)
 			}
@@ -328,7 +328,7 @@ func (s *Store) Datasets(ctx context.Context) ([]fairshare.Dataset, error) {
 
 // Policies lists weapon-use policy changes by donor and date.
 func (s *Store) Policies(ctx context.Context) ([]fairshare.Policy, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT donor, day, status, scope, publisher, title, source_date, url FROM policies ORDER BY donor, day`)
+	rows, err := s.db.QueryContext(ctx, `SELECT donor, day, status, scope, scope_da, publisher, title, source_date, url FROM policies ORDER BY donor, day`)
 	if err != nil {
 		return nil, fmt.Errorf("policies: %w", err)
 	}
@@ -337,7 +337,7 @@ func (s *Store) Policies(ctx context.Context) ([]fairshare.Policy, error) {
 	for rows.Next() {
 		var p fairshare.Policy
 		var day string
-		if err := rows.Scan(&p.Donor, &day, &p.Status, &p.Scope, &p.Source.Publisher, &p.Source.Title, &p.Source.Date, &p.Source.URL); err != nil {
+		if err := rows.Scan(&p.Donor, &day, &p.Status, &p.Scope, &p.ScopeDA, &p.Source.Publisher, &p.Source.Title, &p.Source.Date, &p.Source.URL); err != nil {
 			return nil, err
 		}
 		if p.Date, err = fairshare.ParseDate(day); err != nil {

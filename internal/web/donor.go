@@ -198,7 +198,8 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	}
 	for _, pol := range ps {
 		dd.Policies = append(dd.Policies, policyView{Date: FormatDate(lang, pol.Date), Status: T(lang, "policy."+pol.Status),
-			StatusClass: "st-" + pol.Status, Scope: pol.Scope, ScopeEN: true, URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
+			StatusClass: "st-" + pol.Status, Scope: pol.ScopeIn(lang), ScopeEN: lang != "da" || pol.ScopeDA == "",
+			URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
 	}
 
 	// Contributions, newest first: the latest ones, the rest in the CSV.

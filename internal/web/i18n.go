@@ -285,6 +285,8 @@ var messages = map[string][2]string{
 	"error.english":             {"The error, as the program words it:", "Fejlen, som programmet formulerer den (på engelsk):"},
 	"desc.en":                   {"Descriptions are as the sources give them.", "Beskrivelserne gengives som i kilderne, på engelsk."},
 	"donor.xlsx":                {"as Excel (XLSX)", "som Excel (XLSX)"},
+	"ds.measure.what":           {"What a row counts", "Hvad en række tæller"},
+	"ds.compiledby":             {"Compiled by", "Samlet af"},
 	"cat.equipment-purchase":    {"equipment purchase", "indkøb af udstyr"},
 	"cat.in-kind":               {"in kind", "donation i naturalier"},
 	"cat.maintenance-logistics": {"maintenance and logistics", "vedligehold og logistik"},

@@ -95,6 +95,9 @@ func atoi(s string) int {
 // attributionDA turns the project's own English attribution phrases in
 // source lines into Danish; names and titles stay as published.
 var attributionDA = strings.NewReplacer(
+	"fairshare (compiled from Danish Ministry of Defence announcements as published by the ministry and reported by the press)",
+	"fairshare (samlet fra Forsvarsministeriets meddelelser, som ministeriet har offentliggjort dem og pressen har gengivet dem)",
+	"compiled from ", "samlet fra ",
 	", reported by ", ", oplyst af ",
 	" citing ", " med henvisning til ",
 	"(citing ", "(med henvisning til ",
@@ -239,13 +242,14 @@ type yearSum struct {
 }
 
 type datasetData struct {
-	Row                       datasetRow
-	Title, Coverage           string
-	Rows, Donors, First, Last string
-	Years                     []yearSum
-	Totals                    []totalRow
-	Unconverted               int
-	ContribCSV, Methodology   string
+	Row                           datasetRow
+	Measure, CompiledBy, Statuses string
+	Title, Coverage               string
+	Rows, Donors, First, Last     string
+	Years                         []yearSum
+	Totals                        []totalRow
+	Unconverted                   int
+	ContribCSV, Methodology       string
 }
 
 func (h *handler) dataset(r *http.Request, p *page) (string, error) {
@@ -269,6 +273,7 @@ func (h *handler) dataset(r *http.Request, p *page) (string, error) {
 			d.Row = row
 		}
 	}
+	d.Measure, d.CompiledBy, d.Statuses = ds.Measure, ds.CompiledBy, joinT(lang, "status.", ds.Statuses)
 	var years []int
 	for y := range s.ByYear {
 		years = append(years, y)
