@@ -163,6 +163,9 @@ func TestBrowserReview(t *testing.T) {
 	if err := chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS(sel(se, ".reject-form input[name=reason]")), "already counted in the Kiel release"),
 		chromedp.Click(chromedp.CSS(sel(se, "button.reject"))),
+		// The approval's flash is still on the page until the answer comes:
+		// wait for the rejected draft to leave it.
+		chromedp.WaitNotPresent(chromedp.CSS("#draft-"+se.ID)),
 		chromedp.WaitVisible(chromedp.CSS("#review-flash")),
 	); err != nil {
 		t.Fatal(err)
