@@ -106,7 +106,7 @@ var messages = map[string][2]string{
 	"overview.chart":            {"Counted as a share of each ally's fair share", "Opgjorte bidrag i forhold til hver allieredes rimelige andel"},
 	"overview.chart.note":       {"Sorted by ratio; the dashed line is 100 % of the fair share. Red bars are below their fair share.", "Sorteret efter forhold; den stiplede linje er 100 % af den rimelige andel. Røde søjler ligger under deres rimelige andel."},
 	"overview.table":            {"Fair share and counted per ally", "Rimelig andel og opgjort bidrag pr. allieret"},
-	"overview.csv":              {"Download the table as CSV", "Hent tabellen som CSV"},
+	"overview.csv":              {"Download the table as CSV", "Hent tabellen som CSV (dansk format: semikolon og decimalkomma)"},
 	"overview.svg":              {"Chart as SVG (for embedding)", "Diagram som SVG (til indlejring)"},
 	"overview.compare":          {"Compare keys and datasets", "Sammenlign fordelingsnøgler og datasæt"},
 	"card.target":               {"Target", "Mål"},

@@ -61,6 +61,7 @@ func (h *handler) overviewExtras(r *http.Request, p *page, ref *app.Reference, r
 	}
 	q.Set("lang", lang)
 	x.XLSXURL = "/tables/" + url.PathEscape(id) + ".xlsx?" + q.Encode()
+	x.CSVDAURL = "/tables/" + url.PathEscape(id) + ".csv?" + q.Encode()
 	if cutToDate {
 		x.FullTarget = Money(lang, full.Total, full.Currency)
 		x.Years = yearViews(lang, full)
