@@ -113,7 +113,8 @@ func Wrap(s string, width, size float64) []string {
 	}
 	var lines []string
 	line := ""
-	for _, w := range strings.Fields(s) {
+	// Split at plain spaces only: a no-break space ("103 %") holds.
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' }) {
 		if line != "" && len([]rune(line))+1+len([]rune(w)) > n {
 			lines = append(lines, line)
 			line = w

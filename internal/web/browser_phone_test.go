@@ -100,6 +100,11 @@ func TestBrowserPhoneReadable(t *testing.T) {
 			); err != nil {
 				t.Fatal(err)
 			}
+			// Folded parts (embed codes, the allies month by month) are
+			// checked open.
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll('details').forEach(d => d.open = true), true`)); err != nil {
+				t.Fatal(err)
+			}
 			small, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](smallTextJS))
 			if err != nil {
 				t.Fatal(err)

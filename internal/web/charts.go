@@ -299,15 +299,25 @@ func RatioChart(lang string, rep *fairshare.Report, opt RatioOptions) *chart.Cha
 		if t == 1 {
 			continue
 		}
-		c.Line(x, top-4, x, bottom, chart.Grid, 1, 0)
+		// Narrow layouts draw the grid only beside the bars, not through
+		// the names above them.
+		if !narrow {
+			c.Line(x, top-4, x, bottom, chart.Grid, 1, 0)
+		}
 		c.Text(x, bottom+14, 11, chart.Muted, "middle", false, Pct(lang, t, 0))
 	}
 	for i, r := range rows {
 		ry := top + float64(i)*rowH
 		by := ry + 3
 		if narrow {
-			c.Text(x0, ry+13, 13, chart.Text, "", false, r.name)
 			by = ry + 17
+			for t := 0.0; t <= scale+1e-9; t += step {
+				if t != 1 {
+					c.Line(xOf(t), by-3, xOf(t), by+16, chart.Grid, 1, 0)
+				}
+			}
+			c.Line(xOf(1), by-3, xOf(1), by+16, chart.Text, 1.5, 3)
+			c.Text(x0, ry+13, 13, chart.Text, "", false, r.name)
 		} else {
 			c.Text(labelW, ry+13, 12, chart.Text, "end", false, r.name)
 		}
@@ -334,7 +344,9 @@ func RatioChart(lang string, rep *fairshare.Report, opt RatioOptions) *chart.Cha
 		c.Text(x1+6, by+11, 12, chart.Text, "", false, label)
 	}
 	x := xOf(1)
-	c.Line(x, top-6, x, bottom, chart.Text, 1.5, 4)
+	if !narrow {
+		c.Line(x, top-6, x, bottom, chart.Text, 1.5, 4)
+	}
 	c.Text(x, bottom+14, 11, chart.Text, "middle", true, Pct(lang, 1, 0))
 	footer(c, opt.Source, bottom+24)
 	return c
