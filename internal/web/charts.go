@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/big"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/fairshare/fairshare"
@@ -26,15 +25,6 @@ const (
 
 // seriesColours colour datasets in the monthly chart (all >= 4.5:1 on white).
 var seriesColours = []string{"#1f4e99", "#8a4b08", "#5b2a86", "#0b6e69"}
-
-// firstSVG takes the wide layout out of Responsive's HTML.
-func firstSVG(html string) string {
-	i, j := strings.Index(html, "<svg"), strings.Index(html, "</svg>")
-	if i < 0 || j < i {
-		return html
-	}
-	return html[i:j+len("</svg>")] + "\n"
-}
 
 // Responsive puts a wide and a narrow layout of one chart on a page; the
 // style sheet shows the one that fits.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/chart"
 	"github.com/fairshare/fairshare/internal/httpx"
 )
 
@@ -72,9 +73,18 @@ func (h *handler) findDonor(ref *app.Reference, code string) (*fairshare.Donor, 
 }
 
 func (h *handler) monthlyChart(ctx context.Context, lang string, ref *app.Reference, d *fairshare.Donor, cur string, asOf time.Time) (string, error) {
-	ms, err := h.app.DonorMonthly(ctx, d.Code, cur, asOf)
+	wide, narrow, err := h.monthlyModels(ctx, lang, ref, d, cur, asOf)
 	if err != nil {
 		return "", err
+	}
+	return string(Responsive(wide, narrow)), nil
+}
+
+// monthlyModels lays out a donor's monthly chart wide and narrow.
+func (h *handler) monthlyModels(ctx context.Context, lang string, ref *app.Reference, d *fairshare.Donor, cur string, asOf time.Time) (wide, narrow *chart.Chart, err error) {
+	ms, err := h.app.DonorMonthly(ctx, d.Code, cur, asOf)
+	if err != nil {
+		return nil, nil, err
 	}
 	series := make([]Series, len(ms))
 	for i, m := range ms {
@@ -91,8 +101,7 @@ func (h *handler) monthlyChart(ctx context.Context, lang string, ref *app.Refere
 	source := fmt.Sprintf("%s: %s. %s fairshare, %s %s.", T(lang, "chart.source"), strings.Join(pubs, ", "),
 		T(lang, "fx.hint"), T(lang, "chart.asof"), FormatTime(lang, at))
 	title := d.Name(lang) + " — " + T(lang, "donor.monthly")
-	// Both layouts, for the page; the chart file takes the first.
-	return string(Responsive(MonthlyChart(lang, title, cur, series, source, WideWidth), MonthlyChart(lang, title, cur, series, source, NarrowWidth))), nil
+	return MonthlyChart(lang, title, cur, series, source, WideWidth), MonthlyChart(lang, title, cur, series, source, NarrowWidth), nil
 }
 
 func (h *handler) donor(r *http.Request, p *page) (string, error) {

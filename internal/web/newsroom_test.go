@@ -17,7 +17,7 @@ func TestChartFilesAndEmbeds(t *testing.T) {
 	ts := newTestServer(t)
 	for _, path := range []string{
 		"/charts/nato-2024.png", "/charts/nato-2024-monthly.svg", "/charts/nato-2024-map.svg", "/charts/nato-2024-allies.png",
-		"/charts/nato-2024-map.png?lang=da", "/charts/nato-fund-2025-2029-monthly.png", "/charts/nato-2024.svg?width=340",
+		"/charts/nato-2024-map.png?lang=da", "/charts/nato-fund-2025-2029-monthly.png", "/charts/nato-2024.svg?width=340", "/charts/donors/DNK.png?lang=da",
 	} {
 		resp, body := fetch(t, ts, path)
 		if resp.StatusCode != 200 {
