@@ -74,6 +74,16 @@ type Reference interface {
 type Store interface {
 	Ledger
 	Reference
+	Accounts
+	Auditor
+	// ReferenceStamp changes with every write of reference data (rates,
+	// targets, datasets), whoever makes it: caches of it compare stamps.
+	ReferenceStamp(ctx context.Context) (string, error)
+	// Snapshot reads everything beyond the embedded reference data,
+	// consistently; Restore adds what a snapshot holds that the store
+	// lacks, in one transaction.
+	Snapshot(ctx context.Context) (Snapshot, error)
+	Restore(ctx context.Context, snap Snapshot) (SnapshotCounts, error)
 	// LoadReference replaces donors, indicators, policies, built-in targets
 	// and shipped dataset descriptions, and adds rates (one transaction).
 	LoadReference(ctx context.Context, r ReferenceData) error

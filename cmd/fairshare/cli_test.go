@@ -236,6 +236,20 @@ func TestEditDeleteHistory(t *testing.T) {
 	id := strings.TrimSpace(mustFS(t, db, "contributions", "add", "--donor", "DNK", "--date", "2024-03-01", "--amount", "100",
 		"--currency", "EUR", "--category", "training", "--status", "committed", "--source-url", "https://example.org/t"))
 	mustFS(t, db, "contributions", "edit", id, "--amount", "150", "--reason", "corrected per source")
+	// An edit against a version that is no longer the newest changes nothing.
+	if r := fs(t, db, "contributions", "edit", id[:8], "--base", "1", "--description", "late", "--reason", "stale"); r.code != 1 ||
+		!strings.Contains(r.stderr, "changed since version 1: it is at version 2") {
+		t.Fatalf("stale edit: %+v", r)
+	}
+	for _, args := range [][]string{
+		{"contributions", "edit", id, "--reason", "nothing"},                    // no field
+		{"contributions", "edit", id, "--amount", "1,000.5", "--reason", "bad"}, // ambiguous amount
+		{"contributions", "edit", "abc", "--amount", "1", "--reason", "short"},  // id too short
+	} {
+		if r := fs(t, db, args...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.stderr)
+		}
+	}
 	mustFS(t, db, "contributions", "delete", id[:8], "--reason", "duplicate")
 	hist := mustFS(t, db, "contributions", "history", id, "--format", "json")
 	var vs []struct {

@@ -235,7 +235,7 @@ serve --follow-news 15m') reads. A feed followed already is left as it is.`, fal
 		return err
 	}
 	if len(urls) == 0 {
-		return usagef("news follow: give one or more feed URLs")
+		return usagef("give one or more feed URLs")
 	}
 	a, err := f.open()
 	if err != nil {
@@ -295,7 +295,9 @@ article, extracts its text (go-readability), runs the reader and files its draft
 contributions in the review queue (/review). An item is read once: a second run
 files nothing new. Feeds are asked with conditional GET (ETag, Last-Modified);
 requests to one host are spaced by --per-host, time out after --timeout, and a
-response over --max-bytes is refused.`, false)
+response over --max-bytes is refused. It exits 1 when a feed or an article could
+not be read (what could be read is filed all the same; a page that failed for a
+passing reason is tried again next time).`, false)
 	perHost := f.Duration("per-host", 2*time.Second, "least time between two requests to one host")
 	timeout := f.Duration("timeout", 20*time.Second, "time limit of one request")
 	maxBytes := f.Int64("max-bytes", 4<<20, "largest response read, in bytes")

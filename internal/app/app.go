@@ -25,7 +25,12 @@ const DefaultDatasets = "kiel-r29+user"
 
 // App is an open fairshare database with its reference data.
 type App struct {
-	Store *sqlstore.Store
+	// store is the only way to the data for the use cases: the domain's
+	// interface. sql is the same store seen as SQL, for what only a SQL
+	// store offers: the report engine's stamp, scans and saved columns
+	// (engine.go, saved.go), SQLite's online backup and the news tables.
+	store fairshare.Store
+	sql   *sqlstore.Store
 	DSN   string
 
 	mu       sync.Mutex
@@ -76,7 +81,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Store: st, DSN: dsn}
+	a := &App{store: st, sql: st, DSN: dsn}
 	if !opt.NoMigrate || st.Driver() == "sqlite" {
 		if _, err := st.Migrate(ctx); err != nil {
 			st.Close()
@@ -91,7 +96,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*App, error) {
 }
 
 // Close closes the database.
-func (a *App) Close() error { return a.Store.Close() }
+func (a *App) Close() error { return a.store.Close() }
 
 const metaRefVersion = "refdata_version"
 
@@ -99,7 +104,7 @@ const metaRefVersion = "refdata_version"
 // version. Shipped contributions are recorded as of their dataset's release
 // date, so --as-of shows them from the day they were published.
 func (a *App) ensureReference(ctx context.Context) error {
-	v, err := a.Store.Meta(ctx, metaRefVersion)
+	v, err := a.store.Meta(ctx, metaRefVersion)
 	if err != nil {
 		return err
 	}
@@ -110,7 +115,7 @@ func (a *App) ensureReference(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("embedded reference data: %w", err)
 	}
-	if err := a.Store.LoadReference(ctx, rd); err != nil {
+	if err := a.store.LoadReference(ctx, rd); err != nil {
 		return fmt.Errorf("load reference data: %w", err)
 	}
 	ref, err := a.Reference(ctx)
@@ -133,7 +138,7 @@ func (a *App) ensureReference(ctx context.Context) error {
 			return fmt.Errorf("shipped dataset %s: %w", d.ID, err)
 		}
 	}
-	return a.Store.SetMeta(ctx, metaRefVersion, refdata.Version())
+	return a.store.SetMeta(ctx, metaRefVersion, refdata.Version())
 }
 
 // shippedAuthor records shipped datasets' entries.
@@ -145,7 +150,7 @@ const shippedAuthor = "fairshare"
 // still shows them), unless someone corrected them since: a correction is
 // the user's and stays.
 func (a *App) syncShipped(ctx context.Context, dataset string, cs []fairshare.Contribution, release time.Time) error {
-	if _, err := a.Store.AddContributions(ctx, cs, fairshare.Change{Author: shippedAuthor, Reason: "shipped dataset " + dataset, At: release}); err != nil {
+	if _, err := a.store.AddContributions(ctx, cs, fairshare.Change{Author: shippedAuthor, Reason: "shipped dataset " + dataset, At: release}); err != nil {
 		return err
 	}
 	keep := make(map[string]bool, len(cs))
@@ -156,7 +161,7 @@ func (a *App) syncShipped(ctx context.Context, dataset string, cs []fairshare.Co
 		}
 		keep[id] = true
 	}
-	cur, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Dataset: dataset})
+	cur, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Dataset: dataset})
 	if err != nil {
 		return err
 	}
@@ -166,7 +171,7 @@ func (a *App) syncShipped(ctx context.Context, dataset string, cs []fairshare.Co
 		}
 		// Dated like the additions, at the release, so that no as-of time
 		// shows both an entry and the one that replaced it.
-		if err := a.Store.DeleteContribution(ctx, c.ID, fairshare.Change{Author: shippedAuthor, At: release,
+		if err := a.store.DeleteContribution(ctx, c.ID, fairshare.Change{Author: shippedAuthor, At: release,
 			Reason: "no longer in shipped dataset " + dataset + " (reference data " + refdata.Version() + ")"}); err != nil {
 			return err
 		}
@@ -178,7 +183,7 @@ func (a *App) syncShipped(ctx context.Context, dataset string, cs []fairshare.Co
 // reference stamp changes: another process (a CLI import of rates, another
 // server adding a target) may write it.
 func (a *App) Reference(ctx context.Context) (*Reference, error) {
-	stamp, err := a.Store.ReferenceStamp(ctx)
+	stamp, err := a.store.ReferenceStamp(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -188,30 +193,30 @@ func (a *App) Reference(ctx context.Context) (*Reference, error) {
 		return a.ref, nil
 	}
 	r := &Reference{ByCode: map[string]*fairshare.Donor{}}
-	if r.Donors, err = a.Store.Donors(ctx); err != nil {
+	if r.Donors, err = a.store.Donors(ctx); err != nil {
 		return nil, err
 	}
 	for i := range r.Donors {
 		r.ByCode[r.Donors[i].Code] = &r.Donors[i]
 	}
-	ind, err := a.Store.Indicators(ctx)
+	ind, err := a.store.Indicators(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if r.Indicators, err = fairshare.NewIndicatorTable(ind); err != nil {
 		return nil, err
 	}
-	rates, err := a.Store.Rates(ctx)
+	rates, err := a.store.Rates(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if r.Rates, err = fairshare.NewRateTable(rates); err != nil {
 		return nil, err
 	}
-	if r.Datasets, err = a.Store.Datasets(ctx); err != nil {
+	if r.Datasets, err = a.store.Datasets(ctx); err != nil {
 		return nil, err
 	}
-	if r.Targets, err = a.Store.Targets(ctx); err != nil {
+	if r.Targets, err = a.store.Targets(ctx); err != nil {
 		return nil, err
 	}
 	a.ref, a.refStamp = r, stamp

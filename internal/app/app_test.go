@@ -32,10 +32,10 @@ func TestReferenceSeesOtherWriters(t *testing.T) {
 	if err := tg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if err := cli.Store.PutTarget(ctx, tg); err != nil {
+	if err := cli.store.PutTarget(ctx, tg); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cli.Store.AddRates(ctx, []fairshare.Rate{{Currency: "DKK", Period: "2024-06-14", Rate: "7.4605"}}); err != nil {
+	if _, err := cli.store.AddRates(ctx, []fairshare.Rate{{Currency: "DKK", Period: "2024-06-14", Rate: "7.4605"}}); err != nil {
 		t.Fatal(err)
 	}
 	ref, err := server.Reference(ctx)
@@ -73,14 +73,14 @@ func TestSyncShipped(t *testing.T) {
 	c := v1[2]
 	c.ID = c.NaturalID()
 	c.Amount = 333
-	if _, err := a.Store.AmendContribution(ctx, c, fairshare.Change{Author: "anne", Reason: "per MoD"}); err != nil {
+	if _, err := a.store.AmendContribution(ctx, c, fairshare.Change{Author: "anne", Reason: "per MoD"}); err != nil {
 		t.Fatal(err)
 	}
 	v2 := []fairshare.Contribution{row(150, "a")}
 	if err := a.syncShipped(ctx, "ship", v2, rel2); err != nil {
 		t.Fatal(err)
 	}
-	cur, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Dataset: "ship"})
+	cur, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Dataset: "ship"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,11 +91,11 @@ func TestSyncShipped(t *testing.T) {
 	if len(got) != 2 || got["a"] != 150 || got["c"] != 333 {
 		t.Fatalf("after the second release: %v, want a=150 (new release) and c=333 (the user's correction)", got)
 	}
-	old, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Dataset: "ship", AsOf: rel2.Add(-time.Hour)})
+	old, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Dataset: "ship", AsOf: rel2.Add(-time.Hour)})
 	if err != nil || len(old) != 3 {
 		t.Fatalf("as of before the second release: %d entries, %v; want the first release's 3", len(old), err)
 	}
-	after, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Dataset: "ship", AsOf: rel2.Add(time.Hour)})
+	after, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Dataset: "ship", AsOf: rel2.Add(time.Hour)})
 	if err != nil || len(after) != 2 {
 		t.Fatalf("as of just after the second release: %d entries, %v; want a (new) and c: never both releases' a", len(after), err)
 	}

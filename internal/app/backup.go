@@ -20,13 +20,13 @@ func (a *App) Backup(ctx context.Context, out string) error {
 	if _, err := os.Stat(out); err == nil {
 		return fairshare.Errorf(fairshare.ECONFLICT, "%s exists: choose a new file", out)
 	}
-	if a.Store.Driver() == "sqlite" {
-		if err := a.Store.BackupSQLite(ctx, out); err != nil {
+	if a.sql.Driver() == "sqlite" {
+		if err := a.sql.BackupSQLite(ctx, out); err != nil {
 			return fmt.Errorf("backup to %s: %w", out, err)
 		}
 		return nil
 	}
-	snap, err := a.Store.Snapshot(ctx)
+	snap, err := a.store.Snapshot(ctx)
 	if err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (a *App) Backup(ctx context.Context, out string) error {
 	if err != nil {
 		return err
 	}
-	_, err = dst.Store.Restore(ctx, snap)
+	_, err = dst.store.Restore(ctx, snap)
 	dst.Close()
 	if err != nil {
 		os.Remove(out)
@@ -45,7 +45,7 @@ func (a *App) Backup(ctx context.Context, out string) error {
 
 // Snapshot reads everything the database holds beyond the embedded
 // reference data, consistently.
-func (a *App) Snapshot(ctx context.Context) (fairshare.Snapshot, error) { return a.Store.Snapshot(ctx) }
+func (a *App) Snapshot(ctx context.Context) (fairshare.Snapshot, error) { return a.store.Snapshot(ctx) }
 
 // Restore adds what snap holds that the database lacks, in one
 // transaction. With intoOlder it first refuses (ECONFLICT) a database
@@ -53,7 +53,7 @@ func (a *App) Snapshot(ctx context.Context) (fairshare.Snapshot, error) { return
 // change.
 func (a *App) Restore(ctx context.Context, snap fairshare.Snapshot, intoOlder bool) (fairshare.SnapshotCounts, error) {
 	if intoOlder {
-		have, err := a.Store.Snapshot(ctx)
+		have, err := a.store.Snapshot(ctx)
 		if err != nil {
 			return fairshare.SnapshotCounts{}, err
 		}
@@ -71,7 +71,7 @@ func (a *App) Restore(ctx context.Context, snap fairshare.Snapshot, intoOlder bo
 			return fairshare.SnapshotCounts{}, fairshare.Errorf(fairshare.ECONFLICT, "the target holds %d recorded change(s) that the backup lacks; restore into a new database (--db NEW) instead", extra)
 		}
 	}
-	n, err := a.Store.Restore(ctx, snap)
+	n, err := a.store.Restore(ctx, snap)
 	if err == nil {
 		_, err = a.freshEngine(ctx, true)
 	}
@@ -129,5 +129,5 @@ func CopyDatabase(ctx context.Context, from, to string) ([]sqlstore.CopyCount, e
 		return nil, err
 	}
 	defer dst.Close()
-	return src.CopyTo(ctx, dst.Store)
+	return src.CopyTo(ctx, dst.sql)
 }

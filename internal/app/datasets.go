@@ -36,7 +36,7 @@ func (a *App) SummariseDataset(ctx context.Context, id string) (*DatasetSummary,
 	if !ok {
 		d = fairshare.Dataset{ID: id, Name: id}
 	}
-	cs, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Dataset: id})
+	cs, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Dataset: id})
 	if err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", id, err)
 	}

@@ -80,7 +80,7 @@ func (a *App) freshEngine(ctx context.Context, force bool) (*engine.Engine, erro
 			return nil, nil // nothing to refresh yet
 		}
 		seq := st.started.Add(1)
-		stamp, err := a.Store.LedgerStamp(ctx)
+		stamp, err := a.sql.LedgerStamp(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -101,7 +101,7 @@ func (a *App) freshEngine(ctx context.Context, force bool) (*engine.Engine, erro
 	}
 	seq := st.started.Add(1)
 	t0 := time.Now()
-	stamp, err := a.Store.LedgerStamp(ctx)
+	stamp, err := a.sql.LedgerStamp(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (a *App) refreshEngine(ctx context.Context, e *engine.Engine, stamp sqlstor
 			}
 			batch = batch[:0]
 		}
-		err := a.Store.VersionsSince(ctx, since, func(c *fairshare.Contribution) error {
+		err := a.sql.VersionsSince(ctx, since, func(c *fairshare.Contribution) error {
 			batch = append(batch, *c)
 			if len(batch) == 4096 {
 				flush()
@@ -162,7 +162,7 @@ func (a *App) refreshEngine(ctx context.Context, e *engine.Engine, stamp sqlstor
 	if int64(e.Len()) >= stamp.Count {
 		return applied, false, nil
 	}
-	return nil, true, e.Load(ctx, a.Store)
+	return nil, true, e.Load(ctx, a.sql)
 }
 
 // openEngine builds the engine of a new process: from the saved columns in
@@ -185,7 +185,7 @@ func (a *App) openEngine(ctx context.Context, st *engineState, stamp sqlstore.Le
 		return e, nil
 	}
 	e := engine.New()
-	if err := e.Load(ctx, a.Store); err != nil {
+	if err := e.Load(ctx, a.sql); err != nil {
 		return nil, err
 	}
 	a.saveEngine(ctx, st, e, stamp, nil, true)
@@ -200,7 +200,7 @@ func (a *App) cachedEngine(ctx context.Context, st *engineState, stamp sqlstore.
 		return nil, false
 	}
 	e := engine.New()
-	found, err := a.Store.ReadEngineBase(ctx, 0, 0, func(seq int64, _ sqlstore.LedgerStamp, data []byte) error {
+	found, err := a.sql.ReadEngineBase(ctx, 0, 0, func(seq int64, _ sqlstore.LedgerStamp, data []byte) error {
 		st.baseSeq = seq
 		return e.Restore(data)
 	})
@@ -209,7 +209,7 @@ func (a *App) cachedEngine(ctx context.Context, st *engineState, stamp sqlstore.
 	}
 	var segs [][]fairshare.Contribution
 	st.segs, st.segRows = 0, 0
-	err = a.Store.ReadEngineSegments(ctx, func(data []byte) error {
+	err = a.sql.ReadEngineSegments(ctx, func(data []byte) error {
 		vs, err := engine.DecodeVersions(data)
 		segs = append(segs, vs)
 		st.segs++
@@ -223,7 +223,7 @@ func (a *App) cachedEngine(ctx context.Context, st *engineState, stamp sqlstore.
 		return nil, false
 	}
 	if id, v, rec, ok := e.Newest(); ok {
-		if has, err := a.Store.HasVersion(ctx, id, v, rec); err != nil || !has {
+		if has, err := a.sql.HasVersion(ctx, id, v, rec); err != nil || !has {
 			return nil, false
 		}
 	}
@@ -245,13 +245,13 @@ func (a *App) engineIDs(ctx context.Context, st *engineState, e *engine.Engine) 
 	if !e.NeedsIDs() {
 		return nil
 	}
-	found, err := a.Store.ReadEngineBase(ctx, st.baseSeq, 1, func(_ int64, _ sqlstore.LedgerStamp, data []byte) error {
+	found, err := a.sql.ReadEngineBase(ctx, st.baseSeq, 1, func(_ int64, _ sqlstore.LedgerStamp, data []byte) error {
 		return e.RestoreIDs(data)
 	})
 	if err == nil && found {
 		return nil
 	}
-	return e.Load(ctx, a.Store)
+	return e.Load(ctx, a.sql)
 }
 
 // saveEngine keeps the saved engine in step: the versions a refresh applied
@@ -267,12 +267,12 @@ func (a *App) saveEngine(ctx context.Context, st *engineState, e *engine.Engine,
 			return
 		}
 		cols, ids, err := e.Snapshot()
-		if err == nil && a.Store.WriteEngineBase(ctx, stamp, cols, ids) == nil {
+		if err == nil && a.sql.WriteEngineBase(ctx, stamp, cols, ids) == nil {
 			st.segs, st.segRows = 0, 0
 		}
 		return
 	}
-	if a.Store.AppendEngineSegment(ctx, stamp, engine.EncodeVersions(applied)) == nil {
+	if a.sql.AppendEngineSegment(ctx, stamp, engine.EncodeVersions(applied)) == nil {
 		st.segs++
 		st.segRows += len(applied)
 	}
@@ -298,7 +298,7 @@ func (a *App) engineReport(ctx context.Context, p *reportPlan) (rep *fairshare.R
 // AddContributions records new entries (Store.AddContributions) and brings
 // the engine up to date.
 func (a *App) AddContributions(ctx context.Context, cs []fairshare.Contribution, ch fairshare.Change) (fairshare.ImportResult, error) {
-	res, err := a.Store.AddContributions(ctx, cs, ch)
+	res, err := a.store.AddContributions(ctx, cs, ch)
 	if err == nil {
 		_, err = a.freshEngine(ctx, true)
 	}
@@ -308,7 +308,7 @@ func (a *App) AddContributions(ctx context.Context, cs []fairshare.Contribution,
 // AmendContribution records a new version of an entry and applies it to the
 // engine.
 func (a *App) AmendContribution(ctx context.Context, c fairshare.Contribution, ch fairshare.Change) (fairshare.Contribution, error) {
-	out, err := a.Store.AmendContribution(ctx, c, ch)
+	out, err := a.store.AmendContribution(ctx, c, ch)
 	if err == nil {
 		_, err = a.freshEngine(ctx, true)
 	}
@@ -317,7 +317,7 @@ func (a *App) AmendContribution(ctx context.Context, c fairshare.Contribution, c
 
 // DeleteContribution records a deletion and applies it to the engine.
 func (a *App) DeleteContribution(ctx context.Context, id string, ch fairshare.Change) error {
-	err := a.Store.DeleteContribution(ctx, id, ch)
+	err := a.store.DeleteContribution(ctx, id, ch)
 	if err == nil {
 		_, err = a.freshEngine(ctx, true)
 	}

@@ -104,12 +104,12 @@ func TestEngineMatchesReference(t *testing.T) {
 	afterAdd := time.Now().UTC()
 
 	// Another process writes: the engine must notice.
-	if _, err := other.Store.AddContributions(ctx, cs[200:], fairshare.Change{Author: "other"}); err != nil {
+	if _, err := app.TestStore(other).AddContributions(ctx, cs[200:], fairshare.Change{Author: "other"}); err != nil {
 		t.Fatal(err)
 	}
 	compare(t, a, "after another process's import", reqs())
 
-	all, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{})
+	all, err := app.TestStore(a).Contributions(ctx, fairshare.ContributionFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestEngineMatchesReference(t *testing.T) {
 				t.Fatal(err)
 			}
 		case 1:
-			if err := other.Store.DeleteContribution(ctx, c.ID, fairshare.Change{Author: "o"}); err != nil && fairshare.ErrorCode(err) != fairshare.ECONFLICT {
+			if err := app.TestStore(other).DeleteContribution(ctx, c.ID, fairshare.Change{Author: "o"}); err != nil && fairshare.ErrorCode(err) != fairshare.ECONFLICT {
 				t.Fatal(err)
 			}
 		default:
@@ -175,7 +175,7 @@ func TestEngineCacheInvalidation(t *testing.T) {
 	c := fairshare.Contribution{Donor: "DNK", Recipient: "UKR", Date: fairshare.MustDate("2024-03-04"), Amount: 12345,
 		Currency: "EUR", Category: fairshare.InKind, Status: fairshare.Delivered, Dataset: "user",
 		Source: fairshare.Source{URL: "https://example.org"}}
-	if _, err := other.Store.AddContributions(ctx, []fairshare.Contribution{c}, fairshare.Change{}); err != nil {
+	if _, err := app.TestStore(other).AddContributions(ctx, []fairshare.Contribution{c}, fairshare.Change{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := counted(); got != 12345 {

@@ -67,5 +67,8 @@ func (r *Reference) Convert(amount, from, to string, day fairshare.Date) (Conver
 // AddRates records exchange rates for periods not yet recorded and returns
 // how many were new.
 func (a *App) AddRates(ctx context.Context, rates []fairshare.Rate) (int, error) {
-	return a.Store.AddRates(ctx, rates)
+	return a.store.AddRates(ctx, rates)
 }
+
+// Rates lists every recorded exchange rate with its source.
+func (a *App) Rates(ctx context.Context) ([]fairshare.Rate, error) { return a.store.Rates(ctx) }

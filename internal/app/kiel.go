@@ -61,7 +61,7 @@ func (a *App) ImportKiel(ctx context.Context, in KielImport) (fairshare.ImportRe
 		return fairshare.ImportResult{}, ds, fairshare.Errorf(fairshare.EINVALID, "%s: donor(s) %s are not in fairshare's donor list (see 'fairshare donors list'); nothing imported",
 			file, strings.Join(unknown, ", "))
 	}
-	existing, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Dataset: ds})
+	existing, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Dataset: ds})
 	if err != nil {
 		return fairshare.ImportResult{}, ds, err
 	}
@@ -82,7 +82,7 @@ func (a *App) ImportKiel(ctx context.Context, in KielImport) (fairshare.ImportRe
 	}
 	if !shippedDataset(ds) {
 		d := kielDataset(ds, rel, in.Kind, file, cs)
-		if err := a.Store.PutDataset(ctx, d); err != nil {
+		if err := a.store.PutDataset(ctx, d); err != nil {
 			return res, ds, fmt.Errorf("recorded the contributions, but not the description of dataset %s: %w", ds, err)
 		}
 	}

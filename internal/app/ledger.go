@@ -82,17 +82,17 @@ func (p ContributionPatch) Apply(cur fairshare.Contribution, chk ledgerio.Checke
 // Contribution returns the current version of id as the ledger stood at
 // asOf (zero: now); its Version names it for an edit (an ETag).
 func (a *App) Contribution(ctx context.Context, id string, asOf time.Time) (fairshare.Contribution, error) {
-	return a.Store.Contribution(ctx, id, asOf)
+	return a.store.Contribution(ctx, id, asOf)
 }
 
 // ContributionHistory returns every version of id, oldest first.
 func (a *App) ContributionHistory(ctx context.Context, id string) ([]fairshare.Contribution, error) {
-	return a.Store.History(ctx, id)
+	return a.store.History(ctx, id)
 }
 
 // ListContributions lists the current entries f selects.
 func (a *App) ListContributions(ctx context.Context, f fairshare.ContributionFilter) ([]fairshare.Contribution, error) {
-	return a.Store.Contributions(ctx, f)
+	return a.store.Contributions(ctx, f)
 }
 
 // ResolveContributionID turns a full id or a unique prefix of at least six
@@ -109,7 +109,7 @@ func (a *App) ResolveContributionID(ctx context.Context, prefix string) (string,
 	if strings.Trim(prefix, "0123456789abcdef-") != "" {
 		return "", fairshare.FieldError("id", fmt.Sprintf("%q is not the beginning of an id", prefix))
 	}
-	ids, err := a.Store.ContributionIDs(ctx, prefix, 2)
+	ids, err := a.store.ContributionIDs(ctx, prefix, 2)
 	if err != nil {
 		return "", err
 	}
@@ -144,7 +144,7 @@ func (a *App) AddContribution(ctx context.Context, j ledgerio.JSONContribution, 
 		return c, &fairshare.Error{Code: fairshare.ECONFLICT, Field: "id",
 			Message: fmt.Sprintf("contribution %s is already recorded (same id, or same content)", c.ID)}
 	}
-	return a.Store.Contribution(ctx, c.ID, time.Time{})
+	return a.store.Contribution(ctx, c.ID, time.Time{})
 }
 
 // ImportFormat says how an import is written: "csv", "json", or "" to tell
@@ -156,9 +156,20 @@ type ImportFormat string
 // nothing and is EINVALID naming file, line and field; entries already
 // recorded are skipped, so importing a file twice adds nothing.
 func (a *App) ImportContributions(ctx context.Context, r io.Reader, name string, format ImportFormat, opt ledgerio.Options, ch fairshare.Change) (fairshare.ImportResult, error) {
-	ref, err := a.Reference(ctx)
+	cs, err := a.ReadContributions(ctx, r, name, format, opt)
 	if err != nil {
 		return fairshare.ImportResult{}, err
+	}
+	return a.AddContributions(ctx, cs, ch)
+}
+
+// ReadContributions is the first half of an import, for a caller that
+// shows progress: it reads and validates a whole file without recording
+// it; AddContributions then records the result, all or nothing.
+func (a *App) ReadContributions(ctx context.Context, r io.Reader, name string, format ImportFormat, opt ledgerio.Options) ([]fairshare.Contribution, error) {
+	ref, err := a.Reference(ctx)
+	if err != nil {
+		return nil, err
 	}
 	br := bufio.NewReader(r)
 	if format == "" {
@@ -177,7 +188,7 @@ func (a *App) ImportContributions(ctx context.Context, r io.Reader, name string,
 	case "csv":
 		cs, err = ledgerio.ReadCSV(br, name, ref, opt)
 	default:
-		return fairshare.ImportResult{}, fairshare.FieldError("format", fmt.Sprintf("%q: want csv or json", format))
+		return nil, fairshare.FieldError("format", fmt.Sprintf("%q: want csv or json", format))
 	}
 	if err != nil {
 		fe := &fairshare.Error{Code: fairshare.EINVALID, Message: err.Error()}
@@ -185,9 +196,9 @@ func (a *App) ImportContributions(ctx context.Context, r io.Reader, name string,
 		if errors.As(err, &ce) {
 			fe.Field = ce.Field
 		}
-		return fairshare.ImportResult{}, &inputError{coded: fe, err: err}
+		return nil, &inputError{coded: fe, err: err}
 	}
-	return a.AddContributions(ctx, cs, ch)
+	return cs, nil
 }
 
 // inputError is a bad file: EINVALID, and still the reader's error (with
@@ -224,7 +235,7 @@ func (a *App) EditContribution(ctx context.Context, id string, base int, p Contr
 	if err != nil {
 		return fairshare.Contribution{}, err
 	}
-	out, err := a.Store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
+	out, err := a.store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
 		if cur.Deleted {
 			return cur, fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is deleted", id)
 		}
@@ -239,7 +250,7 @@ func (a *App) EditContribution(ctx context.Context, id string, base int, p Contr
 // RemoveContribution records a deleted version of id (nothing is erased);
 // base as for EditContribution.
 func (a *App) RemoveContribution(ctx context.Context, id string, base int, ch fairshare.Change) (fairshare.Contribution, error) {
-	out, err := a.Store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
+	out, err := a.store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
 		if cur.Deleted {
 			return cur, fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is already deleted", id)
 		}

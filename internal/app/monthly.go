@@ -31,7 +31,7 @@ func (a *App) ReportMonthly(ctx context.Context, req ReportRequest) (*MonthlyGiv
 	if cur == "" {
 		cur = t.Currency
 	}
-	all, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{AsOf: p.in.AsOf, From: t.Start, To: t.End})
+	all, err := a.store.Contributions(ctx, fairshare.ContributionFilter{AsOf: p.in.AsOf, From: t.Start, To: t.End})
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ import (
 // approve drafts into the ledger or reject them. Every decision is recorded on the draft
 // and in the audit log, and can be reversed.
 
-func (a *App) newsStore() feeds.Store { return feeds.Store{DB: a.Store.DB()} }
+func (a *App) newsStore() feeds.Store { return feeds.Store{DB: a.sql.DB()} }
 
 // ReadArticle runs the news reader with the ledger's exchange rates. When the rates for the
 // article's day are monthly or annual averages rather than the day's ECB fixing, the reader
@@ -81,7 +81,7 @@ func NewsDrafts(res *news.Result, art Article, origin, itemID, category string) 
 		d := feeds.Draft{
 			ID: feeds.DraftID(art.URL, am.Start, am.End), Origin: origin, ItemID: itemID, ArticleURL: art.URL,
 			ArticleTitle: art.Title, Publisher: art.Publisher, ArticleDate: art.Date, Lang: res.Lang, ArticleText: art.Text,
-			AmountStart: am.Start, AmountEnd: am.End, AmountText: am.Text, SaidBy: saidBy(res, am),
+			AmountStart: am.Start, AmountEnd: am.End, AmountText: am.Text, SaidBy: saidBy(res, am, art.Text),
 			Donor: c.Donor, Date: date, Amount: c.Amount, Currency: c.Currency, CurrencyFrom: am.CurrencyFrom,
 			Status: c.Status, Category: category, Description: c.Description,
 		}
@@ -103,32 +103,61 @@ func NewsDrafts(res *news.Result, art Article, origin, itemID, category string) 
 	return out
 }
 
-// saidBy is the source nearest to the amount: the attribution of its own sentence or
-// paragraph, else the article's sign-off.
-func saidBy(res *news.Result, am news.Amount) string {
-	best, dist := "", 1<<30
+// saidBy is who the article says stated the amount: a source in the amount's own sentence,
+// else the last one before it in its paragraph, else the article's sign-off (the agency that
+// vouches for the whole text).
+func saidBy(res *news.Result, am news.Amount, text string) string {
+	between := func(x, y int) string {
+		if x > y {
+			x, y = y, x
+		}
+		if x < 0 || y > len(text) {
+			return ""
+		}
+		return text[x:y]
+	}
+	sentenceEnd := func(s string) bool {
+		for i := 0; i+1 < len(s); i++ {
+			if (s[i] == '.' || s[i] == '!' || s[i] == '?') && (s[i+1] == ' ' || s[i+1] == '\n') {
+				return true
+			}
+		}
+		return strings.Contains(s, "\n\n")
+	}
+	same, before, signoff := "", "", ""
+	sameDist := 1 << 30
 	for _, at := range res.Attributions {
 		if at.Source == "" || at.Source == "unknown" {
 			continue
 		}
-		d := at.Start - am.End
-		if d < 0 {
-			d = am.Start - at.End
-		}
-		if d < 0 {
-			d = 0
-		}
 		if at.Kind == "signoff" {
-			d += 2000 // a sign-off vouches for the whole article, but any nearer source is better
+			if signoff == "" {
+				signoff = at.Source
+			}
+			continue
 		}
-		if d < dist {
-			best, dist = at.Source, d
+		var gap string
+		var dist int
+		if at.End <= am.Start {
+			gap, dist = between(at.End, am.Start), am.Start-at.End
+		} else if at.Start >= am.End {
+			gap, dist = between(am.End, at.Start), at.Start-am.End
+		}
+		// an attribution that spans the amount (a quote line) is in its sentence
+		if !sentenceEnd(gap) && dist < sameDist {
+			same, sameDist = at.Source, dist
+		}
+		if at.End <= am.Start && !strings.Contains(gap, "\n\n") {
+			before = at.Source
 		}
 	}
-	if dist > 2400 {
-		return ""
+	switch {
+	case same != "":
+		return same
+	case before != "":
+		return before
 	}
-	return best
+	return signoff
 }
 
 // FileNewsDrafts files drafts from `news read --apply`; a draft filed before is skipped.
@@ -552,7 +581,7 @@ func (a *App) ApproveDraft(ctx context.Context, id string, edit DraftEdit, u fai
 		return fairshare.Contribution{}, err
 	}
 	detail := fmt.Sprintf("contribution %s in %s: %s %s %s %s", c.ID, ds, c.Donor, c.Amount.Format(c.Currency), c.Currency, d.ArticleURL)
-	if err := a.Store.AddAudit(ctx, fairshare.AuditEntry{At: now, User: u.Name, Action: "news." + action, Subject: id, Reason: reason, Detail: detail}); err != nil {
+	if err := a.store.AddAudit(ctx, fairshare.AuditEntry{At: now, User: u.Name, Action: "news." + action, Subject: id, Reason: reason, Detail: detail}); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -575,7 +604,7 @@ func (a *App) RejectDraft(ctx context.Context, id string, u fairshare.User, reas
 	if err := a.newsStore().Decide(ctx, feeds.Decision{DraftID: id, At: now, User: u.Name, Action: "reject", Reason: reason}, "pending", "rejected", nil); err != nil {
 		return err
 	}
-	return a.Store.AddAudit(ctx, fairshare.AuditEntry{At: now, User: u.Name, Action: "news.reject", Subject: id, Reason: reason,
+	return a.store.AddAudit(ctx, fairshare.AuditEntry{At: now, User: u.Name, Action: "news.reject", Subject: id, Reason: reason,
 		Detail: fmt.Sprintf("%s %s %s from %s", d.Donor, d.Amount, d.Currency, d.ArticleURL)})
 }
 
@@ -622,7 +651,7 @@ func (a *App) ReopenDraft(ctx context.Context, id string, u fairshare.User, reas
 	default:
 		return fairshare.Errorf(fairshare.ECONFLICT, "draft %s is pending: nothing to reverse", id)
 	}
-	return a.Store.AddAudit(ctx, fairshare.AuditEntry{At: now, User: u.Name, Action: "news.reopen", Subject: id, Reason: reason,
+	return a.store.AddAudit(ctx, fairshare.AuditEntry{At: now, User: u.Name, Action: "news.reopen", Subject: id, Reason: reason,
 		Detail: "was " + d.State + contributionNote(d.Contribution)})
 }
 

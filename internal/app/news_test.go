@@ -104,7 +104,7 @@ func testNewsDesk(t *testing.T, dsn string) {
 	if len(acts) != 3 || acts[0] != "edit-approve" || acts[1] != "reopen" || acts[2] != "approve" {
 		t.Errorf("decisions %v", acts)
 	}
-	audit, err := a.Store.Audit(ctx, fairshare.AuditFilter{User: "erika"})
+	audit, err := a.store.Audit(ctx, fairshare.AuditFilter{User: "erika"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func (a *App) PoliciesInForce(ctx context.Context, day fairshare.Date, all bool)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := a.Store.Policies(ctx)
+	ps, err := a.store.Policies(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func (a *App) PolicyHistory(ctx context.Context, donor string) (*fairshare.Donor
 	if d == nil {
 		return nil, nil, fairshare.Errorf(fairshare.ENOTFOUND, "no donor %q (see 'fairshare donors list' or /api/v1/donors)", donor)
 	}
-	ps, err := a.Store.Policies(ctx)
+	ps, err := a.store.Policies(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -95,7 +95,7 @@ func (a *App) PolicyHistory(ctx context.Context, donor string) (*fairshare.Donor
 
 // Policies lists every recorded statement, each donor's oldest first.
 func (a *App) Policies(ctx context.Context) ([]fairshare.Policy, error) {
-	ps, err := a.Store.Policies(ctx)
+	ps, err := a.store.Policies(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -234,7 +234,7 @@ func (a *App) ReportSlow(ctx context.Context, req ReportRequest) (*fairshare.Rep
 func (a *App) reportSlow(ctx context.Context, p *reportPlan) (*fairshare.Report, error) {
 	in := p.in
 	t := in.Target
-	all, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{AsOf: in.AsOf, From: t.Start, To: t.End})
+	all, err := a.store.Contributions(ctx, fairshare.ContributionFilter{AsOf: in.AsOf, From: t.Start, To: t.End})
 	if err != nil {
 		return nil, err
 	}

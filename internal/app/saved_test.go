@@ -33,12 +33,12 @@ func testSavedEngine(t *testing.T, dsn string) {
 	// saved: is there a base, and how many segments follow it.
 	saved := func(a *app.App) (bool, int) {
 		t.Helper()
-		found, err := a.Store.ReadEngineBase(ctx, 0, 1, func(int64, sqlstore.LedgerStamp, []byte) error { return nil })
+		found, err := app.TestSQLStore(a).ReadEngineBase(ctx, 0, 1, func(int64, sqlstore.LedgerStamp, []byte) error { return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
 		n := 0
-		if err := a.Store.ReadEngineSegments(ctx, func([]byte) error { n++; return nil }); err != nil {
+		if err := app.TestSQLStore(a).ReadEngineSegments(ctx, func([]byte) error { n++; return nil }); err != nil {
 			t.Fatal(err)
 		}
 		return found, n
@@ -54,7 +54,7 @@ func testSavedEngine(t *testing.T, dsn string) {
 	}
 
 	// Written around any engine (another program): the next App sees them.
-	if _, err := a.Store.AddContributions(ctx, cs[200:300], fairshare.Change{Author: "o"}); err != nil {
+	if _, err := app.TestStore(a).AddContributions(ctx, cs[200:300], fairshare.Change{Author: "o"}); err != nil {
 		t.Fatal(err)
 	}
 	b := open(t, dsn)
@@ -79,13 +79,13 @@ func testSavedEngine(t *testing.T, dsn string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Store.WriteEngineBase(ctx, sqlstore.LedgerStamp{Count: 1, MaxRecorded: 1}, cols, ids); err != nil {
+	if err := app.TestSQLStore(a).WriteEngineBase(ctx, sqlstore.LedgerStamp{Count: 1, MaxRecorded: 1}, cols, ids); err != nil {
 		t.Fatal(err)
 	}
 	compare(t, open(t, dsn), "foreign saved engine", reqs)
 
 	// Damaged bytes are rebuilt, not trusted.
-	if err := a.Store.WriteEngineBase(ctx, sqlstore.LedgerStamp{Count: 1, MaxRecorded: 1}, cols[:len(cols)/2], ids); err != nil {
+	if err := app.TestSQLStore(a).WriteEngineBase(ctx, sqlstore.LedgerStamp{Count: 1, MaxRecorded: 1}, cols[:len(cols)/2], ids); err != nil {
 		t.Fatal(err)
 	}
 	compare(t, open(t, dsn), "damaged saved engine", reqs)

@@ -14,7 +14,7 @@ import (
 // TokenUser returns the enabled user an "Authorization: Bearer TOKEN"
 // header value names; an unknown or disabled token is EUNAUTHORIZED.
 func (a *App) TokenUser(ctx context.Context, authorization string) (fairshare.User, error) {
-	return auth.FromBearer(ctx, a.Store, authorization)
+	return auth.FromBearer(ctx, a.store, authorization)
 }
 
 // SessionUser returns the user of a live web session (by its cookie
@@ -23,7 +23,7 @@ func (a *App) SessionUser(ctx context.Context, sid string) (fairshare.User, erro
 	if sid == "" {
 		return fairshare.User{}, fairshare.Errorf(fairshare.EUNAUTHORIZED, "no session")
 	}
-	return a.Store.Session(ctx, auth.HashToken(sid))
+	return a.store.Session(ctx, auth.HashToken(sid))
 }
 
 var (
@@ -42,7 +42,7 @@ func burnPassword(pw string) {
 // it returns the session id for the cookie. A wrong name or password is
 // EUNAUTHORIZED and takes as long either way.
 func (a *App) Login(ctx context.Context, name, password string, expires time.Time) (fairshare.User, string, error) {
-	u, err := a.Store.User(ctx, name)
+	u, err := a.store.User(ctx, name)
 	ok := false
 	if err == nil && !u.Disabled && u.PasswordHash != "" && len(password) <= 72 {
 		ok = auth.CheckPassword(u.PasswordHash, password)
@@ -57,7 +57,7 @@ func (a *App) Login(ctx context.Context, name, password string, expires time.Tim
 		return fairshare.User{}, "", err
 	}
 	sid := base64.RawURLEncoding.EncodeToString(b)
-	if err := a.Store.AddSession(ctx, auth.HashToken(sid), u.Name, expires); err != nil {
+	if err := a.store.AddSession(ctx, auth.HashToken(sid), u.Name, expires); err != nil {
 		return fairshare.User{}, "", err
 	}
 	return u, sid, nil
@@ -65,5 +65,5 @@ func (a *App) Login(ctx context.Context, name, password string, expires time.Tim
 
 // Logout ends a web session.
 func (a *App) Logout(ctx context.Context, sid string) error {
-	return a.Store.DeleteSession(ctx, auth.HashToken(sid))
+	return a.store.DeleteSession(ctx, auth.HashToken(sid))
 }

@@ -33,12 +33,12 @@ func (a *App) AddTarget(ctx context.Context, t fairshare.Target, by, reason stri
 		}
 	}
 	t = t.Written()
-	err = a.Store.AddTarget(ctx, t, fairshare.AuditEntry{User: by, Action: "target.add", Subject: t.ID, Reason: reason, Detail: t.Name})
+	err = a.store.AddTarget(ctx, t, fairshare.AuditEntry{User: by, Action: "target.add", Subject: t.ID, Reason: reason, Detail: t.Name})
 	return t, err
 }
 
 // Indicators lists the reference indicators (GDP, population) with their
 // sources.
 func (a *App) Indicators(ctx context.Context) ([]fairshare.Indicator, error) {
-	return a.Store.Indicators(ctx)
+	return a.store.Indicators(ctx)
 }

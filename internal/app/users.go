@@ -18,10 +18,10 @@ func (a *App) CreateUser(ctx context.Context, name string, role fairshare.Role, 
 	if err != nil {
 		return "", err
 	}
-	if err := a.Store.AddUser(ctx, fairshare.User{Name: name, Role: role, TokenHash: hash}); err != nil {
+	if err := a.store.AddUser(ctx, fairshare.User{Name: name, Role: role, TokenHash: hash}); err != nil {
 		return "", err
 	}
-	if err := a.Store.AddAudit(ctx, fairshare.AuditEntry{User: by, Action: "user.add", Subject: name, Reason: reason, Detail: "role " + string(role)}); err != nil {
+	if err := a.store.AddAudit(ctx, fairshare.AuditEntry{User: by, Action: "user.add", Subject: name, Reason: reason, Detail: "role " + string(role)}); err != nil {
 		return "", err
 	}
 	return token, nil
@@ -30,22 +30,22 @@ func (a *App) CreateUser(ctx context.Context, name string, role fairshare.Role, 
 // ChangeUser loads a user, lets change alter it, stores it and records
 // action (user.disable, user.token, ...) with who and why.
 func (a *App) ChangeUser(ctx context.Context, name, action, by, reason string, change func(*fairshare.User) error) error {
-	u, err := a.Store.User(ctx, name)
+	u, err := a.store.User(ctx, name)
 	if err != nil {
 		return fmt.Errorf("user %s: %w", name, err)
 	}
 	if err := change(&u); err != nil {
 		return err
 	}
-	if err := a.Store.UpdateUser(ctx, u); err != nil {
+	if err := a.store.UpdateUser(ctx, u); err != nil {
 		return err
 	}
-	return a.Store.AddAudit(ctx, fairshare.AuditEntry{User: by, Action: action, Subject: u.Name, Reason: reason})
+	return a.store.AddAudit(ctx, fairshare.AuditEntry{User: by, Action: action, Subject: u.Name, Reason: reason})
 }
 
 // Audit lists recorded changes, newest first.
 func (a *App) Audit(ctx context.Context, f fairshare.AuditFilter) ([]fairshare.AuditEntry, error) {
-	es, err := a.Store.Audit(ctx, f)
+	es, err := a.store.Audit(ctx, f)
 	if es == nil {
 		es = []fairshare.AuditEntry{}
 	}
@@ -53,4 +53,4 @@ func (a *App) Audit(ctx context.Context, f fairshare.AuditFilter) ([]fairshare.A
 }
 
 // Users lists users.
-func (a *App) Users(ctx context.Context) ([]fairshare.User, error) { return a.Store.Users(ctx) }
+func (a *App) Users(ctx context.Context) ([]fairshare.User, error) { return a.store.Users(ctx) }

@@ -39,6 +39,11 @@ func TestParse(t *testing.T) {
 			}
 		}
 	}
+	latin1 := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>K\xf8benhavn</title>" +
+		"<item><title>St\xf8tte</title><link>https://example.org/s</link></item></channel></rss>"
+	if p, err := Parse(strings.NewReader(latin1)); err != nil || p.Title != "København" || p.Items[0].Title != "Støtte" {
+		t.Errorf("ISO-8859-1 feed: %+v %v", p, err)
+	}
 	for _, bad := range []string{"<html><body>no feed</body></html>", "not xml at all", ""} {
 		if _, err := Parse(strings.NewReader(bad)); err == nil {
 			t.Errorf("Parse(%q) accepted", bad)

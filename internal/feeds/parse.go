@@ -5,11 +5,14 @@
 package feeds
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+
+	"golang.org/x/net/html/charset"
 )
 
 // Item is one entry of a feed.
@@ -72,7 +75,7 @@ func Parse(r io.Reader) (Parsed, error) {
 	switch root.Local {
 	case "rss":
 		var d rssDoc
-		if err := xml.Unmarshal(data, &d); err != nil {
+		if err := decode(data, &d); err != nil {
 			return Parsed{}, fmt.Errorf("rss: %w", err)
 		}
 		p.Title = strings.TrimSpace(d.Channel.Title)
@@ -86,7 +89,7 @@ func Parse(r io.Reader) (Parsed, error) {
 		}
 	case "feed":
 		var d atomDoc
-		if err := xml.Unmarshal(data, &d); err != nil {
+		if err := decode(data, &d); err != nil {
 			return Parsed{}, fmt.Errorf("atom: %w", err)
 		}
 		p.Title = strings.TrimSpace(d.Title)
@@ -118,8 +121,17 @@ func Parse(r io.Reader) (Parsed, error) {
 	return p, nil
 }
 
+// decode reads a feed in UTF-8 or in the charset its XML declaration names (ISO-8859-1 and
+// Windows-1252 are still met in Danish feeds).
+func decode(data []byte, v any) error {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.CharsetReader = charset.NewReaderLabel
+	return dec.Decode(v)
+}
+
 func rootName(data []byte) (xml.Name, error) {
-	dec := xml.NewDecoder(strings.NewReader(string(data)))
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.CharsetReader = charset.NewReaderLabel
 	for {
 		tok, err := dec.Token()
 		if err != nil {

@@ -64,7 +64,7 @@ func TestReportCacheAndGzip(t *testing.T) {
 	c := fairshare.Contribution{Donor: "DNK", Recipient: "UKR", Date: fairshare.MustDate("2024-06-14"), Amount: 100000000000,
 		Currency: "DKK", Category: fairshare.InKind, Status: fairshare.Delivered, Dataset: "user",
 		Source: fairshare.Source{URL: "https://example.org/cache"}}
-	if _, err := a.Store.AddContributions(context.Background(), []fairshare.Contribution{c}, fairshare.Change{Author: "other", Reason: "test"}); err != nil {
+	if _, err := a.AddContributions(context.Background(), []fairshare.Contribution{c}, fairshare.Change{Author: "other", Reason: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	resp, gz = get(t, ts, "GET", path, "Accept-Encoding", "gzip", "If-None-Match", etag)

@@ -33,7 +33,7 @@ func storeServer(t *testing.T, dsn string) (*httptest.Server, *app.App, string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Store.AddUser(context.Background(), fairshare.User{Name: "ed", Role: fairshare.Editor, TokenHash: hash}); err != nil {
+	if err := app.TestStore(a).AddUser(context.Background(), fairshare.User{Name: "ed", Role: fairshare.Editor, TokenHash: hash}); err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(NewServer(a, Options{}))

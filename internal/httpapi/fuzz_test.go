@@ -23,7 +23,7 @@ func FuzzAPI(f *testing.F) {
 	}
 	f.Cleanup(func() { a.Close() })
 	token, hash, _ := auth.NewToken()
-	if err := a.Store.AddUser(context.Background(), fairshare.User{Name: "fuzz", Role: fairshare.Admin, TokenHash: hash}); err != nil {
+	if err := app.TestStore(a).AddUser(context.Background(), fairshare.User{Name: "fuzz", Role: fairshare.Admin, TokenHash: hash}); err != nil {
 		f.Fatal(err)
 	}
 	h := NewServer(a, Options{})

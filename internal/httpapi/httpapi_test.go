@@ -58,7 +58,7 @@ func get(t *testing.T, ts *httptest.Server, method, path string, hdr ...string) 
 
 func TestEndpoints(t *testing.T) {
 	ts, a := newTestServer(t)
-	cs, err := a.Store.Contributions(context.Background(), fairshareFilterDNK())
+	cs, err := a.ListContributions(context.Background(), fairshareFilterDNK())
 	if err != nil || len(cs) == 0 {
 		t.Fatalf("no DNK contributions to test with: %v", err)
 	}

@@ -33,7 +33,7 @@ func writeServer(t *testing.T, opts Options) (*httptest.Server, *app.App, map[fa
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := a.Store.AddUser(context.Background(), fairshare.User{Name: "the-" + string(r), Role: r, TokenHash: hash}); err != nil {
+		if err := app.TestStore(a).AddUser(context.Background(), fairshare.User{Name: "the-" + string(r), Role: r, TokenHash: hash}); err != nil {
 			t.Fatal(err)
 		}
 		tokens[r] = tok
@@ -77,7 +77,7 @@ const newContribution = `{"donor":"DNK","date":"2024-03-01","amount":"125000000"
 func versionCount(t *testing.T, a *app.App) int {
 	t.Helper()
 	var n int
-	if err := a.Store.DB().QueryRow(`SELECT COUNT(*) FROM contribution_versions`).Scan(&n); err != nil {
+	if err := app.TestSQLStore(a).DB().QueryRow(`SELECT COUNT(*) FROM contribution_versions`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -305,7 +305,7 @@ func TestNoAnonymous(t *testing.T) {
 		t.Errorf("anonymous read on an open server: %d", resp.StatusCode)
 	}
 	sid := "session-id-for-the-test-0123456789"
-	if err := a2.Store.AddSession(context.Background(), auth.HashToken(sid), "the-editor", time.Now().Add(time.Hour)); err != nil {
+	if err := app.TestStore(a2).AddSession(context.Background(), auth.HashToken(sid), "the-editor", time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	resp, b = send(t, ts2, "POST", "/api/v1/contributions", "", newContribution+`,"reason":"x"}`, "Cookie", "fairshare_session="+sid)

@@ -3,6 +3,7 @@ package news
 import (
 	"math/big"
 	"sort"
+	"strings"
 )
 
 // currencyCodes are ISO codes recognised when written in capitals before or after a number.
@@ -81,6 +82,15 @@ func prefixCurrency(toks []token, j int) (code string, n int) {
 	case t.kind == tWord && currencyCodes[t.text]:
 		if j+1 < len(toks) && toks[j+1].kind == tNum {
 			return t.text, 1
+		}
+	case t.kind == tWord && t.lower == "kr":
+		// "kr. 500.000", "kr. 2,5 mia." (Danish)
+		k := j + 1
+		if k < len(toks) && toks[k].text == "." && !toks[k].spaceBefore {
+			k++
+		}
+		if k < len(toks) && toks[k].kind == tNum && toks[k].sent == t.sent {
+			return "DKK", k - j
 		}
 	}
 	return "", 0
@@ -327,23 +337,36 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		if (t.lower == "en" || t.lower == "et" || t.lower == "a") && j+1 < len(toks) && (toks[j+1].lower == "halv" || toks[j+1].lower == "half") {
 			num = ratDecimal(1, 2)
 			j++
+		} else if (t.lower == "en" || t.lower == "et") && j+1 < len(toks) && toks[j+1].lower == "kvart" {
+			num = ratDecimal(1, 4) // "en kvart milliard"
+			j++
 		}
 	default:
 		return Amount{}, 0, false
 	}
 	j++
+	if k := andAHalf(toks, j); k > 0 {
+		// "to og en halv milliard", "two and a half billion"
+		num.rat = new(big.Rat).Add(num.rat, big.NewRat(1, 2))
+		j += k
+	}
 	if j < len(toks) && percentWords[toks[j].lower] {
 		return Amount{}, 0, false
 	}
 	var sc scaleWord
-	hasScale := false
+	hasScale, compound := false, false
 	if !written && d.hyphenBefore(j, func(k int) bool {
 		s, ok := scaleOf(toks[k].lower, d.lang)
 		return ok && !s.tight
 	}) {
 		j++ // "$61-billion", "40-milliarder-euro"
+	} else if !written && d.lang == "da" && d.hyphenBefore(j, func(k int) bool { _, ok := compoundScale(toks[k].lower); return ok }) {
+		// "en 8-milliarders-pakke", "en 1,5-milliardpakke": the scale starts a compound
+		sc, _ = compoundScale(toks[j+1].lower)
+		hasScale, compound = true, true
+		j += 2
 	}
-	if j < len(toks) && toks[j].kind == tWord && toks[j].nlBefore == 0 {
+	if !hasScale && j < len(toks) && toks[j].kind == tWord && toks[j].nlBefore == 0 {
 		if s, ok := scaleOf(toks[j].lower, d.lang); ok && (!s.tight || !toks[j].spaceBefore) && (!written || !s.tight) {
 			sc, hasScale = s, true
 			j++
@@ -365,7 +388,9 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 	if cur == "" {
 		if c, n := suffixCurrency(toks, j); n > 0 {
 			cur = c
-			bare = toks[j].lower == "crowns" || toks[j].lower == "crown"
+			// English copy writes "crowns" and "kroner" for Danish, Swedish and Norwegian money
+			bare = toks[j].lower == "crowns" || toks[j].lower == "crown" ||
+				d.lang == "en" && (toks[j].lower == "kroner" || toks[j].lower == "krone")
 			j += n
 		}
 	}
@@ -404,6 +429,7 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		tokEnd:       j,
 		num:          num,
 		bare:         bare,
+		compound:     compound,
 	}
 	a.Text = d.src[a.Start:a.End]
 	factor := int64(1)
@@ -422,6 +448,40 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		a.MarkerText = d.src[toks[a.markStart].start:toks[i-1].end]
 	}
 	return a, j, true
+}
+
+// andAHalf reports the length of "og en halv" / "and a half" at j when a scale word follows.
+func andAHalf(toks []token, j int) int {
+	for _, p := range [][]string{{"og", "en", "halv"}, {"og", "et", "halvt"}, {"and", "a", "half"}} {
+		if j+len(p) >= len(toks) {
+			continue
+		}
+		ok := true
+		for m, w := range p {
+			if toks[j+m].lower != w || toks[j+m].sent != toks[j].sent {
+				ok = false
+				break
+			}
+		}
+		if _, sc := scaleOf(toks[j+len(p)].lower, "en"); ok && sc {
+			return len(p)
+		}
+	}
+	return 0
+}
+
+// compoundScale reads a Danish compound that starts with a scale: "milliarders-pakke",
+// "milliardpakke", "millionstøtte".
+func compoundScale(w string) (scaleWord, bool) {
+	for _, p := range []struct {
+		prefix string
+		sc     scaleWord
+	}{{"milliard", scaleWord{name: "billion", factor: 1e9}}, {"million", scaleWord{name: "million", factor: 1e6}}} {
+		if rest, ok := strings.CutPrefix(w, p.prefix); ok && len(rest) >= 3 && rest != "er" && rest != "erne" {
+			return p.sc, true
+		}
+	}
+	return scaleWord{}, false
 }
 
 // hyphenBefore reports a hyphen at token j glued to the tokens on both sides whose next
@@ -450,8 +510,8 @@ func (d *doc) findAmounts() {
 		i++
 	}
 	out = d.addRangeStarts(out)
+	d.bareCrowns(out) // first, so that amounts with no currency word follow settled crowns
 	out = d.inferCurrencies(out)
-	d.bareCrowns(out)
 	for k := range out {
 		out[k].PerYear = d.perYear(&out[k])
 	}
@@ -504,9 +564,10 @@ var crownCountries = map[string]string{"sweden": "SEK", "swedish": "SEK", "swede
 	"norwegian": "NOK", "norway's": "NOK", "iceland": "ISK", "icelandic": "ISK", "denmark": "DKK", "danish": "DKK",
 	"denmark's": "DKK"}
 
-// bareCrowns settles "crowns" with no adjective in English stories, which name them after the
-// country of the story: the last crowns named with their country, else a country in the same
-// sentence, else Danish. Danish usage writes "svenske kroner" out, so "kroner" there is DKK.
+// bareCrowns settles "crowns" (and "kroner") with no adjective in English stories, which name
+// them after the country of the story: a country in the same sentence, else the last crowns
+// named with their country, else Danish. Danish usage writes "svenske kroner" out, so
+// "kroner" there is DKK.
 func (d *doc) bareCrowns(am []Amount) {
 	if d.lang != "en" {
 		return
@@ -523,10 +584,10 @@ func (d *doc) bareCrowns(am []Amount) {
 		switch {
 		case !a.bare && (a.Currency == "DKK" || a.Currency == "SEK" || a.Currency == "NOK" || a.Currency == "ISK"):
 			last = a.Currency
-		case a.bare && last != "":
-			a.Currency, a.CurrencyFrom = last, "context"
 		case a.bare && sentCrown[d.toks[a.tokStart].sent] != "":
 			a.Currency, a.CurrencyFrom = sentCrown[d.toks[a.tokStart].sent], "context"
+		case a.bare && last != "":
+			a.Currency, a.CurrencyFrom = last, "context"
 		}
 	}
 }
@@ -536,7 +597,11 @@ func (d *doc) bareCrowns(am []Amount) {
 var moneyCue = setOf("budget", "budgettet", "støtte", "støtten", "bistand", "pakke", "pakken", "donationspakke",
 	"værdi", "bevilling", "bevilget", "donerer", "doneret", "giver", "aid", "package", "funding", "fund",
 	"worth", "pledged", "pledge", "donated", "budgeted", "allocated", "afsat", "afsætter", "militærhjælp",
-	"military", "assistance", "støttefond")
+	"military", "assistance", "støttefond",
+	// verbs of giving, as the reader's candidates use them
+	"givet", "gav", "lovet", "lover", "lovede", "sender", "sendt", "sendte", "bevilger", "bevilgede", "donerede",
+	"støtter", "støttet", "give", "gives", "gave", "given", "provide", "provides", "provided", "promise",
+	"promised", "promises", "pledges", "send", "sends", "sent", "donate", "donates", "committed", "commits")
 
 // inferCurrencies gives amounts without a currency word the currency of the nearest earlier
 // explicit amount or currency mention ("Danish crowns" named once, then "2.5 billion"), else
@@ -591,7 +656,7 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 			a.Currency = prev
 		case next[k] != "":
 			a.Currency = next[k]
-		case sentCue[d.toks[a.tokStart].sent]:
+		case sentCue[d.toks[a.tokStart].sent] || a.compound:
 			a.Currency, a.CurrencyFrom = "DKK", "default"
 			if d.lang == "en" {
 				a.Currency = "USD"
@@ -640,7 +705,7 @@ func (d *doc) currencyMentions(am []Amount) []mention {
 		if toks[j].text == code { // an ISO code
 			out = append(out, mention{j, code})
 		} else if _, adj := currencyAdjectives[toks[j].lower]; adj || mentionNouns[head] || head == "." && toks[j].lower == "kr" {
-			if !adj && (head == "crowns") && d.lang == "en" {
+			if !adj && (head == "crowns" || head == "kroner") && d.lang == "en" {
 				for k := j; k >= 0 && toks[k].sent == toks[j].sent; k-- {
 					if c, ok := crownCountries[toks[k].lower]; ok {
 						code = c

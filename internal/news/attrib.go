@@ -224,7 +224,59 @@ func (d *doc) speech(k int) {
 	}
 	if s, ok := d.subjectBefore(k); ok {
 		d.addAttr(d.nameText(s.start, s.end), "said", toks[s.start].start, toks[k].end)
+		return
 	}
+	if s, ok := d.institutionBefore(k); ok {
+		d.addAttr(d.src[toks[s].start:toks[k-1].end], "said", toks[s].start, toks[k].end)
+		return
+	}
+	if s, e, ok := d.institutionAfter(k + 1); ok {
+		d.addAttr(d.src[toks[s].start:toks[e-1].end], "said", toks[k].start, toks[e-1].end)
+	}
+}
+
+// institutions are bodies that speak without a name: "the defence ministry said",
+// "oplyser regeringen".
+var institutions = setOf("government", "ministry", "department", "officials", "official", "spokesperson",
+	"spokesman", "spokeswoman", "regeringen", "ministeriet", "styrelsen", "myndighederne", "embedsmænd")
+
+// institutionBefore reads "the (Danish) (defence) ministry" ending right before verb k.
+func (d *doc) institutionBefore(k int) (int, bool) {
+	toks := d.toks
+	e := k - 1
+	if d.lang != "en" || e < 0 || toks[e].sent != toks[k].sent || !institutions[toks[e].lower] {
+		return 0, false
+	}
+	s := e
+	for s-1 >= 0 && e-s < 3 && toks[s-1].kind == tWord && toks[s-1].sent == toks[k].sent && !stopTitle[toks[s-1].lower] {
+		if toks[s-1].lower == "the" {
+			return s - 1, true
+		}
+		s--
+	}
+	if toks[e].lower == "officials" || toks[e].lower == "official" {
+		return s, true
+	}
+	return 0, false
+}
+
+// institutionAfter reads "oplyser regeringen", "said the defence ministry" after a verb.
+func (d *doc) institutionAfter(k int) (int, int, bool) {
+	toks := d.toks
+	if k >= len(toks) || toks[k].sent != toks[k-1].sent {
+		return 0, 0, false
+	}
+	if d.lang == "da" && institutions[toks[k].lower] {
+		return k, k + 1, true
+	}
+	if d.lang == "en" && toks[k].lower == "the" {
+		for e := k + 1; e < len(toks) && e <= k+3 && toks[e].kind == tWord && toks[e].sent == toks[k].sent; e++ {
+			if institutions[toks[e].lower] {
+				return k, e + 1, true
+			}
+		}
+	}
+	return 0, 0, false
 }
 
 type span struct{ start, end int }

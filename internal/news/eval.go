@@ -76,6 +76,15 @@ func (s Score) Recall() float64 {
 	return float64(s.Matched) / float64(s.Expected)
 }
 
+// F1 is the harmonic mean of precision and recall.
+func (s Score) F1() float64 {
+	p, r := s.Precision(), s.Recall()
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
 func (s *Score) add(o Score) {
 	s.Matched += o.Matched
 	s.Predicted += o.Predicted
@@ -298,10 +307,10 @@ func (e *EvalResult) String() string {
 	}
 	line := func(s EvalSet, title string) {
 		fmt.Fprintf(&b, "%s: %d files\n", title, s.Files)
-		fmt.Fprintf(&b, "  amounts              precision %.3f (%d/%d)  recall %.3f (%d/%d)\n",
-			s.Amounts.Precision(), s.Amounts.Matched, s.Amounts.Predicted, s.Amounts.Recall(), s.Amounts.Matched, s.Amounts.Expected)
-		fmt.Fprintf(&b, "  %-20s precision %.3f (%d/%d)  recall %.3f (%d/%d)\n", shortVerdicts(verdicts),
-			s.Conversions.Precision(), s.Conversions.Matched, s.Conversions.Predicted, s.Conversions.Recall(), s.Conversions.Matched, s.Conversions.Expected)
+		fmt.Fprintf(&b, "  amounts              precision %.3f (%d/%d)  recall %.3f (%d/%d)  F1 %.3f\n",
+			s.Amounts.Precision(), s.Amounts.Matched, s.Amounts.Predicted, s.Amounts.Recall(), s.Amounts.Matched, s.Amounts.Expected, s.Amounts.F1())
+		fmt.Fprintf(&b, "  %-20s precision %.3f (%d/%d)  recall %.3f (%d/%d)  F1 %.3f\n", shortVerdicts(verdicts),
+			s.Conversions.Precision(), s.Conversions.Matched, s.Conversions.Predicted, s.Conversions.Recall(), s.Conversions.Matched, s.Conversions.Expected, s.Conversions.F1())
 		if s.LangMisses > 0 {
 			fmt.Fprintf(&b, "  language wrong in %d files\n", s.LangMisses)
 		}

@@ -34,6 +34,8 @@ var setFloors = map[string]map[string]float64{
 	"retired-heldout-3": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
 	// set 4: first run in README.md, 1.000 on every figure since issue 16
 	"retired-heldout-4": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
+	// set 5: its first run (README.md), until its misses are worked on
+	"retired-heldout-5": {"amounts P": 0.968, "amounts R": 0.978, "verdicts P": 0.9, "verdicts R": 0.642},
 }
 
 func setFigures(s EvalSet) map[string]float64 {
@@ -94,8 +96,8 @@ func TestHeldoutBlind(t *testing.T) {
 	}
 	s := res.Total
 	got := setFigures(s)
-	t.Logf("%s: %d files, amounts P %.3f R %.3f, verdicts P %.3f R %.3f", blindSet, s.Files,
-		got["amounts P"], got["amounts R"], got["verdicts P"], got["verdicts R"])
+	t.Logf("%s: %d files, amounts P %.3f R %.3f F1 %.3f, verdicts P %.3f R %.3f", blindSet, s.Files,
+		got["amounts P"], got["amounts R"], s.Amounts.F1(), got["verdicts P"], got["verdicts R"])
 	for k, floor := range blindFloors {
 		if got[k] < floor-0.0005 {
 			t.Errorf("%s %s = %.3f, want >= %.3f (%d files; misses not shown: the set is blind)", blindSet, k, got[k], floor, s.Files)

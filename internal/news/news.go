@@ -73,6 +73,7 @@ type Amount struct {
 	rangeStart       bool // the 5 of "mellem 5 og 10 mia. kr."
 	respectively     bool // "henholdsvis 328 og 201 mia. kr.": pairs with the two amounts before
 	bare             bool // "crowns" with no adjective: which crowns is settled from context
+	compound         bool // "8-milliarders-pakke": the compound says it is money
 }
 
 // Conversion is a pair of amounts the text states as equivalent, checked against the

@@ -37,9 +37,16 @@ var vagueEnglishNouns = setOf("sum", "sums", "amount", "amounts", "figure", "fig
 // the text counts in at that point, as for an amount with no currency word.
 func (d *doc) findVague() {
 	toks := d.toks
+	inAmount := make([]bool, len(toks))
+	for _, a := range d.amounts {
+		for k := a.markStart; k < a.tokEnd && k < len(toks); k++ {
+			inAmount[k] = true
+		}
+	}
+	ai, lastStated := 0, ""
 	for k := 0; k < len(toks); k++ {
 		t := toks[k]
-		if t.kind != tWord {
+		if t.kind != tWord || inAmount[k] {
 			continue
 		}
 		start, end, scale, digits, stated := -1, -1, "", 0, ""
@@ -72,11 +79,26 @@ func (d *doc) findVague() {
 			start, end, scale, digits = k, j+1, sc.name, n
 		}
 		if start < 0 {
+			if e, sc, cur, ok := d.pluralScaleAt(k); ok {
+				start, end, scale, stated = k, e, sc, cur
+			}
+		}
+		if start < 0 {
 			continue
 		}
 		v := VagueAmount{Start: toks[start].start, End: toks[end-1].end, Scale: scale, Digits: digits}
 		v.Text = d.src[v.Start:v.End]
-		v.Currency, v.CurrencyFrom = d.currencyAt(start)
+		// the last stated amount before it: the amounts are in text order, so one pass
+		for ai < len(d.amounts) && d.amounts[ai].tokStart <= start {
+			if d.amounts[ai].CurrencyFrom == "stated" {
+				lastStated = d.amounts[ai].Currency
+			}
+			ai++
+		}
+		v.Currency, v.CurrencyFrom = lastStated, "context"
+		if lastStated == "" {
+			v.CurrencyFrom = ""
+		}
 		if d.lang == "da" {
 			// "millionbeløb" in Danish copy counts in kroner unless a currency follows
 			v.Currency, v.CurrencyFrom = "DKK", "default"
@@ -92,28 +114,6 @@ func (d *doc) findVague() {
 		d.res.Vague = append(d.res.Vague, v)
 		k = end - 1
 	}
-}
-
-// currencyAt is the currency the text counts in at token k: a currency word right after a
-// vague amount ("-dollar"), else the last explicit amount before it, else the home currency
-// of the language (Danish text: DKK; English: none).
-func (d *doc) currencyAt(k int) (string, string) {
-	last := ""
-	for _, a := range d.amounts {
-		if a.tokStart > k {
-			break
-		}
-		if a.CurrencyFrom == "stated" {
-			last = a.Currency
-		}
-	}
-	if last != "" {
-		return last, "context"
-	}
-	if d.lang == "da" {
-		return "DKK", "default"
-	}
-	return "", ""
 }
 
 // multiScale reads "multibillion", "multi-million-euro": an amount of several millions or
@@ -134,4 +134,68 @@ func multiScale(w string) (scale, currency string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// quantifiers make a plural scale an order of magnitude: "hundreds of millions", "flere
+// milliarder".
+var quantifiers = map[string][]string{
+	"hundreds": {"of"}, "tens": {"of"}, "several": nil, "many": nil, "hundredvis": {"af"}, "flere": nil,
+	"adskillige": nil, "mange": nil, "billions": nil, "millions": nil, "milliarder": nil, "millioner": nil,
+}
+
+var pluralScales = map[string]string{"millions": "million", "billions": "billion", "millioner": "million", "milliarder": "billion"}
+
+// pluralScaleAt reads "hundreds of millions (of dollars)", "several billion euros", "flere
+// milliarder kroner", "billions of crowns" at token k. With no quantifier ("billions of")
+// a currency must follow, since "millions of people" count people.
+func (d *doc) pluralScaleAt(k int) (end int, scale, currency string, ok bool) {
+	toks := d.toks
+	w := toks[k].lower
+	of, isQ := quantifiers[w]
+	if !isQ {
+		return 0, "", "", false
+	}
+	j := k + 1
+	bare := pluralScales[w] != ""
+	if bare {
+		scale, j = pluralScales[w], k+1
+	} else {
+		for _, o := range of {
+			if j >= len(toks) || toks[j].lower != o {
+				return 0, "", "", false
+			}
+			j++
+		}
+		if j >= len(toks) || toks[j].sent != toks[k].sent {
+			return 0, "", "", false
+		}
+		sc, found := pluralScales[toks[j].lower]
+		if !found && (w == "several" || w == "flere" || w == "adskillige") {
+			if s, ok := scaleOf(toks[j].lower, d.lang); ok && !s.tight && !s.abbrev && (s.name == "million" || s.name == "billion") {
+				sc, found = s.name, true // "several billion euros"
+			}
+		}
+		if !found {
+			return 0, "", "", false
+		}
+		scale, j = sc, j+1
+	}
+	// the currency: "kroner", "of dollars", "af kroner"
+	m := j
+	if m < len(toks) && (toks[m].lower == "of" || toks[m].lower == "af") {
+		m++
+	}
+	if c, n := suffixCurrency(toks, m); n > 0 && toks[m].sent == toks[k].sent {
+		return m + n, scale, c, true
+	}
+	if bare || w == "many" || w == "mange" || w == "several" || w == "flere" || w == "adskillige" {
+		return 0, "", "", false // "billions of people", "flere millioner mennesker"
+	}
+	if m > j {
+		return 0, "", "", false // "hundreds of millions of people"
+	}
+	if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[k].sent && !inferFollow[toks[j].lower] {
+		return 0, "", "", false
+	}
+	return j, scale, "", true
 }

@@ -21,6 +21,17 @@ func TestCurrencyFrom(t *testing.T) {
 		{"en", "Congress passed a $61-billion package.", "61000000000.00", "USD", "stated", "$61-billion"},
 		{"en", "The fund holds EUR40bn.", "40000000000.00", "EUR", "stated", "EUR40bn"},
 		{"da", "EU giver 40-milliarder-euro.", "40000000000.00", "EUR", "stated", "40-milliarder-euro"},
+		{"da", "Regeringen giver to og en halv milliard kroner.", "2500000000.00", "DKK", "stated", "to og en halv milliard kroner"},
+		{"en", "The US pledged two and a half billion dollars.", "2500000000.00", "USD", "stated", "two and a half billion dollars"},
+		{"da", "Pakken er på kr. 2,5 mia.", "2500000000.00", "DKK", "stated", "kr. 2,5 mia."},
+		{"da", "EU giver en kvart milliard euro.", "250000000.00", "EUR", "stated", "en kvart milliard euro"},
+		{"en", "Germany adds a 2 billion-euro package.", "2000000000.00", "EUR", "stated", "2 billion-euro"},
+		{"en", "Norway gives 5 billion crowns.", "5000000000.00", "NOK", "context", "5 billion crowns"},
+		{"da", "Danmark har siden krigens start givet knap 60 milliarder.", "60000000000.00", "DKK", "default", "60 milliarder"},
+		{"en", "The United States has provided more than 60 billion since the invasion.", "60000000000.00", "USD", "default", "60 billion"},
+		{"en", "Norway's parliament approved a 75 billion kroner package.", "75000000000.00", "NOK", "context", "75 billion kroner"},
+		{"da", "Regeringen har vedtaget en 8-milliarders-pakke.", "8000000000.00", "DKK", "default", "8-milliarders-pakke"},
+		{"da", "Det er en 1,5-milliardpakke.", "1500000000.00", "DKK", "default", "1,5-milliardpakke"},
 	}
 	for _, tt := range tests {
 		res, err := Read([]byte(tt.text), Options{Lang: tt.lang, Date: day})
@@ -58,6 +69,10 @@ func TestVagueForms(t *testing.T) {
 		{"en", "A Danish yard won a double-digit million-euro order.", "double-digit million-euro order", "EUR", "million"},
 		{"da", "Regeringen giver et tocifret milliardbeløb.", "tocifret milliardbeløb", "DKK", "billion"},
 		{"da", "Støtten er milliardstor.", "milliardstor", "DKK", "billion"},
+		{"en", "The cost runs to hundreds of millions of dollars.", "hundreds of millions of dollars", "USD", "million"},
+		{"en", "It will cost several billion euros.", "several billion euros", "EUR", "billion"},
+		{"da", "Forsvaret har brugt flere milliarder kroner.", "flere milliarder kroner", "DKK", "billion"},
+		{"da", "Det koster hundredvis af millioner.", "hundredvis af millioner", "DKK", "million"},
 	}
 	for _, tt := range tests {
 		res, err := Read([]byte(tt.text), Options{Lang: tt.lang})
@@ -68,9 +83,13 @@ func TestVagueForms(t *testing.T) {
 			t.Errorf("%q: vague %+v amounts %+v", tt.text, res.Vague, res.Amounts)
 		}
 	}
-	// Written numbers below a million with no currency count things, not money.
-	res, _ := Read([]byte("The aid package is worth a lot; a thousand soldiers and a thousand."), Options{Lang: "en"})
-	if len(res.Amounts) != 0 {
-		t.Errorf("amounts %+v", res.Amounts)
+	// Written numbers below a million with no currency count things, not money; so do
+	// plural scales before a noun.
+	for _, text := range []string{"The aid package is worth a lot; a thousand soldiers and a thousand.",
+		"Billions of people watched. Tens of millions of refugees fled.", "Flere millioner mennesker er flygtet."} {
+		res, _ := Read([]byte(text), Options{})
+		if len(res.Amounts) != 0 || len(res.Vague) != 0 {
+			t.Errorf("%q: amounts %+v vague %+v", text, res.Amounts, res.Vague)
+		}
 	}
 }

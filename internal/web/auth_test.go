@@ -43,7 +43,7 @@ func newAuthServerOn(t *testing.T, dsn string, opts Options, tlsServer bool) (*h
 	}
 	for _, u := range []fairshare.User{{Name: "erika", Role: fairshare.Editor}, {Name: "vic", Role: fairshare.Viewer}} {
 		u.PasswordHash = hash
-		if err := a.Store.AddUser(context.Background(), u); err != nil {
+		if err := app.TestStore(a).AddUser(context.Background(), u); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -168,7 +168,7 @@ func TestLoginSessionCookie(t *testing.T) {
 
 func TestCSRFAndRoles(t *testing.T) {
 	ts, a := newAuthServer(t, Options{}, false)
-	cs, err := a.Store.Contributions(context.Background(), fairshare.ContributionFilter{Donor: "DNK"})
+	cs, err := a.ListContributions(context.Background(), fairshare.ContributionFilter{Donor: "DNK"})
 	if err != nil || len(cs) == 0 {
 		t.Fatal("no DNK contribution", err)
 	}
@@ -267,7 +267,7 @@ func TestCSRFAndRoles(t *testing.T) {
 
 func history(t *testing.T, a *app.App, id string) []fairshare.Contribution {
 	t.Helper()
-	hs, err := a.Store.History(context.Background(), id)
+	hs, err := a.ContributionHistory(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

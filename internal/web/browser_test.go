@@ -266,7 +266,7 @@ func TestBrowserPages(t *testing.T) {
 func TestBrowserEditContribution(t *testing.T) {
 	ctx, errs := browser(t)
 	ts, a := newAuthServer(t, Options{}, false)
-	cs, err := a.Store.Contributions(context.Background(), fairshare.ContributionFilter{Donor: "DNK"})
+	cs, err := a.ListContributions(context.Background(), fairshare.ContributionFilter{Donor: "DNK"})
 	if err != nil || len(cs) == 0 {
 		t.Fatal("no DNK contribution", err)
 	}
@@ -313,7 +313,7 @@ func TestBrowserEditContribution(t *testing.T) {
 		t.Errorf("current amount %q", amt)
 	}
 	screenshot(t, ctx, "contribution-edited")
-	hs, _ := a.Store.History(context.Background(), id)
+	hs, _ := a.ContributionHistory(context.Background(), id)
 	if last := hs[len(hs)-1]; last.Author != "erika" || last.Reason != "corrected per MoD statement of 3 March" {
 		t.Errorf("stored version %+v", last)
 	}
@@ -333,7 +333,7 @@ func TestBrowserEditContribution(t *testing.T) {
 	if msg := text(t, ctx, "p.error"); !strings.Contains(msg, "did not come from this site") {
 		t.Errorf("refusal %q", msg)
 	}
-	if hs, _ := a.Store.History(context.Background(), id); len(hs) != n {
+	if hs, _ := a.ContributionHistory(context.Background(), id); len(hs) != n {
 		t.Error("a post without CSRF token was recorded")
 	}
 

@@ -61,12 +61,12 @@ func apiToken(t *testing.T, a *app.App) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := a.Store.User(context.Background(), "erika")
+	u, err := app.TestStore(a).User(context.Background(), "erika")
 	if err != nil {
 		t.Fatal(err)
 	}
 	u.TokenHash = hash
-	if err := a.Store.UpdateUser(context.Background(), u); err != nil {
+	if err := app.TestStore(a).UpdateUser(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}
 	return tok

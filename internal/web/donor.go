@@ -88,7 +88,10 @@ func (h *handler) monthlyModels(ctx context.Context, lang string, ref *app.Refer
 	}
 	series := make([]Series, len(ms))
 	for i, m := range ms {
-		series[i] = Series{Label: seriesLabel(lang, ref, m.Dataset, m.Label), Months: m.Months}
+		series[i] = Series{Label: seriesLabel(lang, ref, m.Dataset, m.Label), Months: make(map[int]fairshare.Amount, len(m.Months))}
+		for d, v := range m.Months {
+			series[i].Months[monthKey(d)] = v
+		}
 	}
 	var pubs []string
 	for _, s := range series {

@@ -83,7 +83,7 @@ var messages = map[string][2]string{
 	"contrib.history":         {"History", "Historik"},
 	"contrib.history.caption": {"Every recorded version, newest first: nothing is overwritten.", "Alle registrerede versioner, nyeste først: intet overskrives."},
 	"contrib.edit":            {"Correct", "Ret"},
-	"contrib.edit.legend":     {"The fields replace the current ones in a new version", "Felterne erstatter de nuværende i en ny version"},
+	"contrib.edit.legend":     {"The fields you change are recorded in a new version; the others keep their values", "De felter, du ændrer, registreres i en ny version; de andre beholder deres værdier"},
 	"contrib.save":            {"Save correction", "Gem rettelse"},
 	"contrib.delete":          {"Delete (recorded as a version)", "Slet (registreres som en version)"},
 	"contrib.deleted":         {"deleted", "slettet"},

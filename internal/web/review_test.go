@@ -38,7 +38,7 @@ func fileTestDrafts(t *testing.T, a *app.App) (dk, se, dup feeds.Draft) {
 		}
 		all = append(all, ds[0])
 	}
-	cs, err := a.Store.Contributions(ctx, fairshare.ContributionFilter{Donor: "DEU"})
+	cs, err := a.ListContributions(ctx, fairshare.ContributionFilter{Donor: "DEU"})
 	if err != nil || len(cs) == 0 {
 		t.Fatal("no DEU contribution", err)
 	}
@@ -161,11 +161,11 @@ func TestBrowserReview(t *testing.T) {
 	}
 	// Reject the Swedish one with a reason.
 	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/review?lang=en"), chromedp.WaitVisible(chromedp.CSS("#review-title")),
 		chromedp.SendKeys(chromedp.CSS(sel(se, ".reject-form input[name=reason]")), "already counted in the Kiel release"),
 		chromedp.Click(chromedp.CSS(sel(se, "button.reject"))),
-		// The approval's flash is still on the page until the answer comes:
-		// wait for the rejected draft to leave it.
-		chromedp.WaitNotPresent(chromedp.CSS("#draft-"+se.ID)),
+		// The approval's flash is still shown: wait for the rejection's page.
+		chromedp.WaitNotPresent(chromedp.CSS(sel(se, "button.reject"))),
 		chromedp.WaitVisible(chromedp.CSS("#review-flash")),
 	); err != nil {
 		t.Fatal(err)
@@ -178,7 +178,7 @@ func TestBrowserReview(t *testing.T) {
 	if err != nil || d.State != "approved" || d.Contribution == "" || len(decs) != 1 || decs[0].Action != "edit-approve" || decs[0].User != "erika" {
 		t.Fatalf("approved draft %+v %+v %v", d, decs, err)
 	}
-	c, err := a.Store.Contribution(bg, d.Contribution, time.Time{})
+	c, err := a.Contribution(bg, d.Contribution, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestBrowserReview(t *testing.T) {
 	if s, _, _ := a.Draft(bg, se.ID); s.State != "rejected" {
 		t.Errorf("Swedish draft is %s", s.State)
 	}
-	audit, err := a.Store.Audit(bg, fairshare.AuditFilter{User: "erika"})
+	audit, err := a.Audit(bg, fairshare.AuditFilter{User: "erika"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,6 +213,7 @@ func TestBrowserReview(t *testing.T) {
 	}
 	screenshot(t, ctx, "review-en-decided")
 	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/review?lang=en&state=decided"), chromedp.WaitVisible(chromedp.CSS(sel(dk, ".reopen-form"))),
 		chromedp.SendKeys(chromedp.CSS(sel(dk, ".reopen-form input[name=reason]")), "wrong package: this was the March one"),
 		chromedp.Click(chromedp.CSS(sel(dk, "button.reopen"))),
 		chromedp.WaitVisible(chromedp.CSS("#review-flash")),
@@ -222,8 +223,8 @@ func TestBrowserReview(t *testing.T) {
 	if d, _, _ := a.Draft(bg, dk.ID); d.State != "pending" {
 		t.Errorf("reopened draft is %s", d.State)
 	}
-	if c, _ := a.Store.Contribution(bg, d.Contribution, time.Time{}); !c.Deleted {
-		hs, _ := a.Store.History(bg, d.Contribution)
+	if c, _ := a.Contribution(bg, d.Contribution, time.Time{}); !c.Deleted {
+		hs, _ := a.ContributionHistory(bg, d.Contribution)
 		if len(hs) == 0 || !hs[len(hs)-1].Deleted {
 			t.Errorf("reversed approval left the entry in the ledger: %+v", hs)
 		}

@@ -227,3 +227,6 @@ func tick(lang string, a fairshare.Amount, cur string) string {
 	}
 	return m
 }
+
+// monthKey indexes a date's month.
+func monthKey(d fairshare.Date) int { return d.Year()*12 + int(d.Month()) - 1 }
