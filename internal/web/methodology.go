@@ -97,10 +97,18 @@ func atoi(s string) int {
 var attributionDA = strings.NewReplacer(
 	"fairshare (compiled from Danish Ministry of Defence announcements as published by the ministry and reported by the press)",
 	"fairshare (samlet fra Forsvarsministeriets meddelelser, som ministeriet har offentliggjort dem og pressen har gengivet dem)",
-	"compiled from ", "samlet fra ",
+	"NATO (figures); compiled by fairshare", "NATO (tal); samlet af fairshare",
+	"quoting the Danish Ministry of Defence press release on package ", "med henvisning til Forsvarsministeriets pressemeddelelse om pakke ",
+	"quoting a Ministry of Defence press release", "med henvisning til en pressemeddelelse fra Forsvarsministeriet",
+	"quoting NATO Secretary General ", "med henvisning til NATO's generalsekretær ",
+	"quoting NATO spokesperson ", "med henvisning til NATO's talsperson ",
+	"quoting acting Defence Minister ", "med henvisning til fungerende forsvarsminister ",
+	", press conference in Brussels", ", pressemøde i Bruxelles",
+	"Ministry of Foreign Affairs of Denmark (Embassy of Denmark in Ukraine", "Udenrigsministeriet (Danmarks ambassade i Ukraine",
 	", reported by ", ", oplyst af ",
 	" citing ", " med henvisning til ",
 	"(citing ", "(med henvisning til ",
+	"quoting ", "med henvisning til ",
 	"Secretary General ", "generalsekretær ",
 	"press conference", "pressemøde",
 	"spokesperson ", "talsperson ",
@@ -109,14 +117,41 @@ var attributionDA = strings.NewReplacer(
 	"(title not recorded)", "(titel ikke registreret)",
 	"Danish Ministry of Defence", "Forsvarsministeriet",
 	"Danish MoD", "Forsvarsministeriet",
+	" and ", " og ",
+	"compiled from ", "samlet fra ",
 )
+
+// stillEnglish spots an attribution the phrases above did not cover.
+var stillEnglish = regexp.MustCompile(`\b(the|by|quoting|citing|reported|spokesperson|press)\b`)
+
+// AttributionDA is an attribution in Danish, or the English original and
+// false when it cannot be put into Danish word for word (names and titles
+// stay as published).
+func AttributionDA(s string) (string, bool) {
+	da := attributionDA.Replace(s)
+	if stillEnglish.MatchString(da) {
+		return s, false
+	}
+	return da, true
+}
 
 // Attribution writes who reported a figure in lang.
 func Attribution(lang, s string) string {
 	if lang != "da" {
 		return s
 	}
-	return attributionDA.Replace(s)
+	da, _ := AttributionDA(s)
+	return da
+}
+
+// AttributionEN tells whether Attribution leaves s in English on a page in
+// lang, for marking it lang="en".
+func (p *page) AttributionEN(s string) bool {
+	if p.Lang != "da" {
+		return false
+	}
+	_, ok := AttributionDA(s)
+	return !ok
 }
 
 type targetFacts struct {
@@ -234,6 +269,7 @@ func (h *handler) datasets(r *http.Request, p *page) (string, error) {
 
 type totalRow struct {
 	Period, Measure, Published, Ours, Diff, Source, URL string
+	SourceEN                                            bool
 }
 
 type yearSum struct {
@@ -283,7 +319,8 @@ func (h *handler) dataset(r *http.Request, p *page) (string, error) {
 		d.Years = append(d.Years, yearSum{Year: y, Sum: Money(lang, s.ByYear[y], "EUR")})
 	}
 	for _, pt := range ds.Totals {
-		tr := totalRow{Period: PeriodLabel(lang, pt.Period), Measure: pt.Measure, Source: Attribution(lang, pt.Publisher), URL: pt.URL}
+		tr := totalRow{Period: PeriodLabel(lang, pt.Period), Measure: pt.Measure, Source: Attribution(lang, pt.Publisher), URL: pt.URL,
+			SourceEN: p.AttributionEN(pt.Publisher)}
 		amt, cur := pt.Amount, pt.Currency
 		if pt.AmountEUR != "" {
 			amt, cur = pt.AmountEUR, "EUR"
