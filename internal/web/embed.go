@@ -63,6 +63,7 @@ func (h *handler) chartModel(ctx context.Context, r *http.Request, lang, name st
 	if err != nil {
 		return nil, err
 	}
+	full := rep
 	rep, _ = toDate(rep)
 	src := h.sourceLine(ctx, lang, ref, rep)
 	switch kind {
@@ -72,9 +73,9 @@ func (h *handler) chartModel(ctx context.Context, r *http.Request, lang, name st
 			return nil, err
 		}
 		if kind == "monthly" {
-			return TimelineChart(lang, rep, mg, src, width), nil
+			return TimelineChart(lang, full, rep, mg, src, width), nil
 		}
-		return SmallMultiples(lang, rep, mg, src, width), nil
+		return SmallMultiples(lang, full, rep, mg, src, width), nil
 	case "map":
 		return MapChart(lang, rep, src, width)
 	}

@@ -287,6 +287,7 @@ var messages = map[string][2]string{
 	"donor.xlsx":                {"as Excel (XLSX)", "som Excel (XLSX)"},
 	"ds.measure.what":           {"What a row counts", "Hvad en række tæller"},
 	"ds.compiledby":             {"Compiled by", "Samlet af"},
+	"timeline.upto":             {"to %s (last figures)", "til og med %s (seneste tal)"},
 	"cat.equipment-purchase":    {"equipment purchase", "indkøb af udstyr"},
 	"cat.in-kind":               {"in kind", "donation i naturalier"},
 	"cat.maintenance-logistics": {"maintenance and logistics", "vedligehold og logistik"},

@@ -36,8 +36,8 @@ func (h *handler) overviewExtras(r *http.Request, p *page, ref *app.Reference, r
 	if err != nil {
 		return nil, err
 	}
-	x.Timeline = Responsive(TimelineChart(lang, rep, mg, src, WideWidth), TimelineChart(lang, rep, mg, src, NarrowWidth))
-	x.Multiples = Responsive(SmallMultiples(lang, rep, mg, src, WideWidth), SmallMultiples(lang, rep, mg, src, NarrowWidth))
+	x.Timeline = Responsive(TimelineChart(lang, full, rep, mg, src, WideWidth), TimelineChart(lang, full, rep, mg, src, NarrowWidth))
+	x.Multiples = Responsive(SmallMultiples(lang, full, rep, mg, src, WideWidth), SmallMultiples(lang, full, rep, mg, src, NarrowWidth))
 	mw, err := MapChart(lang, rep, src, WideWidth)
 	if err != nil {
 		return nil, err

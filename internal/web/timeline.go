@@ -15,12 +15,17 @@ import (
 // target spread evenly over its months (the pro-rata line), for all allies
 // and for each ally.
 
-// monthsShown is how many of the target's months have begun by the report's
-// ledger time: the line stops there rather than running flat into the future.
+// monthsShown is how many of the target's months the lines run through:
+// those begun by the report's ledger time, and no further than the last
+// month any counted dataset has figures for (a release that ends in April
+// is not a stall in May).
 func monthsShown(rep *fairshare.Report, mg *app.MonthlyGiving) int {
 	at := rep.AsOf.Year()*12 + int(rep.AsOf.Month()) - 1
-	n := at - mg.First + 1
-	return max(0, min(n, len(mg.Total)))
+	n := max(0, min(at-mg.First+1, len(mg.Total)))
+	for n > 0 && mg.Total[n-1] == 0 {
+		n--
+	}
+	return n
 }
 
 func cumulative(ms []fairshare.Amount, upTo int) []fairshare.Amount {
@@ -44,7 +49,10 @@ func monthShort(lang string, m int) string {
 
 // TimelineChart is the cumulative counted giving of all allies by month
 // against the target's pro-rata line.
-func TimelineChart(lang string, rep *fairshare.Report, mg *app.MonthlyGiving, source string, w float64) *chart.Chart {
+//
+// full is the whole target, rep the report shown (cut to date for a
+// running target); the pro-rata line runs to the whole target.
+func TimelineChart(lang string, full, rep *fairshare.Report, mg *app.MonthlyGiving, source string, w float64) *chart.Chart {
 	narrow := w < 560
 	cur := rep.Currency
 	n := len(mg.Total)
@@ -71,7 +79,7 @@ func TimelineChart(lang string, rep *fairshare.Report, mg *app.MonthlyGiving, so
 	c := chart.New(id, w, math.Ceil(h), T(lang, "timeline.title")+": "+title, sub)
 	y := header(c, title, sub, 8)
 	legend(c, items, y+4)
-	maxV := float64(rep.Total)
+	maxV := float64(full.Total)
 	for _, v := range cum {
 		maxV = math.Max(maxV, float64(v))
 	}
@@ -111,7 +119,7 @@ func TimelineChart(lang string, rep *fairshare.Report, mg *app.MonthlyGiving, so
 		c.Text(x, bottom+17, 11, chart.Muted, "middle", false, label)
 	}
 	c.Line(x0, bottom, x1, bottom, chart.Muted, 1, 0)
-	c.Line(xOf(0), yOf(0), xOf(float64(n)), yOf(float64(rep.Total)), chart.Muted, 1.5, 5)
+	c.Line(xOf(0), yOf(0), xOf(float64(n)), yOf(float64(full.Total)), chart.Muted, 1.5, 5)
 	if shown > 0 {
 		pts := []chart.Pt{{X: xOf(0), Y: yOf(0)}}
 		for i, v := range cum {
@@ -121,22 +129,36 @@ func TimelineChart(lang string, rep *fairshare.Report, mg *app.MonthlyGiving, so
 		// The months' dots carry the tooltips.
 		for i, v := range cum {
 			m := mg.First + i
-			due := fairshare.Amount(float64(rep.Total) * float64(i+1) / float64(n))
+			due := fairshare.Amount(float64(full.Total) * float64(i+1) / float64(n))
 			tip := fmt.Sprintf(T(lang, "timeline.tip"), MonthLabel(lang, m/12, time.Month(m%12+1)), Money(lang, v, cur), Money(lang, due, cur))
 			c.Rect(xOf(float64(i+1))-3, yOf(float64(v))-3, 6, 6, chart.Text, tip)
 		}
 		last := cum[len(cum)-1]
 		lx, ly := xOf(float64(shown)), yOf(float64(last))
-		anchor := "start"
-		if lx > x1-140 {
+		lines := []string{Money(lang, last, cur)}
+		if shown < len(mg.Total) {
+			// Up to and including the last month with figures.
+			m := mg.First + shown - 1
+			lines = append(lines, fmt.Sprintf(T(lang, "timeline.upto"), monthShort(lang, m%12)+" "+fmt.Sprint(m/12)))
+		}
+		wmax := 0.0
+		for _, l := range lines {
+			wmax = max(wmax, chart.TextWidth(l, 12*boldWidth))
+		}
+		anchor := ""
+		if lx+8+wmax > x1 {
 			anchor, lx = "end", lx-8
 		} else {
 			lx += 8
 		}
-		if anchor == "start" {
-			anchor = ""
+		ly -= 8 + 15*float64(len(lines)-1)
+		if anchor == "end" && lx-wmax < x0 {
+			// No room beside the line's end: top left of the plot.
+			anchor, lx, ly = "", x0+6, bottom-plotH+14
 		}
-		c.Text(lx, ly-8, 12, chart.Text, anchor, true, Money(lang, last, cur))
+		for i, l := range lines {
+			c.Text(lx, ly+15*float64(i), 12, chart.Text, anchor, i == 0, l)
+		}
 	}
 	footer(c, source, bottom+30)
 	return c
@@ -144,7 +166,11 @@ func TimelineChart(lang string, rep *fairshare.Report, mg *app.MonthlyGiving, so
 
 // SmallMultiples draws one small cumulative chart per ally, in the order of
 // the ratio chart, each on its own scale against its own fair share.
-func SmallMultiples(lang string, rep *fairshare.Report, mg *app.MonthlyGiving, source string, w float64) *chart.Chart {
+func SmallMultiples(lang string, full, rep *fairshare.Report, mg *app.MonthlyGiving, source string, w float64) *chart.Chart {
+	fullShare := map[string]fairshare.Amount{}
+	for _, r := range full.Rows {
+		fullShare[r.Donor] = r.FairShare
+	}
 	narrow := w < 560
 	cols := 4
 	if narrow {
@@ -191,7 +217,8 @@ func SmallMultiples(lang string, rep *fairshare.Report, mg *app.MonthlyGiving, s
 		}
 		c.Text(px+4, py+29, 11, col, "", false, Pct(lang, r.ratio, 0)+" "+T(lang, "multiples.ofshare"))
 		cum := cumulative(mg.ByDonor[r.row.Donor], shown)
-		maxV := float64(r.row.FairShare)
+		share := fullShare[r.row.Donor]
+		maxV := float64(share)
 		for _, v := range cum {
 			maxV = math.Max(maxV, float64(v))
 		}
@@ -200,7 +227,7 @@ func SmallMultiples(lang string, rep *fairshare.Report, mg *app.MonthlyGiving, s
 		}
 		xOf := func(i int) float64 { return gx0 + (gx1-gx0)*float64(i)/float64(n) }
 		yOf := func(v float64) float64 { return gy1 - (gy1-gy0)*v/maxV }
-		c.Line(xOf(0), yOf(0), xOf(n), yOf(float64(r.row.FairShare)), chart.Muted, 1, 3)
+		c.Line(xOf(0), yOf(0), xOf(n), yOf(float64(share)), chart.Muted, 1, 3)
 		pts := []chart.Pt{{X: xOf(0), Y: yOf(0)}}
 		for i, v := range cum {
 			pts = append(pts, chart.Pt{X: xOf(i + 1), Y: yOf(float64(v))})
