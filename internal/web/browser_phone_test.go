@@ -179,7 +179,7 @@ func TestBrowserDanishThroughout(t *testing.T) {
 	ts := newTestServer(t)
 	pages := []string{
 		"/targets/nato-2024", "/targets/nato-fund-2025-2029", "/compare/nato-2024", "/donors/DNK", "/donors/USA", "/donors/ALB",
-		"/fx", "/methodology", "/datasets", "/datasets/kiel-r29", "/datasets/dk-mod", "/datasets/nato-reported", "/datasets/user",
+		"/fx", "/policies", "/methodology", "/datasets", "/datasets/kiel-r29", "/datasets/dk-mod", "/datasets/nato-reported", "/datasets/user",
 		"/embed/nato-2024", "/embed/nato-2024-monthly", "/embed/nato-2024-allies", "/embed/nato-2024-map", "/login",
 		"/donors/XXX", "/no-such-page", "/targets/no-such-target",
 	}
