@@ -2,6 +2,8 @@ package fairshare
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -38,6 +40,28 @@ type User struct {
 	CreatedAt    time.Time `json:"created_at"`
 	TokenHash    string    `json:"token_hash,omitempty"`    // sha256 of the API token, hex
 	PasswordHash string    `json:"password_hash,omitempty"` // bcrypt
+}
+
+// ReservedNames are the names the command line and the shipped data write
+// as: no user may take them, or their changes would pass for those.
+var ReservedNames = []string{"cli", "fairshare"}
+
+// CheckUserName checks a new user's name: short, plain and not reserved.
+func CheckUserName(name string) error {
+	if name == "" || len(name) > 64 {
+		return FieldError("name", "want 1 to 64 characters")
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return FieldError("name", fmt.Sprintf("%q: use letters, digits, '-', '_' and '.'", name))
+		}
+	}
+	for _, r := range ReservedNames {
+		if strings.EqualFold(name, r) {
+			return FieldError("name", fmt.Sprintf("%q is reserved (the command line and the shipped data write as %s)", name, strings.Join(ReservedNames, " and ")))
+		}
+	}
+	return nil
 }
 
 // AuditEntry is one recorded change: who, when, what and why.

@@ -137,10 +137,11 @@ func (c *Contribution) Validate() error {
 		return FieldError("amount", "must be positive")
 	case len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency:
 		return FieldError("currency", fmt.Sprintf("%q is not an ISO 4217 code", c.Currency))
-	case c.Source.URL == "":
-		return FieldError("source_url", "required")
 	case c.Dataset == "":
 		return FieldError("dataset", "required")
+	}
+	if err := c.CheckTexts(); err != nil {
+		return err
 	}
 	if _, err := ParseCategory(string(c.Category)); err != nil {
 		return FieldError("category", err.Error())

@@ -79,6 +79,14 @@ type Dataset struct {
 	// Unvalued lists items the source names without any published value:
 	// documented, never counted, never a zero.
 	Unvalued []UnvaluedItem `json:"unvalued,omitempty"`
+	// SupplementOf names the dataset this one adds to: a report that counts
+	// that dataset counts this one with it (as if joined by '+'). Only for
+	// entries the other dataset lacks, or they are counted twice.
+	SupplementOf string `json:"supplement_of,omitempty"`
+	// OpenToEditors lets every editor write into the dataset; Editors
+	// names single editors who may. Shipped datasets are never open.
+	OpenToEditors bool     `json:"open_to_editors,omitempty"`
+	Editors       []string `json:"editors,omitempty"`
 }
 
 // UnvaluedItem is aid a source names without a published value.

@@ -48,6 +48,10 @@ type Report struct {
 	TargetRates []Quote     // rates used to convert the target, per year
 	Published   []PublishedTotal
 	Notes       []string
+	// LeftOut names the datasets, not counted, that hold entries the target
+	// would count (its statuses, categories, period and participants): the
+	// report warns about them rather than add them silently.
+	LeftOut []string
 }
 
 // Row is one participant's line.

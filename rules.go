@@ -34,15 +34,51 @@ func InvalidIDError[T ~string | ~[]byte](s T) error {
 }
 
 // CheckSourceURL is the rule for a contribution's source: required, and an
-// http(s) URL.
+// absolute http(s) URL with a host that parses whole (see CheckURL). The
+// common plain URL is checked byte by byte without allocating; anything
+// else goes through CheckURL.
 func CheckSourceURL[T ~string | ~[]byte](u T) error {
 	if len(u) == 0 {
 		return errors.New("required: every contribution names its source")
 	}
-	if !(len(u) >= 8 && string(u[:8]) == "https://") && !(len(u) >= 7 && string(u[:7]) == "http://") {
-		return fmt.Errorf("%q is not an http(s) URL", string(u))
+	if plainURL(u) {
+		return nil
+	}
+	if err := CheckURL("source_url", string(u)); err != nil {
+		return errors.New(err.(*Error).Message)
 	}
 	return nil
+}
+
+// plainURL reports whether u is http(s)://host[:port][/path] with a host of
+// letters, digits, '.' and '-' and a path of printable ASCII without spaces:
+// always a valid URL.
+func plainURL[T ~string | ~[]byte](u T) bool {
+	i := 0
+	switch {
+	case len(u) > 8 && string(u[:8]) == "https://":
+		i = 8
+	case len(u) > 7 && string(u[:7]) == "http://":
+		i = 7
+	default:
+		return false
+	}
+	host := i
+	for ; i < len(u) && u[i] != '/'; i++ {
+		c := u[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return false // ports, user info, IPv6 and the rest: the full check
+		}
+	}
+	if i == host || u[host] == '.' || u[host] == '-' {
+		return false
+	}
+	for ; i < len(u); i++ {
+		if c := u[i]; c <= ' ' || c >= 0x7f || c == '%' {
+			return false // escapes are checked by url.Parse
+		}
+	}
+	return true
 }
 
 // CheckPositive is the rule for an imported amount (minor units); text is

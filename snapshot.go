@@ -11,6 +11,9 @@ type Snapshot struct {
 	Datasets []Dataset
 	Users    []User
 	Audit    []AuditEntry
+	// RefVersions are the recorded definitions of user targets and
+	// datasets (their history); older snapshots have none.
+	RefVersions []RefVersion
 }
 
 // SnapshotCounts says how many items of each kind a restore added (the rest

@@ -26,14 +26,31 @@ type ImportResult struct {
 type Change struct {
 	Author string
 	Reason string
-	At     time.Time // zero: now
+	// Role is the author's role when the change comes through the API or
+	// the dashboard; the App checks it against the dataset written to.
+	// Empty is the operator on the command line, who may write anywhere.
+	Role Role
+	At   time.Time // zero: now
 	// Progress, if set, is told how many entries of a large batch are
 	// written so far (for a progress bar); it must be cheap.
 	Progress func(done int)
 }
 
+// Repaired is one entry a text repair fixed: its new version and the fields
+// whose bad bytes were replaced.
+type Repaired struct {
+	ID      string   `json:"id"`
+	Version int      `json:"version"`
+	Fields  []string `json:"fields"`
+}
+
 // Ledger stores contributions as an append-only list of versions.
 type Ledger interface {
+	// RepairTexts records a new version, by ch, of every entry whose newest
+	// version holds text that is not valid UTF-8 or holds a NUL byte.
+	RepairTexts(ctx context.Context, ch Change) ([]Repaired, error)
+	// LedgerDatasets lists the datasets the ledger holds entries of.
+	LedgerDatasets(ctx context.Context) ([]string, error)
 	// AddContributions records new entries in one transaction: all or none.
 	// Entries whose id is already recorded are skipped, never altered.
 	AddContributions(ctx context.Context, cs []Contribution, ch Change) (ImportResult, error)
@@ -67,6 +84,14 @@ type Reference interface {
 	Datasets(ctx context.Context) ([]Dataset, error)
 	PutDataset(ctx context.Context, d Dataset) error
 	Policies(ctx context.Context) ([]Policy, error)
+	// Targets and dataset descriptions are versioned like contributions:
+	// PutDatasetBy records a new description with who and why (PutTarget
+	// and the audited AddTarget record target versions), TargetAsOf reads
+	// the definition in force at a time, RefHistory every version of a
+	// "target" or "dataset".
+	PutDatasetBy(ctx context.Context, d Dataset, ch Change) error
+	TargetAsOf(ctx context.Context, id string, asOf time.Time) (Target, error)
+	RefHistory(ctx context.Context, kind, id string) ([]RefVersion, error)
 }
 
 // Store is everything fairshare keeps. SQLite and PostgreSQL implement it and

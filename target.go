@@ -46,8 +46,19 @@ func (t *Target) Years() []int {
 	return ys
 }
 
-// Validate checks a target definition and fills Amount from AmountText.
+// Validate checks a new target definition, its texts and links included,
+// and fills Amount from AmountText.
 func (t *Target) Validate() error {
+	if err := t.checkTexts(); err != nil {
+		return err
+	}
+	return t.Normalize()
+}
+
+// Normalize checks the structure of a target and fills defaults and Amount
+// from AmountText. Stores use it to read definitions recorded before the
+// text checks of Validate existed.
+func (t *Target) Normalize() error {
 	if t.ID == "" || strings.ContainsAny(t.ID, " /?#") {
 		return FieldError("id", fmt.Sprintf("%q: want a short id without spaces or slashes", t.ID))
 	}

@@ -85,7 +85,8 @@ type reportJSON struct {
 	Totals struct {
 		Target, Counted, Shortfall string
 	} `json:"totals"`
-	Dataset string `json:"dataset"`
+	Dataset string   `json:"dataset"`
+	LeftOut []string `json:"left_out"`
 }
 
 func report(t *testing.T, db string, args ...string) reportJSON {
@@ -180,20 +181,26 @@ func TestImportAsOfAndIdempotence(t *testing.T) {
 	conv := mustFS(t, db, "fx", "convert", "1000000000", "DKK", "EUR", "--date", "2024-06-14")
 	// "1000000000.00 DKK = 134063... EUR on 2024-06-14"
 	eur := strings.Fields(conv)[3]
-	after := report(t, db)
+	// Asked for by name, kiel-r29+user adds the import to Kiel's figures.
+	after := report(t, db, "--dataset", "kiel-r29+user")
 	_, _, newCounted := after.row("DNK")
 	diff := new(big.Rat).Sub(rat(t, newCounted), rat(t, oldCounted))
 	if diff.Cmp(rat(t, eur)) != 0 {
 		t.Fatalf("Denmark counted rose by %s, want %s (1 bn DKK at the rate of 2024-06-14)", diff.FloatString(2), eur)
 	}
-	if _, _, c := report(t, db, "--as-of", mid).row("DNK"); c != oldCounted {
+	if _, _, c := report(t, db, "--as-of", mid, "--dataset", "kiel-r29+user").row("DNK"); c != oldCounted {
 		t.Fatalf("--as-of before the import shows %s, want the old %s", c, oldCounted)
 	}
 	if out := mustFS(t, db, "contributions", "import", file); !strings.Contains(out, "0 added, 1 already recorded") {
 		t.Fatalf("re-import: %s", out)
 	}
-	if _, _, c := report(t, db).row("DNK"); c != newCounted {
+	if _, _, c := report(t, db, "--dataset", "kiel-r29+user").row("DNK"); c != newCounted {
 		t.Fatalf("re-import changed Denmark's counted amount: %s -> %s", newCounted, c)
+	}
+	// The default counts the shipped dataset alone and names what it leaves out.
+	def := report(t, db)
+	if _, _, c := def.row("DNK"); c != oldCounted || strings.Join(def.LeftOut, ",") != "user" {
+		t.Fatalf("default report: DNK %s (want %s), left out %v (want user)", c, oldCounted, def.LeftOut)
 	}
 }
 

@@ -34,7 +34,10 @@ const csvDoc = `CSV format (header required, columns in any order):
   optional: recipient,dataset,description,source_title,publisher,source_date,id
   donor: ISO 3166-1 alpha-3 (EUI for EU institutions); date: YYYY-MM-DD;
   amount: plain decimal, '.' or ',' as decimal separator, no thousands
-  separators; currency: ISO 4217; category: equipment-purchase, in-kind,
+  separators; an amount whose only separator is followed by exactly three
+  digits (1.000, 1,000) is refused as ambiguous unless the file's number
+  style is stated with --decimal-comma (1.000,50) or --decimal-point
+  (1,000.50), which also accept thousands separators; currency: ISO 4217; category: equipment-purchase, in-kind,
   maintenance-logistics, training, operations, defence-industry,
   nato-trust-fund (the seven NATO pledge categories), financial, humanitarian;
   status: pledged, committed or delivered. ';' may separate fields.`
@@ -339,7 +342,7 @@ func writeContributionsVersions(w io.Writer, vs []fairshare.Contribution, format
 	if format == "json" {
 		return ledgerio.WriteJSON(w, vs)
 	}
-	return ledgerio.WriteCSV(w, vs)
+	return ledgerio.WriteHistoryCSV(w, vs)
 }
 
 func runContribImport(e *env, args []string) error {
@@ -352,9 +355,20 @@ same id) are skipped, so importing a file twice adds nothing.
 	dataset := f.String("dataset", "", "put rows without a dataset column in this dataset (default user)")
 	force := f.Bool("force-dataset", false, "put every row in --dataset, whatever the file says")
 	reason := f.String("reason", "", "why (recorded in the history)")
+	comma := f.Bool("decimal-comma", false, "amounts are written 1.000,50 (Danish): ',' is the decimal separator, '.' groups thousands")
+	point := f.Bool("decimal-point", false, "amounts are written 1,000.50 (English): '.' is the decimal separator, ',' groups thousands")
 	arg, err := f.one(args, "one FILE")
 	if err != nil {
 		return err
+	}
+	style := fairshare.NumberStyleUnstated
+	switch {
+	case *comma && *point:
+		return usagef("give --decimal-comma or --decimal-point, not both")
+	case *comma:
+		style = fairshare.DecimalComma
+	case *point:
+		style = fairshare.DecimalPoint
 	}
 	in, size := io.Reader(e.stdin), 0
 	if arg != "-" {
@@ -378,7 +392,7 @@ same id) are skipped, so importing a file twice adds nothing.
 		r = "import " + arg
 	}
 	reading := newProgress(e, size, "reading  ")
-	cs, err := a.ReadContributions(e.ctx, reading.reader(in), arg, "", ledgerio.Options{Dataset: *dataset, ForceDataset: *force})
+	cs, err := a.ReadContributions(e.ctx, reading.reader(in), arg, "", ledgerio.Options{Dataset: *dataset, ForceDataset: *force, Decimal: style})
 	reading.done()
 	if err != nil {
 		return err

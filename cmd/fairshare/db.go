@@ -86,6 +86,16 @@ DB is a SQLite file (sqlite:PATH or a path) or a postgres:// URL, e.g.
 	for _, c := range counts {
 		fmt.Fprintf(e.stdout, "%-22s %7d copied, %7d already there\n", c.What+":", c.Added, c.Found-c.Added)
 	}
+	cleaned := 0
+	for _, c := range counts {
+		for _, row := range c.Cleaned {
+			fmt.Fprintf(e.stdout, "not copied as it was: %s (not valid UTF-8 or a NUL byte; copied with U+FFFD in its place)\n", row)
+			cleaned++
+		}
+	}
+	if cleaned > 0 {
+		fmt.Fprintf(e.stdout, "%d rows held text the destination refuses; run 'fairshare data repair' on the source to fix the current versions\n", cleaned)
+	}
 	if err != nil {
 		return fmt.Errorf("copy stopped (run it again to resume): %w", err)
 	}

@@ -205,8 +205,8 @@ func TestDBCopyRoundTrip(t *testing.T) {
 		name string
 		args []string
 	}{
-		{"report now", []string{"report", "nato-2024", "--format", "json", "--as-of", afterAll}},
-		{"report before the edit", []string{"report", "nato-2024", "--format", "json", "--as-of", beforeEdit}},
+		{"report now", []string{"report", "nato-2024", "--format", "json", "--dataset", "user,kiel-r29", "--as-of", afterAll}},
+		{"report before the edit", []string{"report", "nato-2024", "--format", "json", "--dataset", "user,kiel-r29", "--as-of", beforeEdit}},
 		{"report in DKK", []string{"report", "nato-2024", "--format", "csv", "--currency", "DKK", "--as-of", afterAll}},
 		{"export now", []string{"contributions", "export", "--format", "json"}},
 		{"export before the edit", []string{"contributions", "export", "--format", "json", "--as-of", beforeEdit}},

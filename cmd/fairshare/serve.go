@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/fairshare/fairshare/internal/app"
@@ -22,12 +24,13 @@ func init() {
 // serveOptions are the access settings of 'fairshare serve'.
 type serveOptions struct {
 	noAnonymous, trustProxy bool
+	maxImports              int
 }
 
 // newHandler mounts the API and the dashboard on one mux.
 func newHandler(a *app.App, log *slog.Logger, o serveOptions) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/api/", httpapi.NewServer(a, httpapi.Options{Logger: log, NoAnonymous: o.noAnonymous}))
+	mux.Handle("/api/", httpapi.NewServer(a, httpapi.Options{Logger: log, NoAnonymous: o.noAnonymous, MaxImports: o.maxImports}))
 	mux.Handle("/", web.NewHandler(a, web.Options{Logger: log, NoAnonymous: o.noAnonymous, TrustProxy: o.trustProxy}))
 	return mux
 }
@@ -44,6 +47,8 @@ web dashboard in Danish and English from this binary. Anyone may read
 	noAnon := f.Bool("no-anonymous", false, "reads need a token or a login too")
 	trustProxy := f.Bool("trust-proxy", false, "behind a reverse proxy: believe its X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (login rate limit)")
 	followNews := f.Duration("follow-news", 0, "read the followed news feeds (news follow) this often, e.g. 15m; 0: never")
+	maxImports := f.Int("max-imports", httpapi.DefaultMaxImports, "imports running at once; more get 503 with Retry-After")
+	memLimit := f.Int("memory-limit", 384, "soft memory limit in MiB for the Go heap (0: none; GOMEMLIMIT overrides)")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -59,6 +64,11 @@ web dashboard in Danish and English from this binary. Anyone may read
 		if _, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey); err != nil {
 			return usagef("--tls-cert/--tls-key: %v", err)
 		}
+	}
+	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		// The collector works harder near the limit instead of letting the
+		// heap double past what a burst of imports needed.
+		debug.SetMemoryLimit(int64(*memLimit) << 20)
 	}
 	a, err := f.open()
 	if err != nil {
@@ -78,7 +88,7 @@ web dashboard in Danish and English from this binary. Anyone may read
 		defer stop()
 	}
 	srv := &http.Server{
-		Handler: newHandler(a, log, serveOptions{noAnonymous: *noAnon, trustProxy: *trustProxy}),
+		Handler: newHandler(a, log, serveOptions{noAnonymous: *noAnon, trustProxy: *trustProxy, maxImports: *maxImports}),
 		// Bounded reads and writes keep slow or stuck clients from holding
 		// connections; reports take milliseconds, so a minute is generous.
 		ReadHeaderTimeout: 5 * time.Second,

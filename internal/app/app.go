@@ -19,9 +19,12 @@ import (
 )
 
 // DefaultDatasets is the dataset selection a report uses when none is given:
-// the latest Kiel release, plus entries users record themselves ("user"),
-// which count in addition because they describe aid the release lacks.
-const DefaultDatasets = "kiel-r29+user"
+// the shipped Kiel release alone. Other datasets describe the same aid, so
+// adding them by default would count it twice; a report names the datasets
+// it leaves out that hold entries it would count (Report.LeftOut), and
+// they are counted when chosen ("user,kiel-r29") or marked as a supplement
+// of a counted dataset (Dataset.SupplementOf).
+const DefaultDatasets = "kiel-r29"
 
 // App is an open fairshare database with its reference data.
 type App struct {

@@ -298,6 +298,9 @@ func (a *App) engineReport(ctx context.Context, p *reportPlan) (rep *fairshare.R
 // AddContributions records new entries (Store.AddContributions) and brings
 // the engine up to date.
 func (a *App) AddContributions(ctx context.Context, cs []fairshare.Contribution, ch fairshare.Change) (fairshare.ImportResult, error) {
+	if err := a.canWriteAll(ctx, ch, cs); err != nil {
+		return fairshare.ImportResult{}, err
+	}
 	res, err := a.store.AddContributions(ctx, cs, ch)
 	if err == nil {
 		_, err = a.freshEngine(ctx, true)

@@ -178,18 +178,13 @@ func (a *App) ReadContributions(ctx context.Context, r io.Reader, name string, f
 			format = "json"
 		}
 	}
-	var cs []fairshare.Contribution
-	switch format {
-	case "json":
-		if b, _ := br.Peek(3); bytes.Equal(b, utf8BOM) {
-			br.Discard(3) // JSON has none, but editors on Windows write one
-		}
-		cs, err = ledgerio.ReadJSON(br, name, ref, opt)
-	case "csv":
-		cs, err = ledgerio.ReadCSV(br, name, ref, opt)
-	default:
+	if format != "json" && format != "csv" {
 		return nil, fairshare.FieldError("format", fmt.Sprintf("%q: want csv or json", format))
 	}
+	if b, _ := br.Peek(3); format == "json" && bytes.Equal(b, utf8BOM) {
+		br.Discard(3) // JSON has none, but editors on Windows write one
+	}
+	cs, err := readImport(br, name, format, ref, opt)
 	if err != nil {
 		fe := &fairshare.Error{Code: fairshare.EINVALID, Message: err.Error()}
 		var ce *csvio.Error
@@ -239,7 +234,14 @@ func (a *App) EditContribution(ctx context.Context, id string, base int, p Contr
 		if cur.Deleted {
 			return cur, fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is deleted", id)
 		}
-		return p.Apply(cur, ref)
+		if err := canWrite(ref, ch, cur.Dataset); err != nil {
+			return cur, err
+		}
+		next, err := p.Apply(cur, ref)
+		if err == nil {
+			err = canWrite(ref, ch, next.Dataset)
+		}
+		return next, err
 	})
 	if err != nil {
 		return out, err
@@ -250,7 +252,14 @@ func (a *App) EditContribution(ctx context.Context, id string, base int, p Contr
 // RemoveContribution records a deleted version of id (nothing is erased);
 // base as for EditContribution.
 func (a *App) RemoveContribution(ctx context.Context, id string, base int, ch fairshare.Change) (fairshare.Contribution, error) {
+	ref, err := a.Reference(ctx)
+	if err != nil {
+		return fairshare.Contribution{}, err
+	}
 	out, err := a.store.UpdateContribution(ctx, id, base, ch, func(cur fairshare.Contribution) (fairshare.Contribution, error) {
+		if err := canWrite(ref, ch, cur.Dataset); err != nil {
+			return cur, err
+		}
 		if cur.Deleted {
 			return cur, fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is already deleted", id)
 		}

@@ -574,7 +574,7 @@ func (a *App) ApproveDraft(ctx context.Context, id string, edit DraftEdit, u fai
 	if err := st.Decide(ctx, dec, "pending", "approved", ep); err != nil {
 		return fairshare.Contribution{}, err
 	}
-	c, err = a.AddContribution(ctx, j, fairshare.Change{Author: u.Name, Reason: "approved from news draft " + id + ": " + reason})
+	c, err = a.AddContribution(ctx, j, fairshare.Change{Author: u.Name, Role: u.Role, Reason: "approved from news draft " + id + ": " + reason})
 	if err != nil {
 		undo := feeds.Decision{DraftID: id, At: time.Now().UTC(), User: u.Name, Action: "reopen", Reason: "approval failed: " + err.Error()}
 		st.Decide(ctx, undo, "approved", "pending", nil)
@@ -638,7 +638,7 @@ func (a *App) ReopenDraft(ctx context.Context, id string, u fairshare.User, reas
 				return fairshare.Errorf(fairshare.ENOTFOUND, "no contribution %s", d.Contribution)
 			}
 			if cur := hs[len(hs)-1]; !cur.Deleted { // an editor may have deleted it already
-				if _, err := a.RemoveContribution(ctx, d.Contribution, cur.Version, fairshare.Change{Author: u.Name,
+				if _, err := a.RemoveContribution(ctx, d.Contribution, cur.Version, fairshare.Change{Author: u.Name, Role: u.Role,
 					Reason: "approval of news draft " + id + " reversed: " + reason}); err != nil {
 					return err
 				}

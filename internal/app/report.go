@@ -128,7 +128,18 @@ func (a *App) planReport(ctx context.Context, req ReportRequest) (*reportPlan, e
 	if err != nil {
 		return nil, err
 	}
-	return planFor(ref, req, true)
+	p, err := planFor(ref, req, true)
+	if err != nil || req.AsOf.IsZero() {
+		return p, err
+	}
+	// Targets are versioned: a report as of a past time uses the
+	// definition in force then.
+	t, err := a.store.TargetAsOf(ctx, req.Target, req.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	p.in.Target = t
+	return p, nil
 }
 
 // planFor validates a request against reference data; knownDatasets says
@@ -143,6 +154,7 @@ func planFor(ref *Reference, req ReportRequest, knownDatasets bool) (*reportPlan
 	if err != nil {
 		return nil, err
 	}
+	sel = sel.withSupplements(ref.Datasets)
 	for _, g := range sel {
 		for _, d := range g {
 			if _, ok := ref.Dataset(d); knownDatasets && !ok && d != "user" {
@@ -190,6 +202,7 @@ func (a *App) Report(ctx context.Context, req ReportRequest) (*fairshare.Report,
 	}
 	if err == nil {
 		rep.Notes = a.releaseNotes(ctx, p)
+		a.warnLeftOut(ctx, p, rep, !ok)
 	}
 	return rep, err
 }
@@ -227,6 +240,7 @@ func (a *App) ReportSlow(ctx context.Context, req ReportRequest) (*fairshare.Rep
 	rep, err := a.reportSlow(ctx, p)
 	if err == nil {
 		rep.Notes = a.releaseNotes(ctx, p)
+		a.warnLeftOut(ctx, p, rep, true)
 	}
 	return rep, err
 }

@@ -73,7 +73,10 @@ func ValidName(name string) error {
 // FromBearer finds the enabled user holding the token in an
 // "Authorization: Bearer TOKEN" header value.
 func FromBearer(ctx context.Context, acc fairshare.Accounts, header string) (fairshare.User, error) {
-	token, ok := strings.CutPrefix(header, "Bearer ")
+	// Auth schemes are case-insensitive (RFC 9110, 11.1): "bearer" too.
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	ok = ok && strings.EqualFold(scheme, "Bearer")
+	token = strings.TrimSpace(token)
 	if !ok || !strings.HasPrefix(token, TokenPrefix) {
 		return fairshare.User{}, fairshare.Errorf(fairshare.EUNAUTHORIZED, "want Authorization: Bearer TOKEN")
 	}

@@ -60,6 +60,8 @@ func (e *Error) Unwrap() error { return e.Err }
 type Reader struct {
 	name   string
 	cr     *csv.Reader
+	cnt    *countReader
+	line   int // the line of the last record read
 	header []string
 	index  map[string]int
 }
@@ -67,6 +69,30 @@ type Reader struct {
 // MaxFieldBytes bounds one field, so a hostile file cannot make a field of
 // gigabytes.
 const MaxFieldBytes = 64 << 10
+
+// MaxRecordBytes bounds one record (with its quoted line breaks). It is
+// checked while reading: encoding/csv would otherwise hold a whole field of
+// any size in memory before MaxFieldBytes could be checked.
+const MaxRecordBytes = 1 << 20
+
+// errRecordTooLong is what countReader returns past MaxRecordBytes.
+var errRecordTooLong = fmt.Errorf("record longer than %d bytes (a field is at most %d)", MaxRecordBytes, MaxFieldBytes)
+
+// countReader counts the bytes read since the last record and fails past a
+// limit; the csv reader's own buffer reads ahead at most 4 KiB.
+type countReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	if c.n > MaxRecordBytes+4096 {
+		return 0, errRecordTooLong
+	}
+	k, err := c.r.Read(p)
+	c.n += k
+	return k, err
+}
 
 // NewReader reads the header and checks required columns.
 func NewReader(r io.Reader, name string, required ...string) (*Reader, error) {
@@ -76,7 +102,8 @@ func NewReader(r io.Reader, name string, required ...string) (*Reader, error) {
 	}
 	first, _ := br.Peek(4096)
 	line, _, _ := bytes.Cut(first, []byte("\n"))
-	cr := csv.NewReader(br)
+	cnt := &countReader{r: br}
+	cr := csv.NewReader(cnt)
 	if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
 		cr.Comma = ';'
 	}
@@ -90,7 +117,8 @@ func NewReader(r io.Reader, name string, required ...string) (*Reader, error) {
 	if err != nil {
 		return nil, parseErr(name, err)
 	}
-	rd := &Reader{name: name, cr: cr, index: map[string]int{}}
+	cnt.n = 0
+	rd := &Reader{name: name, cr: cr, cnt: cnt, line: 1, index: map[string]int{}}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if h == "" {
@@ -125,10 +153,15 @@ func (rd *Reader) Next() (Record, error) {
 		if err == io.EOF {
 			return Record{}, io.EOF
 		}
+		if errors.Is(err, errRecordTooLong) {
+			return Record{}, &Error{File: rd.name, Line: rd.line + 1, Err: errRecordTooLong}
+		}
 		if err != nil {
 			return Record{}, parseErr(rd.name, err)
 		}
+		rd.cnt.n = 0
 		line, _ := rd.cr.FieldPos(0)
+		rd.line = line
 		blank := true
 		for i, f := range fields {
 			if len(f) > MaxFieldBytes {
@@ -136,6 +169,9 @@ func (rd *Reader) Next() (Record, error) {
 			}
 			if !utf8.ValidString(f) {
 				return Record{}, &Error{File: rd.name, Line: line, Field: rd.colName(i), Err: errors.New("not valid UTF-8")}
+			}
+			if strings.IndexByte(f, 0) >= 0 {
+				return Record{}, &Error{File: rd.name, Line: line, Field: rd.colName(i), Err: errors.New("contains a NUL byte")}
 			}
 			if strings.TrimSpace(f) != "" {
 				blank = false
@@ -192,16 +228,31 @@ func FieldErr(name string, rec Record, field string, err error) error {
 // SafeCell defuses values a spreadsheet would run as a formula (=, +, -, @,
 // tab, CR at the start) by prefixing a quote, as OWASP advises for CSV export.
 // Plain numbers such as "-12.50" are left alone.
+// A value that already starts with a quote before such a character gets a
+// second quote, so that UndoSafeCell gives back exactly what was written.
 func SafeCell(s string) string {
 	if s == "" {
 		return s
 	}
+	if needsQuote(s) || (s[0] == '\'' && len(s) > 1 && (needsQuote(s[1:]) || s[1] == '\'')) {
+		return "'" + s
+	}
+	return s
+}
+
+func needsQuote(s string) bool {
 	switch s[0] {
 	case '=', '+', '-', '@', '\t', '\r':
-		if isNumber(s) {
-			return s
-		}
-		return "'" + s
+		return !isNumber(s)
+	}
+	return false
+}
+
+// UndoSafeCell removes the quote SafeCell put before a cell, so that an
+// export imported again holds what was exported.
+func UndoSafeCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && SafeCell(s[1:]) == s {
+		return s[1:]
 	}
 	return s
 }

@@ -2,6 +2,7 @@ package csvio
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -65,4 +66,62 @@ func TestSafeCell(t *testing.T) {
 			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+func TestSafeCellRoundTrip(t *testing.T) {
+	for _, s := range []string{"", "plain", "=1+1", "+cmd", "-12.50", "-x", "@SUM(A1)", "'=x", "''=x", "'", "'plain", "\tx"} {
+		if got := UndoSafeCell(SafeCell(s)); got != s {
+			t.Errorf("UndoSafeCell(SafeCell(%q)) = %q", s, got)
+		}
+	}
+}
+
+func FuzzSafeCell(f *testing.F) {
+	for _, s := range []string{"=1", "'=1", "''=1", "-5", "'"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got := UndoSafeCell(SafeCell(s)); got != s {
+			t.Fatalf("%q -> %q -> %q", s, SafeCell(s), got)
+		}
+	})
+}
+
+// TestHugeFieldRefusedWhileReading: a field of 300 MB is refused after about
+// a megabyte read, not after holding it all.
+func TestHugeFieldRefusedWhileReading(t *testing.T) {
+	const size = 300 << 20
+	body := io.MultiReader(strings.NewReader("a,b\n1,\""), io.LimitReader(repeatReader('x'), size), strings.NewReader("\"\n"))
+	cr := &countingSource{r: body}
+	rd, err := NewReader(cr, "big.csv", "a", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rd.Next()
+	if err == nil || !strings.HasPrefix(err.Error(), "big.csv:2: record longer than") {
+		t.Fatalf("err = %v", err)
+	}
+	if cr.n > 4<<20 {
+		t.Fatalf("read %d bytes before refusing", cr.n)
+	}
+}
+
+type repeatReader byte
+
+func (b repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(b)
+	}
+	return len(p), nil
+}
+
+type countingSource struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingSource) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += k
+	return k, err
 }

@@ -13,6 +13,11 @@ import (
 // (never a cookie alone, so a forged cross-site request cannot write).
 func (s *server) authorize(r *http.Request, need fairshare.Role) (fairshare.User, error) {
 	u, cred, err := httpx.Identify(s.app, r)
+	if err != nil && cred == httpx.SessionCookieCred && need == fairshare.Viewer && !s.noAnonymous {
+		// A stale session cookie (expired, logged out, user disabled)
+		// makes a public read anonymous, not a 401.
+		u, cred, err = fairshare.User{}, httpx.Anonymous, nil
+	}
 	if err != nil {
 		return u, err
 	}
@@ -41,6 +46,9 @@ func reasonText(s string) (string, error) {
 	}
 	if len([]rune(s)) > 1000 {
 		return "", fairshare.FieldError("reason", "longer than 1000 characters")
+	}
+	if err := fairshare.CheckReason(s); err != nil {
+		return "", err
 	}
 	return s, nil
 }

@@ -46,7 +46,7 @@ func dnkCounted(t *testing.T, body []byte) string {
 // (straight to the store) is seen at once.
 func TestReportCacheAndGzip(t *testing.T) {
 	ts, a := newTestServer(t)
-	const path = "/api/v1/reports/nato-2024"
+	const path = "/api/v1/reports/nato-2024?dataset=kiel-r29%2Buser" // the write goes to user
 	resp, gz := get(t, ts, "GET", path, "Accept-Encoding", "gzip")
 	if resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Vary") == "" {
 		t.Fatalf("no gzip: %v", resp.Header)

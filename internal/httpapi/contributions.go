@@ -115,7 +115,7 @@ func (s *server) history(w http.ResponseWriter, r *http.Request, q query) error 
 	}
 	if format == "csv" {
 		var buf bytes.Buffer
-		if err := ledgerio.WriteCSV(&buf, hs); err != nil {
+		if err := ledgerio.WriteHistoryCSV(&buf, hs); err != nil {
 			return err
 		}
 		writeCSV(w, r, "history", buf.Bytes(), "no-cache")

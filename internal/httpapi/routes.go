@@ -31,6 +31,7 @@ var routes = []route{
 	{"GET", "/api/v1/openapi.json", nil, (*server).openAPI, viewer},
 	{"GET", "/api/v1/targets", []string{"format"}, (*server).targets, viewer},
 	{"GET", "/api/v1/targets/{target}", nil, (*server).target, viewer},
+	{"GET", "/api/v1/targets/{target}/history", nil, (*server).targetHistory, viewer},
 	{"GET", "/api/v1/reports/{target}", reportParams, (*server).report, viewer},
 	{"GET", "/api/v1/compare/{target}", []string{"datasets", "currency", "as_of", "format"}, (*server).compare, viewer},
 	{"GET", "/api/v1/keys", []string{"format"}, (*server).keys, viewer},
@@ -52,6 +53,7 @@ var routes = []route{
 	{"PUT", "/api/v1/contributions/{id}", nil, (*server).amendContribution, editor},
 	{"PATCH", "/api/v1/contributions/{id}", nil, (*server).patchContribution, editor},
 	{"DELETE", "/api/v1/contributions/{id}", []string{"reason"}, (*server).deleteContribution, editor},
-	{"POST", "/api/v1/contributions/import", []string{"dataset", "force_dataset", "reason"}, (*server).importContributions, editor},
+	{"POST", "/api/v1/contributions/{id}/restore", []string{"reason"}, (*server).restoreContribution, editor},
+	{"POST", "/api/v1/contributions/import", []string{"dataset", "force_dataset", "reason", "decimal"}, (*server).importContributions, editor},
 	{"POST", "/api/v1/targets", nil, (*server).addTarget, admin},
 }

@@ -23,6 +23,9 @@ type Options struct {
 	Logger *slog.Logger
 	// NoAnonymous makes reads need a token or a web session too.
 	NoAnonymous bool
+	// MaxImports bounds the imports running at once (0: DefaultMaxImports);
+	// one more is refused with 503 and Retry-After.
+	MaxImports int
 }
 
 type server struct {
@@ -31,12 +34,13 @@ type server struct {
 	noAnonymous bool
 	mux         *http.ServeMux
 	renders     httpx.RenderCache
+	imports     importLimit
 }
 
 // NewServer returns the API handler. Its patterns are absolute
 // (/api/v1/...), so mount it on "/api/" without stripping the prefix.
 func NewServer(a *app.App, opts Options) http.Handler {
-	s := &server{app: a, log: opts.Logger, noAnonymous: opts.NoAnonymous}
+	s := &server{app: a, log: opts.Logger, noAnonymous: opts.NoAnonymous, imports: newImportLimit(opts.MaxImports)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

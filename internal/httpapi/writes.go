@@ -130,7 +130,7 @@ func (s *server) addContribution(w http.ResponseWriter, r *http.Request, q query
 			return fairshare.FieldError(f.name, "set by the server, not the client")
 		}
 	}
-	c, err := s.app.AddContribution(r.Context(), j, fairshare.Change{Author: userOf(r).Name, Reason: reason})
+	c, err := s.app.AddContribution(r.Context(), j, fairshare.Change{Author: userOf(r).Name, Role: userOf(r).Role, Reason: reason})
 	if fairshare.ErrorCode(err) == fairshare.ECONFLICT {
 		return fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is already recorded (same id, or same content); correct it with PATCH or PUT", c.ID)
 	}
@@ -253,7 +253,7 @@ func (s *server) edit(w http.ResponseWriter, r *http.Request, base int, p app.Co
 	if err := p.Check(); err != nil {
 		return err
 	}
-	out, err := s.app.EditContribution(r.Context(), r.PathValue("id"), base, p, fairshare.Change{Author: userOf(r).Name, Reason: reason})
+	out, err := s.app.EditContribution(r.Context(), r.PathValue("id"), base, p, fairshare.Change{Author: userOf(r).Name, Role: userOf(r).Role, Reason: reason})
 	if err != nil {
 		return err
 	}
@@ -284,7 +284,7 @@ func (s *server) deleteContribution(w http.ResponseWriter, r *http.Request, q qu
 	if err != nil {
 		return err
 	}
-	out, err := s.app.RemoveContribution(r.Context(), r.PathValue("id"), base, fairshare.Change{Author: userOf(r).Name, Reason: reason})
+	out, err := s.app.RemoveContribution(r.Context(), r.PathValue("id"), base, fairshare.Change{Author: userOf(r).Name, Role: userOf(r).Role, Reason: reason})
 	if err != nil {
 		return err
 	}
@@ -309,12 +309,21 @@ func (s *server) importContributions(w http.ResponseWriter, r *http.Request, q q
 	default:
 		return fairshare.FieldError("force_dataset", "want true or false")
 	}
+	if opt.Decimal, err = fairshare.ParseNumberStyle(q.str("decimal")); err != nil {
+		return err
+	}
 	var format app.ImportFormat
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		format = "json"
 	}
+	release, ok := s.imports.acquire()
+	if !ok {
+		w.Header().Set("Retry-After", "5")
+		return errBusy
+	}
+	defer release()
 	body := &bodyReader{r: http.MaxBytesReader(w, r.Body, MaxImportBody)}
-	res, err := s.app.ImportContributions(r.Context(), body, "body", format, opt, fairshare.Change{Author: userOf(r).Name, Reason: reason})
+	res, err := s.app.ImportContributions(r.Context(), body, "body", format, opt, fairshare.Change{Author: userOf(r).Name, Role: userOf(r).Role, Reason: reason})
 	if body.err != nil {
 		return bodyError(body.err, MaxImportBody)
 	}

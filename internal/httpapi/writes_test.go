@@ -257,7 +257,16 @@ func TestImportAPI(t *testing.T) {
 	csv := "donor,date,amount,currency,category,status,source_url,description\n" +
 		"NOR,2024-05-01,1000,NOK,training,delivered,https://example.org/a,first\n" +
 		"SWE,2024-05-02,2000,SEK,in-kind,committed,https://example.org/b,\"=HYPERLINK(\"\"http://evil\"\")\"\n"
+	// Naming a dataset does not create it: an admin does, and opens it.
 	resp, b := send(t, ts, "POST", "/api/v1/contributions/import?reason=batch+from+MoD&dataset=mod-2024", tok[fairshare.Editor], csv, "Content-Type", "text/csv")
+	if resp.StatusCode != 403 {
+		t.Fatalf("import into a dataset nobody created: %d %s", resp.StatusCode, b)
+	}
+	if err := a.AddDataset(context.Background(), fairshare.Dataset{ID: "mod-2024", Name: "MoD figures", OpenToEditors: true},
+		fairshare.Change{Author: "admin", Reason: "open to editors"}); err != nil {
+		t.Fatal(err)
+	}
+	resp, b = send(t, ts, "POST", "/api/v1/contributions/import?reason=batch+from+MoD&dataset=mod-2024", tok[fairshare.Editor], csv, "Content-Type", "text/csv")
 	if resp.StatusCode != 201 || !strings.Contains(string(b), `"added": 2`) {
 		t.Fatalf("import: %d %s", resp.StatusCode, b)
 	}

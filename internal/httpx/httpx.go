@@ -19,6 +19,10 @@ const ETOOLARGE = "too_large"
 // EMETHOD is the error code of a method a path does not take (405).
 const EMETHOD = "method_not_allowed"
 
+// EUNAVAILABLE is the error code of a request the server has no room for
+// now (503, with Retry-After).
+const EUNAVAILABLE = "unavailable"
+
 // Status maps an error code to an HTTP status; unknown codes are 500s.
 func Status(code string) int {
 	switch code {
@@ -36,6 +40,8 @@ func Status(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case EMETHOD:
 		return http.StatusMethodNotAllowed
+	case EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

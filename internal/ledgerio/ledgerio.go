@@ -7,7 +7,12 @@
 //	optional: recipient,dataset,description,source_title,publisher,source_date,id
 //
 // amount is a plain decimal with '.' or ',' as decimal separator and no
-// thousands separators; date is YYYY-MM-DD; ';' may separate fields.
+// thousands separators, unless the number style is stated (Options.Decimal):
+// then separators of the other kind group thousands. Without a stated style
+// an amount whose only separator is followed by exactly three digits
+// ("1.000") is refused as ambiguous. date is YYYY-MM-DD; ';' may separate
+// fields. Cells an export defused against spreadsheet formulas ("'=...")
+// are read back without the quote.
 package ledgerio
 
 import (
@@ -43,9 +48,10 @@ type Options struct {
 	Recipient string // default "UKR"
 	// ForceDataset puts every row in Dataset, whatever the file says.
 	ForceDataset bool
+	// Decimal is the number style of amounts, if the user stated it.
+	Decimal fairshare.NumberStyle
 }
 
-const maxText = 4000
 
 // ReadCSV parses and validates a whole file. The first bad row fails it
 // with FILE:LINE: field: reason.
@@ -55,19 +61,44 @@ func ReadCSV(r io.Reader, name string, chk Checker, opt Options) ([]fairshare.Co
 		return nil, err
 	}
 	var out []fairshare.Contribution
+	err = eachCSV(rd, name, chk, opt, func(c fairshare.Contribution) error {
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EachCSV parses and validates a file row by row, handing each contribution
+// to fn as it is read, so a caller can stop early or keep less than the whole
+// file. The first bad row, or an error of fn, ends it.
+func EachCSV(r io.Reader, name string, chk Checker, opt Options, fn func(fairshare.Contribution) error) error {
+	rd, err := csvio.NewReader(r, name, Required...)
+	if err != nil {
+		return err
+	}
+	return eachCSV(rd, name, chk, opt, fn)
+}
+
+func eachCSV(rd *csvio.Reader, name string, chk Checker, opt Options, fn func(fairshare.Contribution) error) error {
 	for {
 		rec, err := rd.Next()
 		if err == io.EOF {
-			return out, nil
+			return nil
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		c, field, err := fromFields(rec.Get, chk, opt)
+		get := func(col string) string { return csvio.UndoSafeCell(rec.Get(col)) }
+		c, field, err := fromFields(get, chk, opt)
 		if err != nil {
-			return nil, csvio.FieldErr(name, rec, field, err)
+			return csvio.FieldErr(name, rec, field, err)
 		}
-		out = append(out, c)
+		if err := fn(c); err != nil {
+			return err
+		}
 	}
 }
 
@@ -75,9 +106,14 @@ func ReadCSV(r io.Reader, name string, chk Checker, opt Options) ([]fairshare.Co
 func fromFields(get func(string) string, chk Checker, opt Options) (fairshare.Contribution, string, error) {
 	var c fairshare.Contribution
 	for _, col := range append(append([]string{}, Required...), Optional...) {
-		if v := get(col); len(v) > maxText {
-			return c, col, fmt.Errorf("longer than %d bytes", maxText)
+		if err := fairshare.CheckText(col, get(col)); err != nil {
+			return c, col, errors.New(err.(*fairshare.Error).Message)
 		}
+	}
+	if strings.EqualFold(get("deleted"), "true") {
+		// A history export holds deleted versions: importing one as a live
+		// entry would bring back what was deleted.
+		return c, "deleted", errors.New("a deleted version (from a history export) cannot be imported as an entry")
 	}
 	c.ID = get("id")
 	c.Donor = strings.ToUpper(get("donor"))
@@ -103,7 +139,7 @@ func fromFields(get func(string) string, chk Checker, opt Options) (fairshare.Co
 	if len(c.Currency) != 3 || (chk != nil && !chk.KnownCurrency(c.Currency)) {
 		return c, "currency", fmt.Errorf("unknown currency %q (no reference rates for it)", get("currency"))
 	}
-	a, err := fairshare.ParseAmount(get("amount"), c.Currency)
+	a, err := fairshare.ParseAmountStyle(get("amount"), c.Currency, opt.Decimal)
 	if err != nil {
 		return c, "amount", err
 	}
@@ -176,6 +212,34 @@ func WriteCSV(w io.Writer, cs []fairshare.Contribution) error {
 	return cw.Error()
 }
 
+// HistoryColumns is the order WriteHistoryCSV writes: the export columns and
+// what tells versions apart.
+var HistoryColumns = append(append([]string{}, Columns...), "version", "recorded_at", "deleted", "author", "reason")
+
+// WriteHistoryCSV writes versions of contributions with their version
+// number, time, deletion mark, author and reason, so that a deletion never
+// reads as a live duplicate. Text cells are defused as in WriteCSV.
+func WriteHistoryCSV(w io.Writer, vs []fairshare.Contribution) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(HistoryColumns); err != nil {
+		return err
+	}
+	for _, c := range vs {
+		j := ToJSON(c)
+		rec := []string{c.ID, c.Donor, c.Recipient, c.Date.String(), c.Amount.Format(c.Currency), c.Currency,
+			string(c.Category), string(c.Status), c.Dataset, c.Description, c.Source.URL, c.Source.Title,
+			c.Source.Publisher, c.Source.Date, fmt.Sprint(c.Version), j.RecordedAt, fmt.Sprint(c.Deleted), c.Author, c.Reason}
+		for i := range rec {
+			rec[i] = csvio.SafeCell(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
 // JSONContribution is the JSON exchange form: amount as a decimal string.
 type JSONContribution struct {
 	ID          string `json:"id,omitempty"`
@@ -225,22 +289,55 @@ func FromMap(m map[string]string, chk Checker, opt Options) (fairshare.Contribut
 	return fromFields(func(k string) string { return strings.TrimSpace(m[k]) }, chk, opt)
 }
 
-// ReadJSON reads a JSON array of contributions.
+// MaxJSONBytes bounds a JSON import.
+const MaxJSONBytes = 256 << 20
+
+// ReadJSON reads a JSON array of contributions. Unknown fields, wrong types
+// and data after the array are refused, naming the item.
 func ReadJSON(r io.Reader, name string, chk Checker, opt Options) ([]fairshare.Contribution, error) {
-	dec := json.NewDecoder(io.LimitReader(r, 256<<20))
-	var js []JSONContribution
-	if err := dec.Decode(&js); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	out := make([]fairshare.Contribution, 0, len(js))
-	for i, j := range js {
-		c, field, err := FromJSON(j, chk, opt)
-		if err != nil {
-			return nil, fmt.Errorf("%s: item %d: %s: %w", name, i+1, field, err)
-		}
+	var out []fairshare.Contribution
+	err := EachJSON(r, name, chk, opt, func(c fairshare.Contribution) error {
 		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// EachJSON reads a JSON array of contributions item by item, handing each to
+// fn as it is decoded, so that memory does not grow with the file.
+func EachJSON(r io.Reader, name string, chk Checker, opt Options, fn func(fairshare.Contribution) error) error {
+	dec := json.NewDecoder(io.LimitReader(r, MaxJSONBytes))
+	dec.DisallowUnknownFields()
+	tok, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return fmt.Errorf("%s: want a JSON array of contributions", name)
+	}
+	for i := 1; dec.More(); i++ {
+		var j JSONContribution
+		if err := dec.Decode(&j); err != nil {
+			return fmt.Errorf("%s: item %d: %w", name, i, err)
+		}
+		c, field, err := FromJSON(j, chk, opt)
+		if err != nil {
+			return fmt.Errorf("%s: item %d: %s: %w", name, i, field, err)
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("%s: data after the array", name)
+	}
+	return nil
 }
 
 // WriteJSON writes contributions as a JSON array.

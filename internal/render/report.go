@@ -43,6 +43,7 @@ type ReportJSON struct {
 	TargetRates []RateJSON      `json:"target_rates,omitempty"`
 	Published   []PublishedJSON `json:"published,omitempty"`
 	Notes       []string        `json:"notes,omitempty"`
+	LeftOut     []string        `json:"left_out,omitempty"`
 }
 
 // TargetJSON describes the target in a report.
@@ -136,10 +137,11 @@ func ToJSON(r *fairshare.Report) ReportJSON {
 		Target: TargetJSON{ID: t.ID, Name: t.Name, Amount: amount, Currency: t.Currency, Start: t.Start.String(),
 			End: t.End.String(), Key: r.Key, GDPRate: t.GDPRate, OptOuts: t.OptOuts, Renormalise: t.Renormalise, Source: t.Source.URL},
 		Currency: cur, AsOf: r.AsOf.UTC().Format(time.RFC3339), Key: r.Key, KeyYear: r.KeyYear, GDPYear: r.GDPYear, Dataset: r.Datasets,
-		Rows:   []RowJSON{},
-		Totals: TotalsJSON{r.Total.Format(cur), r.Counted.Format(cur), r.Shortfall.Format(cur)},
-		Years:  years(r.Years, cur),
-		Notes:  r.Notes,
+		Rows:    []RowJSON{},
+		Totals:  TotalsJSON{r.Total.Format(cur), r.Counted.Format(cur), r.Shortfall.Format(cur)},
+		Years:   years(r.Years, cur),
+		Notes:   r.Notes,
+		LeftOut: r.LeftOut,
 	}
 	for _, row := range r.Rows {
 		w := 0.0

@@ -35,6 +35,12 @@ func (s *Store) AddUser(ctx context.Context, u fairshare.User) error {
 	if u.CreatedAt.IsZero() {
 		u.CreatedAt = time.Now().UTC()
 	}
+	if err := fairshare.CheckUserName(u.Name); err != nil {
+		return err
+	}
+	if u.Disabled {
+		u.TokenHash = ""
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING`,
 			u.Name, string(u.Role), b2i(u.Disabled), u.CreatedAt.UnixMicro(), u.TokenHash, u.PasswordHash)
@@ -84,12 +90,33 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash string) (fairshare.Use
 	if hash == "" {
 		return fairshare.User{}, fairshare.Errorf(fairshare.ENOTFOUND, "no such user")
 	}
-	return s.userWhere(ctx, "token_hash = $1", hash)
+	return s.userWhere(ctx, "token_hash = $1 AND disabled = 0", hash)
 }
 
 // UpdateUser replaces role, disabled flag and secrets of an existing user.
+// Disabling ends the user's token and sessions for good: the token hash is
+// erased, so enabling the user again needs a new token ('users token').
+// A disabled user keeps no token, whatever u says.
 func (s *Store) UpdateUser(ctx context.Context, u fairshare.User) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		var wasDisabled int
+		if err := tx.QueryRowContext(ctx, `SELECT disabled FROM users WHERE name = $1`, u.Name).Scan(&wasDisabled); errors.Is(err, sql.ErrNoRows) {
+			return fairshare.Errorf(fairshare.ENOTFOUND, "no user %s", u.Name)
+		} else if err != nil {
+			return err
+		}
+		var cur string
+		if err := tx.QueryRowContext(ctx, `SELECT token_hash FROM users WHERE name = $1`, u.Name).Scan(&cur); err != nil {
+			return err
+		}
+		switch {
+		case wasDisabled != 0 && u.Disabled && u.TokenHash != "" && u.TokenHash != cur:
+			return fairshare.Errorf(fairshare.ECONFLICT, "user %s is disabled: enable it first, then issue a token", u.Name)
+		case wasDisabled != 0, u.Disabled:
+			// Enabling never brings back a token read before the disabling:
+			// a new one is issued after ('users token').
+			u.TokenHash = ""
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE users SET role = $2, disabled = $3, token_hash = $4, password_hash = $5 WHERE name = $1`,
 			u.Name, string(u.Role), b2i(u.Disabled), u.TokenHash, u.PasswordHash)
 		if err != nil {
@@ -143,6 +170,14 @@ func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
 func (s *Store) AddAudit(ctx context.Context, e fairshare.AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = time.Now().UTC()
+	}
+	if err := (fairshare.Change{Author: e.User, Reason: e.Reason}).Check(); err != nil {
+		return err
+	}
+	for _, f := range []string{e.Action, e.Subject, e.Detail} {
+		if err := fairshare.CheckText("detail", f); err != nil {
+			return err
+		}
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO audit_log (at_us, user_name, action, subject, reason, detail) VALUES ($1,$2,$3,$4,$5,$6)`,
 		e.At.UnixMicro(), e.User, e.Action, e.Subject, e.Reason, e.Detail)

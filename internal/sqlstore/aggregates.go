@@ -77,18 +77,22 @@ func (s *Store) AddTarget(ctx context.Context, t fairshare.Target, e fairshare.A
 	if e.At.IsZero() {
 		e.At = time.Now().UTC()
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return concurrent(s.tx(ctx, func(tx *sql.Tx) error {
 		var bi int
 		err := tx.QueryRowContext(ctx, `SELECT built_in FROM targets WHERE id = $1`, t.ID).Scan(&bi)
 		if err == nil && bi == 1 {
 			return fairshare.Errorf(fairshare.ECONFLICT, "target %s is built in; choose another id", t.ID)
 		}
 		t.BuiltIn = false
-		if err := putTarget(ctx, tx, t); err != nil {
+		// A new version of the target with who and why (reference_versions).
+		if err := putTargetBy(ctx, tx, t, fairshare.Change{Author: e.User, Reason: e.Reason, At: e.At}); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (at_us, user_name, action, subject, reason, detail) VALUES ($1,$2,$3,$4,$5,$6)`,
 			e.At.UnixMicro(), e.User, e.Action, e.Subject, e.Reason, e.Detail)
 		return err
-	})
+	}), "target "+t.ID)
 }

@@ -54,6 +54,11 @@ func checkVersions(vs []fairshare.Contribution) error {
 type CopyCount struct {
 	What         string
 	Found, Added int
+	// Cleaned names the rows that could not be copied as they are (text
+	// that is not valid UTF-8 or holds a NUL byte, which PostgreSQL
+	// refuses): they were copied with U+FFFD in place of the bad bytes.
+	// 'fairshare data repair' fixes such rows in the source.
+	Cleaned []string
 }
 
 // copyBatch is how many versions CopyTo writes per transaction.
@@ -69,6 +74,7 @@ var copyTables = []struct {
 }{
 	{"user targets", "targets", "id, built_in, body", "built_in = 0", true},
 	{"user datasets", "datasets", "id, shipped, body", "shipped = 0", true},
+	{"reference versions", "reference_versions", "kind, id, version, recorded_us, deleted, body, author, reason", "1 = 1", true},
 	{"meta values", "meta", "key, value", "key NOT LIKE 'lock:%' AND key <> '" + MetaReferenceStamp + "'", true},
 	{"users", "users", userCols, "1 = 1", true},
 	{"audit log entries", "audit_log", "at_us, user_name, action, subject, reason, detail", "1 = 1", false},
@@ -88,6 +94,14 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store) ([]CopyCount, error) {
 		return nil, fmt.Errorf("read versions: %w", err)
 	}
 	versions := CopyCount{What: "contribution versions", Found: len(all)}
+	for i := range all {
+		if all[i].CheckBytes() == nil {
+			continue
+		}
+		c, fields := all[i].CleanBytes()
+		versions.Cleaned = append(versions.Cleaned, fmt.Sprintf("contribution %s version %d: %s", all[i].ID, all[i].Version, strings.Join(fields, ", ")))
+		all[i] = c
+	}
 	for len(all) > 0 {
 		n := min(copyBatch, len(all))
 		k, err := dst.InsertVersions(ctx, all[:n])
@@ -107,7 +121,7 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store) ([]CopyCount, error) {
 	if err != nil {
 		return out, fmt.Errorf("copy rates: %w", err)
 	}
-	out = append(out, CopyCount{"rates", len(rates), n})
+	out = append(out, CopyCount{What: "rates", Found: len(rates), Added: n})
 
 	for _, tb := range copyTables {
 		c, err := s.copyTable(ctx, dst, tb.table, tb.cols, tb.where, tb.keyed)
@@ -140,10 +154,18 @@ func (s *Store) copyTable(ctx context.Context, dst *Store, table, cols, where st
 			rows.Close()
 			return c, err
 		}
+		var bad []string
 		for i, v := range vals {
 			if b, ok := v.([]byte); ok {
 				vals[i] = string(b)
 			}
+			if str, ok := vals[i].(string); ok && fairshare.CleanText(str) != str {
+				vals[i] = fairshare.CleanText(str)
+				bad = append(bad, strings.TrimSpace(names[i]))
+			}
+		}
+		if len(bad) > 0 {
+			c.Cleaned = append(c.Cleaned, fmt.Sprintf("%s row %d: %s", table, len(data)+1, strings.Join(bad, ", ")))
 		}
 		data = append(data, vals)
 	}

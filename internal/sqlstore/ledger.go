@@ -148,6 +148,14 @@ func changeTime(ch fairshare.Change) time.Time {
 // in the same order and do not deadlock (the first of equal ids wins).
 func (s *Store) AddContributions(ctx context.Context, cs []fairshare.Contribution, ch fairshare.Change) (fairshare.ImportResult, error) {
 	var res fairshare.ImportResult
+	if err := ch.Check(); err != nil {
+		return res, err
+	}
+	for i := range cs {
+		if err := cs[i].CheckBytes(); err != nil {
+			return res, err
+		}
+	}
 	at := changeTime(ch)
 	ids := make([]string, len(cs))
 	order := make([]int, len(cs))
@@ -215,6 +223,9 @@ func (s *Store) DeleteContribution(ctx context.Context, id string, ch fairshare.
 // inserts it as version+1; a concurrent writer makes the insert conflict and
 // the whole transaction is retried.
 func (s *Store) newVersion(ctx context.Context, id string, ch fairshare.Change, change func(*fairshare.Contribution) error) error {
+	if err := ch.Check(); err != nil {
+		return err
+	}
 	for attempt := 0; attempt < 5; attempt++ {
 		inserted := false
 		err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -228,6 +239,9 @@ func (s *Store) newVersion(ctx context.Context, id string, ch fairshare.Change, 
 			}
 			next := prev
 			if err := change(&next); err != nil {
+				return err
+			}
+			if err := next.CheckBytes(); err != nil {
 				return err
 			}
 			next.ID, next.Version = id, prev.Version+1

@@ -25,6 +25,9 @@ const updateAttempts = 50
 func (s *Store) UpdateContribution(ctx context.Context, id string, base int, ch fairshare.Change,
 	change func(cur fairshare.Contribution) (fairshare.Contribution, error)) (fairshare.Contribution, error) {
 	var out fairshare.Contribution
+	if err := ch.Check(); err != nil {
+		return out, err
+	}
 	for range updateAttempts {
 		inserted := false
 		err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -40,6 +43,9 @@ func (s *Store) UpdateContribution(ctx context.Context, id string, base int, ch 
 			}
 			next, err := change(prev)
 			if err != nil {
+				return err
+			}
+			if err := next.CheckBytes(); err != nil {
 				return err
 			}
 			next.ID, next.Version = id, prev.Version+1

@@ -93,16 +93,26 @@ func (s *Store) LoadReference(ctx context.Context, r fairshare.ReferenceData) er
 				return fmt.Errorf("policy %s %s: %w", p.Donor, p.Date, err)
 			}
 		}
+		keepT, keepD := map[string]bool{}, map[string]bool{}
 		for _, t := range r.Targets {
 			t.BuiltIn = true
+			keepT[t.ID] = true
 			if err := putTarget(ctx, tx, t); err != nil {
 				return err
 			}
 		}
 		for _, d := range r.Datasets {
+			keepD[d.ID] = true
 			if err := putDataset(ctx, tx, d, 1); err != nil {
 				return err
 			}
+		}
+		dropped := fairshare.Change{Author: shippedAuthor, Reason: "no longer in the shipped reference data"}
+		if err := markDropped(ctx, tx, kindTarget, keepT, dropped); err != nil {
+			return err
+		}
+		if err := markDropped(ctx, tx, kindDataset, keepD, dropped); err != nil {
+			return err
 		}
 		if _, err = addRates(ctx, tx, r.Rates); err != nil {
 			return err
@@ -161,7 +171,15 @@ func (s *Store) ReferenceStamp(ctx context.Context) (string, error) {
 	return s.Meta(ctx, MetaReferenceStamp)
 }
 
+// shippedChange is who and why for reference data that comes with a release.
+var shippedChange = fairshare.Change{Author: shippedAuthor, Reason: "shipped reference data"}
+
 func putTarget(ctx context.Context, tx *sql.Tx, t fairshare.Target) error {
+	return putTargetBy(ctx, tx, t, shippedChange)
+}
+
+// putTargetBy writes the target in force and records it as a new version.
+func putTargetBy(ctx context.Context, tx *sql.Tx, t fairshare.Target, ch fairshare.Change) error {
 	body, err := json.Marshal(t)
 	if err != nil {
 		return err
@@ -169,6 +187,9 @@ func putTarget(ctx context.Context, tx *sql.Tx, t fairshare.Target) error {
 	bi := 0
 	if t.BuiltIn {
 		bi = 1
+	}
+	if err := recordRefVersion(ctx, tx, kindTarget, t.ID, string(body), false, t.BuiltIn, ch); err != nil {
+		return err
 	}
 	if _, err = tx.ExecContext(ctx, `INSERT INTO targets (id, built_in, body) VALUES ($1, $2, $3)
 		ON CONFLICT (id) DO UPDATE SET built_in = excluded.built_in, body = excluded.body`, t.ID, bi, string(body)); err != nil {
@@ -178,8 +199,15 @@ func putTarget(ctx context.Context, tx *sql.Tx, t fairshare.Target) error {
 }
 
 func putDataset(ctx context.Context, tx *sql.Tx, d fairshare.Dataset, shipped int) error {
+	return putDatasetBy(ctx, tx, d, shipped, shippedChange)
+}
+
+func putDatasetBy(ctx context.Context, tx *sql.Tx, d fairshare.Dataset, shipped int, ch fairshare.Change) error {
 	body, err := json.Marshal(d)
 	if err != nil {
+		return err
+	}
+	if err := recordRefVersion(ctx, tx, kindDataset, d.ID, string(body), false, shipped == 1, ch); err != nil {
 		return err
 	}
 	if _, err = tx.ExecContext(ctx, `INSERT INTO datasets (id, shipped, body) VALUES ($1, $2, $3)
@@ -189,22 +217,16 @@ func putDataset(ctx context.Context, tx *sql.Tx, d fairshare.Dataset, shipped in
 	return bumpReference(ctx, tx)
 }
 
-// PutTarget adds or replaces a user-defined target. Built-in ids are refused.
+// PutTarget adds or replaces a user-defined target (a new version, recorded
+// as the command line's). Built-in ids are refused. PutTargetBy names who
+// and why.
 func (s *Store) PutTarget(ctx context.Context, t fairshare.Target) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		var bi int
-		err := tx.QueryRowContext(ctx, `SELECT built_in FROM targets WHERE id = $1`, t.ID).Scan(&bi)
-		if err == nil && bi == 1 {
-			return fairshare.Errorf(fairshare.ECONFLICT, "target %s is built in; choose another id", t.ID)
-		}
-		t.BuiltIn = false
-		return putTarget(ctx, tx, t)
-	})
+	return s.PutTargetBy(ctx, t, fairshare.Change{Author: "cli", Reason: "target defined"})
 }
 
-// PutDataset adds or replaces a dataset description.
+// PutDataset adds or replaces a dataset description (a new version).
 func (s *Store) PutDataset(ctx context.Context, d fairshare.Dataset) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return putDataset(ctx, tx, d, 0) })
+	return s.PutDatasetBy(ctx, d, fairshare.Change{Author: "cli", Reason: "dataset described"})
 }
 
 // Donors lists donors by code.
@@ -296,7 +318,7 @@ func (s *Store) Targets(ctx context.Context) ([]fairshare.Target, error) {
 		if err := json.Unmarshal([]byte(body), &t); err != nil {
 			return nil, fmt.Errorf("target: %w", err)
 		}
-		if err := t.Validate(); err != nil {
+		if err := t.Normalize(); err != nil {
 			return nil, fmt.Errorf("target %s: %w", t.ID, err)
 		}
 		out = append(out, t)

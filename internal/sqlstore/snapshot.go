@@ -99,6 +99,23 @@ func (s *Store) Snapshot(ctx context.Context) (fairshare.Snapshot, error) {
 		snap.Users = append(snap.Users, u)
 	}
 	rows.Close()
+	rows, err = tx.QueryContext(ctx, `SELECT kind, id, version, recorded_us, deleted, body, author, reason FROM reference_versions
+		WHERE author <> $1 ORDER BY kind, id, version`, shippedAuthor)
+	if err != nil {
+		return snap, err
+	}
+	for rows.Next() {
+		var v fairshare.RefVersion
+		var us int64
+		var del int
+		if err := rows.Scan(&v.Kind, &v.ID, &v.Version, &us, &del, &v.Body, &v.Author, &v.Reason); err != nil {
+			rows.Close()
+			return snap, err
+		}
+		v.RecordedAt, v.Deleted = time.UnixMicro(us).UTC(), del != 0
+		snap.RefVersions = append(snap.RefVersions, v)
+	}
+	rows.Close()
 	rows, err = tx.QueryContext(ctx, `SELECT at_us, user_name, action, subject, reason, detail FROM audit_log ORDER BY at_us`)
 	if err != nil {
 		return snap, err
@@ -139,6 +156,13 @@ func (s *Store) Restore(ctx context.Context, snap fairshare.Snapshot) (fairshare
 		if n.Rates, err = addRates(ctx, tx, snap.Rates); err != nil {
 			return err
 		}
+		for _, v := range snap.RefVersions {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO reference_versions (kind, id, version, recorded_us, deleted, body, author, reason)
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING`, v.Kind, v.ID, v.Version, v.RecordedAt.UnixMicro(),
+				b2i(v.Deleted), v.Body, v.Author, v.Reason); err != nil {
+				return fmt.Errorf("restore %s %s version %d: %w", v.Kind, v.ID, v.Version, err)
+			}
+		}
 		for _, t := range snap.Targets {
 			body, err := json.Marshal(t)
 			if err != nil {
@@ -150,6 +174,11 @@ func (s *Store) Restore(ctx context.Context, snap fairshare.Snapshot) (fairshare
 			}
 			k, _ := res.RowsAffected()
 			n.Targets += int(k)
+			if k > 0 {
+				if err := restoredVersion(ctx, tx, kindTarget, t.ID, string(body)); err != nil {
+					return err
+				}
+			}
 		}
 		for _, d := range snap.Datasets {
 			body, err := json.Marshal(d)
@@ -162,6 +191,11 @@ func (s *Store) Restore(ctx context.Context, snap fairshare.Snapshot) (fairshare
 			}
 			k, _ := res.RowsAffected()
 			n.Datasets += int(k)
+			if k > 0 {
+				if err := restoredVersion(ctx, tx, kindDataset, d.ID, string(body)); err != nil {
+					return err
+				}
+			}
 		}
 		for _, u := range snap.Users {
 			res, err := tx.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING`,

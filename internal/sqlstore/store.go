@@ -48,6 +48,12 @@ func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// sqliteSynchronous is FULL: in WAL mode, NORMAL keeps the database intact
+// after a power loss but may lose the last transactions acknowledged before
+// it; FULL syncs the WAL at every commit, so nothing acknowledged is lost.
+// BenchmarkSmallWritesSQLite measures the cost (see BENCHMARKS.md).
+var sqliteSynchronous = "FULL"
+
 // IsPostgres reports whether dsn names a PostgreSQL database.
 func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
@@ -74,7 +80,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		s.driver = "sqlite"
 		// busy_timeout first, so the other pragmas wait for a lock rather than fail.
-		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + sqliteSynchronous + ")&_pragma=foreign_keys(1)&_txlock=immediate"
 		s.db, err = sql.Open("sqlite", "file:"+path+q)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
@@ -227,6 +233,9 @@ func (s *Store) tx1(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 func retryable(err error) bool {
+	if errors.Is(err, errConcurrent) {
+		return true
+	}
 	var c interface{ SQLState() string }
 	if errors.As(err, &c) {
 		switch c.SQLState() {

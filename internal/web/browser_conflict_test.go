@@ -25,7 +25,7 @@ func TestBrowserEditConflict(t *testing.T) {
 	if err != nil || len(cs) == 0 {
 		t.Fatal("no DNK contribution", err)
 	}
-	id := cs[len(cs)-1].ID
+	id := userEntry(t, a).ID
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/login?lang=en"),
 		chromedp.WaitVisible(chromedp.CSS("#login-form")),

@@ -270,7 +270,7 @@ func TestBrowserEditContribution(t *testing.T) {
 	if err != nil || len(cs) == 0 {
 		t.Fatal("no DNK contribution", err)
 	}
-	id := cs[len(cs)-1].ID
+	id := userEntry(t, a).ID
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/donors/DNK?lang=en"),
 		chromedp.WaitVisible(chromedp.CSS("#login-link")),

@@ -105,7 +105,7 @@ func testFormAfterNewerAPIWrite(t *testing.T, dsn string) {
 	if err != nil || len(cs) == 0 {
 		t.Fatal("no DNK contribution", err)
 	}
-	c := cs[0]
+	c := userEntry(t, a)
 	pageURL := ts.URL + "/contributions/" + c.ID + "?lang=en"
 	br := client(t, ts)
 	login(t, br, ts, "erika", testPassword)

@@ -213,6 +213,12 @@ func reasonOf(r *http.Request, lang string) (string, error) {
 	if len([]rune(s)) > 1000 {
 		return "", fairshare.FieldError("reason", "longer than 1000 characters")
 	}
+	if err := fairshare.CheckReason(s); err != nil {
+		if !fairshare.Visible(s) {
+			err = fairshare.FieldError("reason", T(lang, "reason.required"))
+		}
+		return "", err
+	}
 	return s, nil
 }
 
@@ -230,7 +236,11 @@ func (h *handler) addContribution(w http.ResponseWriter, r *http.Request) {
 		h.formError(w, r, p, d, form, err)
 		return
 	}
-	c, err := h.app.AddContribution(r.Context(), form, fairshare.Change{Author: u.Name, Reason: reason})
+	if err := canonicalFormAmount(&form, p.Lang); err != nil {
+		h.formError(w, r, p, d, form, err)
+		return
+	}
+	c, err := h.app.AddContribution(r.Context(), form, fairshare.Change{Author: u.Name, Role: u.Role, Reason: reason})
 	switch {
 	case fairshare.ErrorCode(err) == fairshare.ECONFLICT:
 		h.formError(w, r, p, d, form, fairshare.Errorf(fairshare.ECONFLICT, "%s %s", T(p.Lang, "contrib.exists"), c.ID))
@@ -317,11 +327,15 @@ func (h *handler) editContribution(w http.ResponseWriter, r *http.Request) {
 	if err == nil && len(patch) == 0 {
 		err = fairshare.Errorf(fairshare.EINVALID, "%s", T(p.Lang, "contrib.unchanged"))
 	}
+	var applied app.ContributionPatch
+	if err == nil {
+		applied, err = canonicalAmount(patch, was, p.Lang)
+	}
 	if err != nil {
 		h.formError(w, r, p, d, form, err)
 		return
 	}
-	_, err = h.app.EditContribution(r.Context(), id, base, patch, fairshare.Change{Author: u.Name, Reason: reason})
+	_, err = h.app.EditContribution(r.Context(), id, base, applied, fairshare.Change{Author: u.Name, Role: u.Role, Reason: reason})
 	var vc *fairshare.VersionConflict
 	switch {
 	case errors.As(err, &vc):
@@ -392,7 +406,7 @@ func (h *handler) deleteContribution(w http.ResponseWriter, r *http.Request) {
 	}
 	reason, err := reasonOf(r, p.Lang)
 	if err == nil {
-		_, err = h.app.RemoveContribution(r.Context(), id, base, fairshare.Change{Author: u.Name, Reason: reason})
+		_, err = h.app.RemoveContribution(r.Context(), id, base, fairshare.Change{Author: u.Name, Role: u.Role, Reason: reason})
 	}
 	var vc *fairshare.VersionConflict
 	if errors.As(err, &vc) {

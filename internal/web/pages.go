@@ -89,6 +89,12 @@ func (h *handler) controls(ctx context.Context, lang string, ref *app.Reference,
 		return c, err
 	}
 	vals := append([]string{app.DefaultDatasets}, dss...)
+	// What a warning names as left out can be chosen first, per donor.
+	for _, lo := range rep.LeftOut {
+		if v := lo + "," + app.DefaultDatasets; !slices.Contains(vals, v) {
+			vals = append(vals, v)
+		}
+	}
 	if !slices.Contains(vals, rep.Datasets) {
 		vals = append(vals, rep.Datasets)
 	}
@@ -98,15 +104,18 @@ func (h *handler) controls(ctx context.Context, lang string, ref *app.Reference,
 
 // sourceLine credits the data a report stands on, for charts.
 func (h *handler) sourceLine(ctx context.Context, lang string, ref *app.Reference, rep *fairshare.Report) string {
+	// Every dataset counted is named, described or not (such as "user").
 	var parts []string
 	for _, g := range strings.Split(rep.Datasets, ",") {
 		for _, id := range strings.Split(g, "+") {
-			if d, ok := ref.Dataset(id); ok {
+			if d, ok := ref.Dataset(id); ok && (d.Publisher != "" || d.Name != "") {
 				who := Attribution(lang, d.Publisher)
 				if who == "" {
 					who = d.Name
 				}
 				parts = append(parts, fmt.Sprintf("%s (%s)", who, id))
+			} else {
+				parts = append(parts, id)
 			}
 		}
 	}
@@ -182,6 +191,7 @@ type publishedView struct {
 }
 
 type overviewData struct {
+	LeftOut    string // warning: datasets with entries the report does not count
 	Target     fairshare.Target
 	Name       string
 	Report     *fairshare.Report
@@ -230,6 +240,9 @@ func (h *handler) overview(r *http.Request, p *page) (string, error) {
 		return "", err
 	}
 	d.Total = [2]string{Millions(lang, rep.Total, cur), Millions(lang, rep.Counted, cur)}
+	if len(rep.LeftOut) > 0 {
+		d.LeftOut = fmt.Sprintf(T(lang, "warn.leftout"), strings.Join(rep.LeftOut, ", "), rep.Datasets, rep.LeftOut[0]+","+rep.Datasets)
+	}
 	d.Cards = []card{
 		{Label: T(lang, "card.target"), Value: Money(lang, rep.Total, cur)},
 		{Label: T(lang, "card.counted"), Value: Money(lang, rep.Counted, cur), Note: Pct(lang, ratioOf(rep.Counted, rep.Total), 0) + " " + T(lang, "card.of")},

@@ -103,6 +103,7 @@ func NewHandler(a *app.App, opts Options) http.Handler {
 	mux.HandleFunc("GET /contributions/{id}", h.page(h.contribution))
 	mux.HandleFunc("POST /contributions/{id}", h.editContribution)
 	mux.HandleFunc("POST /contributions/{id}/delete", h.deleteContribution)
+	mux.HandleFunc("POST /contributions/{id}/restore", h.restoreContribution)
 	h.reviewRoutes(mux)
 	h.registerExtras(mux)
 	mux.HandleFunc("/", h.notFound)
