@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -69,13 +70,25 @@ func (h *handler) overviewExtras(r *http.Request, p *page, ref *app.Reference, r
 	return x, nil
 }
 
-// toDateCards relabels the overview's cards for a running target.
-func toDateCards(lang string, full, rep *fairshare.Report) []card {
+// toDateCards relabels the overview's cards for a running target, with
+// kroner beside another currency for Danish readers.
+func (h *handler) toDateCards(ctx context.Context, lang string, req app.ReportRequest, full, rep *fairshare.Report) []card {
 	cur := rep.Currency
-	return []card{
+	cards := []card{
 		{Label: T(lang, "card.target.whole"), Value: Money(lang, full.Total, cur)},
 		{Label: T(lang, "card.due"), Value: Money(lang, rep.Total, cur)},
 		{Label: T(lang, "card.counted.todate"), Value: Money(lang, rep.Counted, cur), Note: Pct(lang, ratioOf(rep.Counted, rep.Total), 0) + " " + T(lang, "card.of.due")},
 		{Label: T(lang, "card.shortfall.todate"), Value: Money(lang, rep.Shortfall, cur)},
 	}
+	if lang == "da" && cur != "DKK" {
+		dreq := req
+		dreq.Currency, dreq.AsOf = "DKK", rep.AsOf
+		if dkFull, err := h.app.Report(ctx, dreq); err == nil {
+			dk, _ := toDate(dkFull)
+			for i, a := range []fairshare.Amount{dkFull.Total, dk.Total, dk.Counted, dk.Shortfall} {
+				cards[i].Equiv = "≈ " + Money(lang, a, "DKK")
+			}
+		}
+	}
+	return cards
 }

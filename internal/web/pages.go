@@ -260,7 +260,7 @@ func (h *handler) overview(r *http.Request, p *page) (string, error) {
 		}
 	}
 	if cut {
-		d.Cards = toDateCards(lang, full, rep)
+		d.Cards = h.toDateCards(r.Context(), lang, req, full, rep)
 	}
 	if d.Extra, err = h.overviewExtras(r, p, ref, req, full, rep, cut); err != nil {
 		return "", err
