@@ -640,9 +640,10 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 			m++
 		}
 		if !a.Inferred {
-			// an equivalent in parentheses, "$61bn (roughly €52bn)", changes the currency
-			// the story counts in only if the story states more amounts in it
-			if a.markStart == 0 || d.toks[a.markStart-1].text != "(" || prev == "" || count[a.Currency] > count[prev] {
+			// an equivalent, "$61bn (roughly €52bn)", "... 10,5 milliarder i år. Det svarer til
+			// cirka 1,4 milliarder euro", changes the currency the story counts in only if the
+			// story states more amounts in it
+			if !d.restates(in, k) || prev == "" || count[a.Currency] > count[prev] {
 				prev, prevAt = a.Currency, a.tokStart
 			}
 			out = append(out, a)
@@ -667,6 +668,20 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 		out = append(out, a)
 	}
 	return out
+}
+
+// restates reports that amount k is stated as the equivalent of amount k-1: in parentheses
+// or after a conversion cue.
+func (d *doc) restates(am []Amount, k int) bool {
+	a := &am[k]
+	if a.markStart > 0 && d.toks[a.markStart-1].text == "(" {
+		return true
+	}
+	if k == 0 {
+		return false
+	}
+	_, ok := d.conversionCue(&am[k-1], a)
+	return ok
 }
 
 type mention struct {

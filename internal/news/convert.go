@@ -419,14 +419,20 @@ func check(c *Conversion, a, b *Amount, rates RateFunc, day time.Time, dayPrecis
 	case !dayPrecise:
 		rt = 0.03
 	}
+	// A bound ("up to EUR35bn, or about $33 billion") is converted as the figure it states:
+	// its equivalent restates the bound, so the marker widens neither side.
 	aLo, aHi := interval(a)
-	if a.Marker == "" {
+	if a.Marker == "" || bound(a.Marker) {
 		// Journalists convert the figure they have, not its rounding: a round source such as
 		// "2 mia. euro" is taken as rounded by at most 1 %.
 		h := math.Min(a.num.halfUnit(), 0.01) * a.Value
 		aLo, aHi = a.Value-h, a.Value+h
 	}
 	bLo, bHi := interval(b)
+	if bound(b.Marker) {
+		h := b.num.halfUnit() * b.Value
+		bLo, bHi = b.Value-h, b.Value+h
+	}
 	lo, hi := aLo*ref*(1-rt), aHi*ref*(1+rt)
 	c.Consistent = lo <= bHi && bLo <= hi
 	said := markerWords[b.Marker] + human(b.Value, b.factor, b.Scale)
@@ -444,6 +450,8 @@ func check(c *Conversion, a, b *Amount, rates RateFunc, day time.Time, dayPrecis
 	c.Verdict = fmt.Sprintf("inconsistent: %s, outside the %s to %s that its stated precision, marker and a %.1f%% rate tolerance allow",
 		base, human(lo, b.factor, b.Scale), human(hi, b.factor, b.Scale), rt*100)
 }
+
+func bound(marker string) bool { return marker == "at_least" || marker == "at_most" }
 
 var markerWords = map[string]string{"approx": "about ", "below": "just below ", "at_least": "at least ", "at_most": "at most "}
 
