@@ -382,8 +382,13 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		}
 	}
 	bare := false
+	glued := -1 // end of a currency that starts a compound: "20-milliarder-euro-fond"
 	if cur == "" && hasScale && d.hyphenBefore(j, func(k int) bool { _, n := suffixCurrency(toks, k); return n > 0 }) {
 		j++
+	} else if cur == "" && hasScale && d.hyphenBefore(j, func(k int) bool { _, ok := compoundCurrency(toks[k].text); return ok }) {
+		head, _ := compoundCurrency(toks[j+1].text)
+		cur, glued = currencyNouns[strings.ToLower(head)], toks[j+1].start+len(head)
+		j += 2
 	}
 	if cur == "" {
 		if c, n := suffixCurrency(toks, j); n > 0 {
@@ -431,6 +436,9 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		bare:         bare,
 		compound:     compound,
 	}
+	if glued > 0 {
+		a.End = glued
+	}
 	a.Text = d.src[a.Start:a.End]
 	factor := int64(1)
 	if hasScale {
@@ -468,6 +476,17 @@ func andAHalf(toks []token, j int) int {
 		}
 	}
 	return 0
+}
+
+// compoundCurrency reads a hyphenated compound that starts with a currency noun ("euro-fond",
+// "kroner-pakke", "dollar-loan") and returns that noun.
+func compoundCurrency(w string) (string, bool) {
+	head, rest, ok := strings.Cut(w, "-")
+	if !ok || rest == "" {
+		return "", false
+	}
+	_, known := currencyNouns[strings.ToLower(head)]
+	return head, known && strings.ToLower(head) != "kr"
 }
 
 // compoundScale reads a Danish compound that starts with a scale: "milliarders-pakke",
