@@ -334,6 +334,9 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 			return Amount{}, 0, false
 		}
 		written = true
+		if someHundred(toks, j) {
+			return Amount{}, 0, false // "several hundred million": vague, read by findVague
+		}
 		if (t.lower == "en" || t.lower == "et" || t.lower == "a") && j+1 < len(toks) && (toks[j+1].lower == "halv" || toks[j+1].lower == "half") {
 			num = ratDecimal(1, 2)
 			j++
