@@ -537,10 +537,42 @@ func (d *doc) findAmounts() {
 	for k := range out {
 		out[k].PerYear = d.perYear(&out[k])
 	}
+	// "mellem 1,5 og 2 milliarder kroner om året", "between $40 billion and $50 billion a
+	// year": the first end of a range is as annual as the second
+	for k := len(out) - 2; k >= 0; k-- {
+		if out[k+1].PerYear && d.rangePair(&out[k], &out[k+1]) {
+			out[k].PerYear = true
+		}
+	}
 	if out == nil {
 		out = []Amount{}
 	}
 	d.amounts = out
+}
+
+// rangePair reports a and b as the two ends of one range: "2,5-3 mia.", "mellem 5 og 10",
+// "between $40 billion and $50 billion".
+func (d *doc) rangePair(a, b *Amount) bool {
+	toks := d.toks
+	if b.markStart != b.tokStart || a.tokEnd+1 != b.tokStart {
+		return false
+	}
+	switch toks[a.tokEnd].lower {
+	case "-", "–", "og", "and", "til", "to":
+	default:
+		return false
+	}
+	if a.rangeStart {
+		return true
+	}
+	if a.markStart == 0 {
+		return false
+	}
+	switch toks[a.markStart-1].lower {
+	case "mellem", "between", "fra", "from":
+		return true
+	}
+	return false
 }
 
 // addRangeStarts reads the first number of "mellem 5 og 10 mia. kr." and "5-10 mia. kr.",
