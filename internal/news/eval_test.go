@@ -105,7 +105,12 @@ func TestHeldoutBlind(t *testing.T) {
 	}
 }
 
-// TestCorpusLabels compares every labelled field of the tuning files, not only what Eval
+// attributionsNotHeld are sets whose sources the reader does not yet find as labelled: set 5's
+// misses were worked on for money and conversions only.
+var attributionsNotHeld = map[string]bool{"retired-heldout-5": true}
+
+// TestCorpusLabels compares every labelled field of the tuning files and the retired held-out
+// sets, not only what Eval
 // scores: markers, per-year, inferred, spans, sources and candidates.
 func TestCorpusLabels(t *testing.T) {
 	res, err := EvalSets(corpusDir, nil, notBlind)
@@ -113,7 +118,9 @@ func TestCorpusLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ := globTxt(corpusDir)
-	for _, f := range files {
+	// the retired held-out sets were tuned on, so their labels are held field by field too
+	retired, _ := filepath.Glob(filepath.Join(corpusDir, "retired-heldout-*", "*.txt"))
+	for _, f := range append(files, retired...) {
 		exp, err := LoadExpected(f)
 		if err != nil {
 			t.Fatal(err)
@@ -122,7 +129,7 @@ func TestCorpusLabels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := f[strings.LastIndex(f, "/")+1:]
+		name := strings.TrimPrefix(f, corpusDir+"/")
 		if got.Lang != exp.Lang {
 			t.Errorf("%s: lang %s, want %s", name, got.Lang, exp.Lang)
 		}
@@ -152,7 +159,7 @@ func TestCorpusLabels(t *testing.T) {
 				}
 			}
 		}
-		if exp.Attributions != nil {
+		if exp.Attributions != nil && !attributionsNotHeld[filepath.Base(filepath.Dir(f))] {
 			var gs, ws []string
 			for _, a := range got.Attributions {
 				gs = append(gs, a.Source+"/"+a.Kind)
