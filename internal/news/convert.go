@@ -186,8 +186,9 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 		}
 	}
 	// "omkring 70 milliarder kroner i militær støtte siden 2022, eller cirka 9,4 milliarder
-	// euro": "or" and a rounded figure after the phrase restate it, whatever year it names
-	if n := len(words); lastBreak == n-1 && breakText != "(" && (words[n-1] == "eller" || words[n-1] == "or") &&
+	// euro": "or" and a rounded figure after the phrase restate it, whatever year it names,
+	// with or without a comma
+	if n := len(words); (words[n-1] == "eller" || words[n-1] == "or") &&
 		modifierPhrase(words[:n-1]) && (b.Marker == "approx" || b.Marker == "below") {
 		return cue(), true
 	}

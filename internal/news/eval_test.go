@@ -110,8 +110,7 @@ func TestHeldoutBlind(t *testing.T) {
 var attributionsNotHeld = map[string]bool{"retired-heldout-5": true}
 
 // TestCorpusLabels compares every labelled field of the tuning files and the retired held-out
-// sets, not only what Eval
-// scores: markers, per-year, inferred, spans, sources and candidates.
+// sets, not only what Eval scores: markers, per-year, inferred, spans, sources and candidates.
 func TestCorpusLabels(t *testing.T) {
 	res, err := EvalSets(corpusDir, nil, notBlind)
 	if err != nil || res.Total.Files == 0 {
