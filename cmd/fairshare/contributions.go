@@ -377,10 +377,15 @@ same id) are skipped, so importing a file twice adds nothing.
 	if r == "" {
 		r = "import " + arg
 	}
-	reading := newProgress(e, size, "importing")
-	res, err := a.ImportContributions(e.ctx, reading.reader(in), arg, "", ledgerio.Options{Dataset: *dataset, ForceDataset: *force},
-		fairshare.Change{Author: author(e), Reason: r})
+	reading := newProgress(e, size, "reading  ")
+	cs, err := a.ReadContributions(e.ctx, reading.reader(in), arg, "", ledgerio.Options{Dataset: *dataset, ForceDataset: *force})
 	reading.done()
+	if err != nil {
+		return err
+	}
+	bar := newProgress(e, len(cs), "recording")
+	res, err := a.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: r, Progress: bar.set})
+	bar.done()
 	if err != nil {
 		return err
 	}

@@ -266,12 +266,3 @@ func billions(amount string) string {
 	s := new(big.Rat).Quo(v, big.NewRat(1e9, 1)).FloatString(3)
 	return strings.TrimRight(strings.TrimRight(s, "0"), ".") + " bn"
 }
-
-// toEUR converts a contribution at the rate of its own date.
-func toEUR(ref *app.Reference, c *fairshare.Contribution) (fairshare.Amount, error) {
-	if c.Currency == "EUR" {
-		return c.Amount, nil
-	}
-	v, _, _, err := ref.Rates.Convert(c.Amount, c.Currency, "EUR", c.Date)
-	return v, err
-}

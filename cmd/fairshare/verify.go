@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/fairshare/fairshare"
-	"github.com/fairshare/fairshare/internal/refdata"
 	"github.com/fairshare/fairshare/internal/verify"
 )
 
@@ -35,49 +33,15 @@ Exits 1 and lists the problems if there are any.`, verify.ExactEUR/1_000_000, ve
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	a, ref, err := openWithRef(e, f)
+	a, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-
-	// Embedded data.
-	var embedded []string
-	shippedRows := 0
-	if _, err := refdata.Load(); err != nil {
-		embedded = append(embedded, fmt.Sprintf("embedded reference data: %v", err))
-	}
-	shipped, err := refdata.Datasets()
+	res, err := a.Verify(e.ctx)
 	if err != nil {
-		embedded = append(embedded, fmt.Sprintf("embedded dataset descriptions: %v", err))
-	}
-	for _, d := range shipped {
-		cs, ok, err := refdata.Contributions(d.ID, ref)
-		if err != nil {
-			embedded = append(embedded, fmt.Sprintf("shipped dataset %s: %v", d.ID, err))
-		}
-		if ok {
-			shippedRows += len(cs)
-		}
-	}
-
-	in := verify.Input{Donors: ref.Donors, Datasets: ref.Datasets, Targets: ref.Targets}
-	if in.Contributions, err = a.ListContributions(e.ctx, fairshare.ContributionFilter{}); err != nil {
 		return err
 	}
-	if in.Indicators, err = a.Indicators(e.ctx); err != nil {
-		return err
-	}
-	if in.Rates, err = a.Rates(e.ctx); err != nil {
-		return err
-	}
-	if in.Policies, err = a.Policies(e.ctx); err != nil {
-		return err
-	}
-	res := verify.Check(in)
-	res.Problems = append(embedded, res.Problems...)
-
-	fmt.Fprintf(e.stdout, "embedded data: %d shipped dataset(s), %d shipped contribution rows parse\n", len(shipped), shippedRows)
 	for _, s := range res.Summary {
 		fmt.Fprintln(e.stdout, s)
 	}

@@ -144,7 +144,10 @@ func (v *ledgerView) countedStatuses(t *fairshare.Target, row *fairshare.Row) []
 	}()
 	in := strings.Split(row.Dataset, "+")
 	for _, i := range v.byDonor[row.Donor] {
-		g := &v.groups[i]
+		g := v.groups[i]
+		if g.Count == 0 {
+			continue
+		}
 		c := fairshare.Contribution{Status: g.Status, Category: g.Category, Date: g.Day}
 		if slices.Contains(in, g.Dataset) && t.Counts(&c) && !slices.Contains(out, string(g.Status)) {
 			out = append(out, string(g.Status))

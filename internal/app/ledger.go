@@ -156,9 +156,20 @@ type ImportFormat string
 // nothing and is EINVALID naming file, line and field; entries already
 // recorded are skipped, so importing a file twice adds nothing.
 func (a *App) ImportContributions(ctx context.Context, r io.Reader, name string, format ImportFormat, opt ledgerio.Options, ch fairshare.Change) (fairshare.ImportResult, error) {
-	ref, err := a.Reference(ctx)
+	cs, err := a.ReadContributions(ctx, r, name, format, opt)
 	if err != nil {
 		return fairshare.ImportResult{}, err
+	}
+	return a.AddContributions(ctx, cs, ch)
+}
+
+// ReadContributions is the first half of an import, for a caller that
+// shows progress: it reads and validates a whole file without recording
+// it; AddContributions then records the result, all or nothing.
+func (a *App) ReadContributions(ctx context.Context, r io.Reader, name string, format ImportFormat, opt ledgerio.Options) ([]fairshare.Contribution, error) {
+	ref, err := a.Reference(ctx)
+	if err != nil {
+		return nil, err
 	}
 	br := bufio.NewReader(r)
 	if format == "" {
@@ -177,7 +188,7 @@ func (a *App) ImportContributions(ctx context.Context, r io.Reader, name string,
 	case "csv":
 		cs, err = ledgerio.ReadCSV(br, name, ref, opt)
 	default:
-		return fairshare.ImportResult{}, fairshare.FieldError("format", fmt.Sprintf("%q: want csv or json", format))
+		return nil, fairshare.FieldError("format", fmt.Sprintf("%q: want csv or json", format))
 	}
 	if err != nil {
 		fe := &fairshare.Error{Code: fairshare.EINVALID, Message: err.Error()}
@@ -185,9 +196,9 @@ func (a *App) ImportContributions(ctx context.Context, r io.Reader, name string,
 		if errors.As(err, &ce) {
 			fe.Field = ce.Field
 		}
-		return fairshare.ImportResult{}, &inputError{coded: fe, err: err}
+		return nil, &inputError{coded: fe, err: err}
 	}
-	return a.AddContributions(ctx, cs, ch)
+	return cs, nil
 }
 
 // inputError is a bad file: EINVALID, and still the reader's error (with

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fairshare/fairshare"
+	"github.com/fairshare/fairshare/internal/sqlstore"
 	"github.com/fairshare/fairshare/internal/verify"
 )
 
@@ -18,10 +21,19 @@ import (
 // data change.
 
 // ledgerView is the grouped ledger as of one time, with what is derived
-// from it on first use.
+// from it on first use. A view is never changed once published: the
+// current view advances by making a new one (advance).
 type ledgerView struct {
-	groups  []fairshare.LedgerGroup
-	byDonor map[string][]int // indexes into groups
+	// groups are shared between views and never changed: a view that
+	// changes a group has its own copy of it. A group whose Count fell to
+	// 0 stays, and is skipped.
+	groups  []*fairshare.LedgerGroup
+	index   map[groupKey]int     // into groups; shared, read only
+	extra   map[groupKey]int     // groups added since index was made; this view's own
+	byDonor map[string][]int     // indexes into groups
+	pairs   map[[2]string]int    // contributions per dataset and donor: coverage
+	stamp   sqlstore.LedgerStamp // the ledger the current view reflects
+	ref     string               // the reference data stamp derived figures used
 
 	once  sync.Once
 	stats map[string]*DatasetStats // per dataset, EUR at each date's rate
@@ -35,6 +47,35 @@ type ledgerView struct {
 	days     map[string]*donorDays
 }
 
+type groupKey struct {
+	dataset, donor, currency string
+	day                      fairshare.Date
+	status                   fairshare.Status
+	category                 fairshare.Category
+}
+
+func keyOf(g *fairshare.LedgerGroup) groupKey {
+	return groupKey{g.Dataset, g.Donor, g.Currency, g.Day, g.Status, g.Category}
+}
+
+func newView(gs []fairshare.LedgerGroup, stamp sqlstore.LedgerStamp, ref string) *ledgerView {
+	v := &ledgerView{groups: make([]*fairshare.LedgerGroup, len(gs)), index: make(map[groupKey]int, len(gs)),
+		byDonor: map[string][]int{}, pairs: map[[2]string]int{}, stamp: stamp, ref: ref}
+	for i := range gs {
+		g := &gs[i]
+		v.groups[i] = g
+		v.index[keyOf(g)] = i
+		v.byDonor[g.Donor] = append(v.byDonor[g.Donor], i)
+		v.pairs[[2]string{g.Dataset, g.Donor}] += g.Count
+	}
+	return v
+}
+
+// withRef is v for other reference data: the same groups, nothing derived.
+func (v *ledgerView) withRef(ref string) *ledgerView {
+	return &ledgerView{groups: v.groups, index: v.index, extra: v.extra, byDonor: v.byDonor, pairs: v.pairs, stamp: v.stamp, ref: ref}
+}
+
 // donorDays counts a donor's contributions per day, newest day first.
 type donorDays struct {
 	days  []fairshare.Date
@@ -43,48 +84,50 @@ type donorDays struct {
 }
 
 type viewCache struct {
-	mu sync.Mutex
-	m  map[string]*ledgerView // version + as-of -> view
+	mu    sync.Mutex
+	m     map[string]*ledgerView // as-of views by ledger stamp, reference stamp and time
+	cur   *ledgerView            // the current ledger
+	build sync.Mutex             // one refresh of the current view at a time
+
+	lastCheck time.Time
+	checkCost time.Duration
+	advanced  int // refreshes made by applying new versions (for tests)
 }
 
 const maxViews = 16
 
-// view returns the grouped ledger as of asOf (zero: now). It is cached while
-// the report version (ledger and reference data) is unchanged; a CLI
-// process, which builds no engine, queries each time.
+// view returns the grouped ledger as of asOf (zero: now), cached per ledger
+// and reference data: the current one is brought up to date from the
+// versions recorded since (advance), an as-of view is read once.
 func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
-	// The version names the reference data too (rates convert the sums):
-	// load it first so that its stamp is known.
+	// Derived figures convert with the reference data's rates: load it
+	// first so that its stamp is known.
 	if _, err := a.Reference(ctx); err != nil {
 		return nil, err
 	}
-	version := ""
-	if a.engineBuilt() {
-		if _, err := a.freshEngine(ctx, false); err == nil {
-			version = a.ReportVersion()
-		}
+	a.mu.Lock()
+	ref := a.refStamp
+	a.mu.Unlock()
+	if asOf.IsZero() {
+		return a.currentView(ctx, ref)
 	}
-	key := version + "@"
-	if !asOf.IsZero() {
-		key += asOf.UTC().Format(time.RFC3339Nano)
+	stamp, err := a.sql.LedgerStamp(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if version != "" {
-		a.views.mu.Lock()
-		v := a.views.m[key]
-		a.views.mu.Unlock()
-		if v != nil {
-			return v, nil
-		}
+	key := fmt.Sprintf("%d/%d/%s@%s", stamp.Count, stamp.MaxRecorded, ref, asOf.UTC().Format(time.RFC3339Nano))
+	a.views.mu.Lock()
+	v := a.views.m[key]
+	a.views.mu.Unlock()
+	if v != nil {
+		return v, nil
 	}
 	gs, err := a.store.LedgerGroups(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
-	v := &ledgerView{groups: gs, byDonor: map[string][]int{}}
-	for i := range gs {
-		v.byDonor[gs[i].Donor] = append(v.byDonor[gs[i].Donor], i)
-	}
-	if version != "" && version == a.ReportVersion() {
+	v = newView(gs, stamp, ref)
+	if after, err := a.sql.LedgerStamp(ctx); err == nil && after == stamp {
 		a.views.mu.Lock()
 		if a.views.m == nil || len(a.views.m) >= maxViews {
 			a.views.m = map[string]*ledgerView{}
@@ -95,11 +138,169 @@ func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
 	return v, nil
 }
 
-func (a *App) engineBuilt() bool {
-	st := a.engineState()
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.eng != nil
+// currentView returns the grouped current ledger. Its stamp is checked as
+// the engine's is (engine.go): before every use where that is cheap
+// (SQLite), at most every 100 times its cost, capped at 1 s, where it is
+// not (COUNT(*) on a large PostgreSQL table).
+func (a *App) currentView(ctx context.Context, ref string) (*ledgerView, error) {
+	vc := &a.views
+	vc.mu.Lock()
+	cur := vc.cur
+	recent := vc.checkCost >= time.Millisecond && time.Since(vc.lastCheck) < min(100*vc.checkCost, time.Second)
+	vc.mu.Unlock()
+	if cur != nil && recent && cur.ref == ref {
+		return cur, nil
+	}
+	vc.build.Lock()
+	defer vc.build.Unlock()
+	t0 := time.Now()
+	stamp, err := a.sql.LedgerStamp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vc.mu.Lock()
+	vc.lastCheck, vc.checkCost = t0, time.Since(t0)
+	cur = vc.cur
+	vc.mu.Unlock()
+	var v *ledgerView
+	switch {
+	case cur != nil && cur.stamp == stamp && cur.ref == ref:
+		return cur, nil
+	case cur != nil && cur.stamp == stamp:
+		v = cur.withRef(ref)
+	case cur != nil:
+		if v, err = a.advance(ctx, cur, ref); err != nil {
+			return nil, err
+		}
+	}
+	if v == nil {
+		gs, st, err := a.sql.LedgerGroupsStamped(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v = newView(gs, st, ref)
+	}
+	vc.mu.Lock()
+	vc.cur = v
+	vc.mu.Unlock()
+	return v, nil
+}
+
+// maxPrevReads bounds the reads of earlier versions an advance may make
+// (one per amended or deleted entry not in the batch); beyond it, one
+// grouped query is cheaper.
+const maxPrevReads = 256
+
+// advance applies the versions recorded since cur's stamp to a copy of
+// cur: an entry's previous version leaves its group, the new one (unless a
+// deletion) joins its group. It returns nil when the versions read do not
+// account for the whole change (a version committed late with an earlier
+// time, or too many to look up): then the caller queries afresh.
+func (a *App) advance(ctx context.Context, cur *ledgerView, ref string) (*ledgerView, error) {
+	var vs []fairshare.Contribution
+	err := a.sql.VersionsSince(ctx, cur.stamp.MaxRecorded+1, func(c *fairshare.Contribution) error {
+		vs = append(vs, *c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	stamp, err := a.sql.LedgerStamp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if stamp.Count != cur.stamp.Count+int64(len(vs)) {
+		return nil, nil
+	}
+	sort.Slice(vs, func(i, j int) bool {
+		if vs[i].ID != vs[j].ID {
+			return vs[i].ID < vs[j].ID
+		}
+		return vs[i].Version < vs[j].Version
+	})
+	type idv struct {
+		id string
+		v  int
+	}
+	batch := make(map[idv]*fairshare.Contribution, len(vs))
+	for i := range vs {
+		batch[idv{vs[i].ID, vs[i].Version}] = &vs[i]
+	}
+	// Copies of what changes: the group pointers (not the groups), the
+	// small maps; the big index is shared and new groups go to extra.
+	v := &ledgerView{groups: slices.Clone(cur.groups), index: cur.index, extra: maps.Clone(cur.extra),
+		byDonor: maps.Clone(cur.byDonor), pairs: maps.Clone(cur.pairs), stamp: stamp, ref: ref}
+	if v.extra == nil {
+		v.extra = map[groupKey]int{}
+	}
+	ownDonor, ownGroup := map[string]bool{}, map[int]bool{}
+	add := func(c *fairshare.Contribution, n int) {
+		g := fairshare.LedgerGroup{Dataset: c.Dataset, Donor: c.Donor, Currency: c.Currency, Day: c.Date,
+			Status: c.Status, Category: c.Category}
+		k := keyOf(&g)
+		i, ok := v.extra[k]
+		if !ok {
+			i, ok = v.index[k]
+		}
+		if !ok {
+			i = len(v.groups)
+			v.groups = append(v.groups, &g)
+			v.extra[k] = i
+			ownGroup[i] = true
+			if !ownDonor[c.Donor] {
+				v.byDonor[c.Donor], ownDonor[c.Donor] = slices.Clone(v.byDonor[c.Donor]), true
+			}
+			v.byDonor[c.Donor] = append(v.byDonor[c.Donor], i)
+		}
+		if !ownGroup[i] {
+			cp := *v.groups[i]
+			v.groups[i], ownGroup[i] = &cp, true
+		}
+		v.groups[i].Count += n
+		v.groups[i].Sum += fairshare.Amount(n) * c.Amount
+		v.pairs[[2]string{c.Dataset, c.Donor}] += n
+	}
+	reads := 0
+	for i := range vs {
+		c := &vs[i]
+		if c.Version > 1 {
+			prev := batch[idv{c.ID, c.Version - 1}]
+			if prev == nil {
+				if reads++; reads > maxPrevReads {
+					return nil, nil
+				}
+				hs, err := a.store.History(ctx, c.ID)
+				if err != nil {
+					return nil, err
+				}
+				for j := range hs {
+					if hs[j].Version == c.Version-1 {
+						prev = &hs[j]
+					}
+				}
+				if prev == nil {
+					return nil, nil
+				}
+			}
+			if !prev.Deleted {
+				add(prev, -1)
+			}
+		}
+		if !c.Deleted {
+			add(c, 1)
+		}
+	}
+	if len(v.extra) > 1<<14 {
+		// Fold the groups added since into a new index now and then, so
+		// that extra, copied on every advance, stays small.
+		v.index = maps.Clone(v.index)
+		maps.Copy(v.index, v.extra)
+		v.extra = nil
+	}
+	a.views.mu.Lock()
+	a.views.advanced++
+	a.views.mu.Unlock()
+	return v, nil
 }
 
 // DatasetStats sums one dataset's current contributions.
@@ -161,8 +362,10 @@ func span(n int, from, to *fairshare.Date, d fairshare.Date) {
 func (v *ledgerView) datasetStats(ref *Reference) map[string]*DatasetStats {
 	v.once.Do(func() {
 		out := map[string]*DatasetStats{}
-		for i := range v.groups {
-			g := &v.groups[i]
+		for _, g := range v.groups {
+			if g.Count == 0 {
+				continue
+			}
 			s := out[g.Dataset]
 			if s == nil {
 				s = &DatasetStats{byDonor: map[string]*DonorStats{}, currencies: map[string]bool{}}
@@ -330,12 +533,14 @@ func (a *App) Coverage(ctx context.Context, asOf time.Time) (map[string]map[stri
 func (v *ledgerView) coverage() map[string]map[string]bool {
 	v.covOnce.Do(func() {
 		out := map[string]map[string]bool{}
-		for i := range v.groups {
-			g := &v.groups[i]
-			if out[g.Dataset] == nil {
-				out[g.Dataset] = map[string]bool{}
+		for k, n := range v.pairs {
+			if n <= 0 {
+				continue
 			}
-			out[g.Dataset][g.Donor] = true
+			if out[k[0]] == nil {
+				out[k[0]] = map[string]bool{}
+			}
+			out[k[0]][k[1]] = true
 		}
 		v.cov = out
 	})
@@ -418,7 +623,10 @@ func (v *ledgerView) donorMonthly(ref *Reference, donor, cur string) []MonthlySe
 	byDS := map[string]map[fairshare.Date]fairshare.Amount{}
 	var order []string
 	for _, i := range v.byDonor[donor] {
-		g := &v.groups[i]
+		g := v.groups[i]
+		if g.Count == 0 {
+			continue
+		}
 		x, _, _, err := ref.Rates.Convert(g.Sum, g.Currency, cur, g.Day)
 		if err != nil {
 			continue
@@ -493,7 +701,10 @@ func (v *ledgerView) donorDays(donor string) *donorDays {
 	perDay := map[fairshare.Date]int{}
 	dd := &donorDays{}
 	for _, i := range v.byDonor[donor] {
-		g := &v.groups[i]
+		g := v.groups[i]
+		if g.Count == 0 {
+			continue
+		}
 		if perDay[g.Day] == 0 {
 			dd.days = append(dd.days, g.Day)
 		}

@@ -21,7 +21,35 @@ const groupsSQL = `SELECT v.dataset, v.donor, v.currency, v.day, v.status, v.cat
 // LedgerGroups returns the current contributions as of asOf (zero: now),
 // summed per dataset, donor, currency, day, status and category.
 func (s *Store) LedgerGroups(ctx context.Context, asOf time.Time) ([]fairshare.LedgerGroup, error) {
-	rows, err := s.db.QueryContext(ctx, groupsSQL, asOfMicros(asOf))
+	return queryGroups(ctx, s.db, asOf)
+}
+
+// LedgerGroupsStamped returns the current groups with the ledger stamp
+// they reflect, both read in one snapshot: the versions recorded after
+// the stamp are exactly those the groups lack.
+func (s *Store) LedgerGroupsStamped(ctx context.Context) ([]fairshare.LedgerGroup, LedgerStamp, error) {
+	var st LedgerStamp
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: isoSnapshot(s.driver), ReadOnly: s.driver == "pgx"})
+	if err != nil {
+		return nil, st, fmt.Errorf("ledger groups: %w", err)
+	}
+	defer tx.Rollback()
+	q := `SELECT COUNT(*), COALESCE(MAX(recorded_us), 0) FROM contribution_versions`
+	if s.driver == "sqlite" {
+		q = `SELECT (SELECT COALESCE(MAX(rowid), 0) FROM contribution_versions),
+			(SELECT COALESCE(MAX(recorded_us), 0) FROM contribution_versions)`
+	}
+	if err := tx.QueryRowContext(ctx, q).Scan(&st.Count, &st.MaxRecorded); err != nil {
+		return nil, st, fmt.Errorf("ledger groups: %w", err)
+	}
+	gs, err := queryGroups(ctx, tx, time.Time{})
+	return gs, st, err
+}
+
+func queryGroups(ctx context.Context, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, asOf time.Time) ([]fairshare.LedgerGroup, error) {
+	rows, err := db.QueryContext(ctx, groupsSQL, asOfMicros(asOf))
 	if err != nil {
 		return nil, fmt.Errorf("ledger groups: %w", err)
 	}

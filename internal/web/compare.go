@@ -142,7 +142,7 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 			}
 			if row.Note != "" {
 				ds.Note = unlikeText(lang, c.A, c.B, row.StatusesA, row.StatusesB)
-				cd.Notes = append(cd.Notes, row.Name+": "+ds.Note)
+				cd.Notes = append(cd.Notes, ds.Name+": "+ds.Note)
 			}
 			cd.DSRows = append(cd.DSRows, ds)
 		}
@@ -379,15 +379,44 @@ func statusesText(lang string, ss []string) string {
 	return strings.Join(out, ", ")
 }
 
+// statusNouns name what a status counts, in the plural: the note's words.
+var statusNouns = map[string][2]string{
+	"pledged":   {"pledges", "løfter"},
+	"committed": {"commitments", "tilsagn"},
+	"delivered": {"deliveries", "leverancer"},
+}
+
+func nounsText(lang string, ss []string) string {
+	if len(ss) == 0 {
+		return map[bool]string{false: "nothing", true: "intet"}[lang == "da"]
+	}
+	out := make([]string, len(ss))
+	for i, st := range ss {
+		n, ok := statusNouns[st]
+		switch {
+		case !ok:
+			out[i] = st
+		case lang == "da":
+			out[i] = n[1]
+		default:
+			out[i] = n[0]
+		}
+	}
+	if lang == "da" {
+		return strings.Join(out, " og ")
+	}
+	return strings.Join(out, " and ")
+}
+
 // unlikeText says in lang that two sides count different statuses (the
 // note App.Compare gives in English).
 func unlikeText(lang, a, b string, sa, sb []string) string {
 	tail := ""
 	if slices.Contains(sa, "delivered") != slices.Contains(sb, "delivered") {
-		tail = map[string]string{"en": "; commitments and deliveries are not the same", "da": "; tilsagn og leverancer er ikke det samme"}[lang]
+		tail = map[bool]string{false: "; a commitment is not a delivery", true: "; et tilsagn er ikke en levering"}[lang == "da"]
 	}
 	if lang == "da" {
-		return fmt.Sprintf("ikke sammenligneligt: %s tæller %s, %s tæller %s%s", a, statusesText(lang, sa), b, statusesText(lang, sb), tail)
+		return fmt.Sprintf("Ikke sammenligneligt: %s tæller %s, %s tæller %s%s.", a, nounsText(lang, sa), b, nounsText(lang, sb), tail)
 	}
-	return fmt.Sprintf("not like for like: %s counts %s, %s counts %s%s", a, statusesText(lang, sa), b, statusesText(lang, sb), tail)
+	return fmt.Sprintf("Not like for like: %s counts %s, %s counts %s%s.", a, nounsText(lang, sa), b, nounsText(lang, sb), tail)
 }
