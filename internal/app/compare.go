@@ -92,12 +92,9 @@ func (a *App) Compare(ctx context.Context, req CompareRequest) (*Comparison, err
 	if strings.TrimSpace(req.A) == "" || strings.TrimSpace(req.B) == "" {
 		return nil, fairshare.FieldError("datasets", "want two datasets, A and B (e.g. kiel-r29,dk-mod)")
 	}
-	// The grouped ledger of the time asked for; zero (now) is the cached
-	// current one.
+	// Zero (now) asks for the current ledger, which the report engine and
+	// the grouped ledger keep up to date rather than read again.
 	asked := req.AsOf
-	if req.AsOf.IsZero() {
-		req.AsOf = time.Now().UTC()
-	}
 	names := [2]string{req.A, req.B}
 	var reps [2]*fairshare.Report
 	for i, s := range names {

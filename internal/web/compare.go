@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
@@ -58,10 +57,9 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	asked := req.AsOf // zero: now, from the cached current ledger
-	if req.AsOf.IsZero() {
-		req.AsOf = time.Now().UTC()
-	}
+	// Zero (now): reports and the grouped ledger come from what is kept of
+	// the current ledger.
+	asked := req.AsOf
 	cur := req.Currency
 	cd := compareData{Name: TargetName(lang, t), Target: t.ID, Unit: MillionsUnit(lang, cur),
 		OverviewURL: p.Link("/targets/"+t.ID, "currency", cur)}

@@ -116,13 +116,9 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// The ledger time asked for; zero (now) lets the grouped ledger come
-	// from the cache of the current version.
+	// The ledger time asked for; zero (now) lets reports and the grouped
+	// ledger come from what is kept of the current ledger.
 	asked := req.AsOf
-	if req.AsOf.IsZero() {
-		// One moment for every figure on the page.
-		req.AsOf = time.Now().UTC()
-	}
 	cur := req.Currency
 	dd := donorData{Donor: *d, Name: d.Name(lang), Accession: FormatDate(lang, d.NATOAccession), Unit: MillionsUnit(lang, cur)}
 	var curs []string
