@@ -334,6 +334,9 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 			return Amount{}, 0, false
 		}
 		written = true
+		if someHundred(toks, j) {
+			return Amount{}, 0, false // "several hundred million": vague, read by findVague
+		}
 		if (t.lower == "en" || t.lower == "et" || t.lower == "a") && j+1 < len(toks) && (toks[j+1].lower == "halv" || toks[j+1].lower == "half") {
 			num = ratDecimal(1, 2)
 			j++
@@ -382,8 +385,13 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		}
 	}
 	bare := false
+	glued := -1 // end of a currency that starts a compound: "20-milliarder-euro-fond"
 	if cur == "" && hasScale && d.hyphenBefore(j, func(k int) bool { _, n := suffixCurrency(toks, k); return n > 0 }) {
 		j++
+	} else if cur == "" && hasScale && d.hyphenBefore(j, func(k int) bool { _, ok := compoundCurrency(toks[k].text); return ok }) {
+		head, _ := compoundCurrency(toks[j+1].text)
+		cur, glued = currencyNouns[strings.ToLower(head)], toks[j+1].start+len(head)
+		j += 2
 	}
 	if cur == "" {
 		if c, n := suffixCurrency(toks, j); n > 0 {
@@ -431,6 +439,9 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		bare:         bare,
 		compound:     compound,
 	}
+	if glued > 0 {
+		a.End = glued
+	}
 	a.Text = d.src[a.Start:a.End]
 	factor := int64(1)
 	if hasScale {
@@ -468,6 +479,17 @@ func andAHalf(toks []token, j int) int {
 		}
 	}
 	return 0
+}
+
+// compoundCurrency reads a hyphenated compound that starts with a currency noun ("euro-fond",
+// "kroner-pakke", "dollar-loan") and returns that noun.
+func compoundCurrency(w string) (string, bool) {
+	head, rest, ok := strings.Cut(w, "-")
+	if !ok || rest == "" {
+		return "", false
+	}
+	_, known := currencyNouns[strings.ToLower(head)]
+	return head, known && strings.ToLower(head) != "kr"
 }
 
 // compoundScale reads a Danish compound that starts with a scale: "milliarders-pakke",
@@ -515,10 +537,42 @@ func (d *doc) findAmounts() {
 	for k := range out {
 		out[k].PerYear = d.perYear(&out[k])
 	}
+	// "mellem 1,5 og 2 milliarder kroner om året", "between $40 billion and $50 billion a
+	// year": the first end of a range is as annual as the second
+	for k := len(out) - 2; k >= 0; k-- {
+		if out[k+1].PerYear && d.rangePair(&out[k], &out[k+1]) {
+			out[k].PerYear = true
+		}
+	}
 	if out == nil {
 		out = []Amount{}
 	}
 	d.amounts = out
+}
+
+// rangePair reports a and b as the two ends of one range: "2,5-3 mia.", "mellem 5 og 10",
+// "between $40 billion and $50 billion".
+func (d *doc) rangePair(a, b *Amount) bool {
+	toks := d.toks
+	if b.markStart != b.tokStart || a.tokEnd+1 != b.tokStart {
+		return false
+	}
+	switch toks[a.tokEnd].lower {
+	case "-", "–", "og", "and", "til", "to":
+	default:
+		return false
+	}
+	if a.rangeStart {
+		return true
+	}
+	if a.markStart == 0 {
+		return false
+	}
+	switch toks[a.markStart-1].lower {
+	case "mellem", "between", "fra", "from":
+		return true
+	}
+	return false
 }
 
 // addRangeStarts reads the first number of "mellem 5 og 10 mia. kr." and "5-10 mia. kr.",
@@ -640,9 +694,10 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 			m++
 		}
 		if !a.Inferred {
-			// an equivalent in parentheses, "$61bn (roughly €52bn)", changes the currency
-			// the story counts in only if the story states more amounts in it
-			if a.markStart == 0 || d.toks[a.markStart-1].text != "(" || prev == "" || count[a.Currency] > count[prev] {
+			// an equivalent, "$61bn (roughly €52bn)", "... 10,5 milliarder i år. Det svarer til
+			// cirka 1,4 milliarder euro", changes the currency the story counts in only if the
+			// story states more amounts in it
+			if !d.restates(in, k) || prev == "" || count[a.Currency] > count[prev] {
 				prev, prevAt = a.Currency, a.tokStart
 			}
 			out = append(out, a)
@@ -667,6 +722,20 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 		out = append(out, a)
 	}
 	return out
+}
+
+// restates reports that amount k is stated as the equivalent of amount k-1: in parentheses
+// or after a conversion cue.
+func (d *doc) restates(am []Amount, k int) bool {
+	a := &am[k]
+	if a.markStart > 0 && d.toks[a.markStart-1].text == "(" {
+		return true
+	}
+	if k == 0 {
+		return false
+	}
+	_, ok := d.conversionCue(&am[k-1], a)
+	return ok
 }
 
 type mention struct {

@@ -34,8 +34,10 @@ var setFloors = map[string]map[string]float64{
 	"retired-heldout-3": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
 	// set 4: first run in README.md, 1.000 on every figure since issue 16
 	"retired-heldout-4": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
-	// set 5: its first run (README.md), until its misses are worked on
-	"retired-heldout-5": {"amounts P": 0.968, "amounts R": 0.978, "verdicts P": 0.9, "verdicts R": 0.642},
+	// set 5: first run in README.md, 1.000 on every figure since its misses were worked on
+	"retired-heldout-5": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
+	// set 6: its first run (README.md), until its misses are worked on
+	"retired-heldout-6": {"amounts P": 0.968, "amounts R": 0.958, "verdicts P": 0.95, "verdicts R": 0.826},
 }
 
 func setFigures(s EvalSet) map[string]float64 {
@@ -105,15 +107,24 @@ func TestHeldoutBlind(t *testing.T) {
 	}
 }
 
-// TestCorpusLabels compares every labelled field of the tuning files, not only what Eval
-// scores: markers, per-year, inferred, spans, sources and candidates.
+// attributionsNotHeld are sets whose sources the reader does not yet find as labelled: set 5's
+// misses were worked on for money and conversions only.
+var attributionsNotHeld = map[string]bool{"retired-heldout-5": true}
+
+// TestCorpusLabels compares every labelled field of the tuning files and the retired held-out
+// sets, not only what Eval scores: markers, per-year, inferred, spans, sources and candidates.
 func TestCorpusLabels(t *testing.T) {
 	res, err := EvalSets(corpusDir, nil, notBlind)
 	if err != nil || res.Total.Files == 0 {
 		t.Fatal(err)
 	}
 	files, _ := globTxt(corpusDir)
-	for _, f := range files {
+	// the retired held-out sets were tuned on, so their labels are held field by field too
+	retired, _ := filepath.Glob(filepath.Join(corpusDir, "retired-heldout-*", "*.txt"))
+	for _, f := range append(files, retired...) {
+		if strings.Contains(f, "retired-heldout-6") {
+			continue // retired for work on its misses; its labels are held once that work is done
+		}
 		exp, err := LoadExpected(f)
 		if err != nil {
 			t.Fatal(err)
@@ -122,7 +133,7 @@ func TestCorpusLabels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := f[strings.LastIndex(f, "/")+1:]
+		name := strings.TrimPrefix(f, corpusDir+"/")
 		if got.Lang != exp.Lang {
 			t.Errorf("%s: lang %s, want %s", name, got.Lang, exp.Lang)
 		}
@@ -152,7 +163,7 @@ func TestCorpusLabels(t *testing.T) {
 				}
 			}
 		}
-		if exp.Attributions != nil {
+		if exp.Attributions != nil && !attributionsNotHeld[filepath.Base(filepath.Dir(f))] {
 			var gs, ws []string
 			for _, a := range got.Attributions {
 				gs = append(gs, a.Source+"/"+a.Kind)
