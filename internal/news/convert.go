@@ -172,7 +172,7 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 	// millioner dollar til Ukraine, hvilket svarer til ...", "£2.5 billion of military aid in
 	// 2024, equivalent to ...".
 	for s := 0; s < len(words) && s <= maxPhraseWord; s++ {
-		if strongCueInsert(words[s:]) && (s == 0 || modifierPhrase(words[:s])) {
+		if strongCueInsert(words[s:]) && (s == 0 || modifierPhrase(words[:s]) || s == lastBreak && coordinatedPhrase(words[:s])) {
 			return cue(), true
 		}
 	}
@@ -201,11 +201,29 @@ const maxNoteGap = 40
 // numberIn reports a number or currency sign among tokens lo..hi-1 that is not a date.
 func (d *doc) numberIn(lo, hi int) bool {
 	for k := lo; k < hi; k++ {
-		if d.toks[k].kind == tSym || d.toks[k].kind == tNum && !d.dateNumber(k) {
+		if d.toks[k].kind == tSym || d.toks[k].kind == tNum && !d.dateNumber(k) && !d.countNumber(k) {
 			return true
 		}
 	}
 	return false
+}
+
+// countUnits follow a number that counts time or rank, never money: "six months", "31st".
+var countUnits = setOf("st", "nd", "rd", "th", "days", "weeks", "months", "years", "dage", "uger", "måneder", "år",
+	"day", "week", "month", "year", "dag", "uge", "måned", "anniversary", "årsdag", "time", "times", "gang", "gange")
+
+// countNumber reports a number that counts time or rank: an ordinal ("31st", "17.") or a number of
+// days, weeks, months or years ("six months since the invasion", "tre år").
+func (d *doc) countNumber(k int) bool {
+	toks := d.toks
+	if k+1 >= len(toks) {
+		return false
+	}
+	if toks[k+1].text == "." && toks[k+1].start == toks[k].end && k+2 < len(toks) && toks[k+2].kind == tWord &&
+		!startsUpper(toks[k+2].text) {
+		return true // a Danish ordinal, "den 17. pakke"
+	}
+	return toks[k+1].kind == tWord && countUnits[toks[k+1].lower]
 }
 
 // sourceSentence reports that sentence s, which lies within tokens lo..hi-1, only names a
@@ -292,6 +310,26 @@ func modifierPhrase(words []string) bool {
 	}
 	for _, w := range words {
 		if clauseWords[w] || w == "=" {
+			return false
+		}
+	}
+	return true
+}
+
+// coordinatedPhrase is a modifier phrase that joins nouns with "og"/"and": "til humanitær
+// hjælp og genopbygning", "for air defence and ammunition". It may finish the first amount's
+// clause only before a break and a strong cue, since no other amount lies between the two.
+func coordinatedPhrase(words []string) bool {
+	if len(words) == 0 || len(words) > maxPhraseWord {
+		return false
+	}
+	for i, w := range words {
+		switch {
+		case w == "og" || w == "and" || w == "samt":
+			if i == 0 || i == len(words)-1 {
+				return false
+			}
+		case clauseWords[w] || w == "=":
 			return false
 		}
 	}
@@ -536,9 +574,19 @@ func check(c *Conversion, a, b *Amount, rates RateFunc, day time.Time, dayPrecis
 		aLo, aHi = a.Value-h, a.Value+h
 	}
 	bLo, bHi := interval(b)
-	if bound(b.Marker) {
+	switch {
+	case bound(b.Marker) && bound(a.Marker):
 		h := b.num.halfUnit() * b.Value
 		bLo, bHi = b.Value-h, b.Value+h
+	case bound(b.Marker):
+		// the equivalent of a plain figure, "seks milliarder kroner (godt 800 millioner euro)",
+		// "$2 billion (just over €1.8 billion)": the marker says which way the converted value
+		// was rounded, by as little as "below" ("knap", "nearly") allows the other way
+		lo, hi := interval(&Amount{Value: b.Value, Marker: "below", num: b.num})
+		if b.Marker == "at_least" {
+			lo, hi = 2*b.Value-hi, 2*b.Value-lo
+		}
+		bLo, bHi = lo, hi
 	}
 	lo, hi := aLo*ref*(1-rt), aHi*ref*(1+rt)
 	c.Consistent = lo <= bHi && bLo <= hi
