@@ -492,6 +492,11 @@ func (d *doc) addConversion(rates RateFunc, day time.Time, dayPrecise bool, from
 	if a.PerYear || b.PerYear {
 		a.PerYear, b.PerYear = true, true
 	}
+	// and the equivalent of a bound with no marker of its own is that bound: "up to 18 billion
+	// euros ($18.1 billion)", "mindst 2 milliarder kroner (268 millioner euro)"
+	if b.Marker == "" && bound(a.Marker) {
+		b.Marker = a.Marker
+	}
 	check(&c, a, b, rates, day, dayPrecise && !d.averaged, d.averaged)
 	d.res.Conversions = append(d.res.Conversions, c)
 }
