@@ -305,7 +305,8 @@ var inferVerbs = setOf("gives", "bruges", "sendes", "udbetales", "afsættes", "b
 	"committed", "approved", "disbursed", "provided", "raised", "loaned", "granted", "donated", "released",
 	"transferred", "invested", "covers", "covered", "dækker", "dækkes",
 	// adverbs of time before the verb: "20 milliarder allerede i år", "5 billion already"
-	"allerede", "nu", "straks", "først", "senere", "også", "already", "now", "immediately", "later", "also")
+	"allerede", "nu", "straks", "først", "senere", "også", "already", "now", "immediately", "later", "also",
+	"følger", "fulgte", "follows", "followed", "follow", "arrives", "arrive", "flows", "flyder")
 
 // mayFollowInferred reports that word w may follow an amount with no currency word: a
 // preposition, conjunction or verb, not a noun that says what is counted ("2 millioner
@@ -354,6 +355,13 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		// "half a billion"
 		num, written = ratDecimal(1, 2), true
 		j++
+	case t.kind == tWord && np == 0 && quarterOf(toks, j) > 0:
+		// "a quarter of a billion", "three quarters of a billion", "tre kvart milliard"
+		num, written = ratDecimal(1, 4), true
+		if t.lower == "three" || t.lower == "tre" {
+			num = ratDecimal(3, 4)
+		}
+		j += quarterOf(toks, j)
 	case t.kind == tWord && np == 0:
 		var ok bool
 		if num, ok = writtenNumber(t.lower, d.lang); !ok {
@@ -374,6 +382,13 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		return Amount{}, 0, false
 	}
 	j++
+	if j < len(toks) && t.kind == tNum && toks[j].start == toks[j-1].end {
+		if f, ok := fractionSigns[toks[j].text]; ok {
+			// "1½ milliard", "2¼ billion"
+			num.rat = new(big.Rat).Add(num.rat, f)
+			j++
+		}
+	}
 	if k := andAHalf(toks, j); k > 0 {
 		// "to og en halv milliard", "two and a half billion"
 		num.rat = new(big.Rat).Add(num.rat, big.NewRat(1, 2))
@@ -485,6 +500,34 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		a.MarkerText = d.src[toks[a.markStart].start:toks[i-1].end]
 	}
 	return a, j, true
+}
+
+// fractionSigns are the vulgar fractions written after a number: "1½ milliard".
+var fractionSigns = map[string]*big.Rat{"½": big.NewRat(1, 2), "¼": big.NewRat(1, 4), "¾": big.NewRat(3, 4)}
+
+// quarterOf reports the tokens from j up to the scale word's "a" in "a/one/three quarter(s) of
+// a billion", or up to the scale in "en/tre kvart milliard"; 0 if there is no such phrase.
+func quarterOf(toks []token, j int) int {
+	at := func(k int, words ...string) bool {
+		if j+k >= len(toks) {
+			return false
+		}
+		for _, w := range words {
+			if toks[j+k].lower == w {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case at(0, "a", "one") && at(1, "quarter") && at(2, "of") && at(3, "a"):
+		return 3
+	case at(0, "three") && at(1, "quarters") && at(2, "of") && at(3, "a"):
+		return 3
+	case at(0, "tre") && at(1, "kvart"):
+		return 1
+	}
+	return 0
 }
 
 // andAHalf reports the length of "og en halv" / "and a half" at j when a scale word follows.
