@@ -19,6 +19,9 @@ var conversionCues = setOf(
 	"is equivalent to", "or some", "worth", "roughly equivalent to", "=",
 	"converted into", "converted to", "corresponds to", "which corresponds to", "corresponding to",
 	"which is roughly", "der er tale om", "hvilket svarer omtrent til", "or converted into", "or converted to", "eller omregnet", "omregnet er det",
+	"which converts to", "converts to", "which translates to", "translates to", "translating to", "amounting to",
+	"which amounts to", "amounts to", "which comes to", "hvilket omregnet giver", "omregnet giver", "der omregnet er",
+	"som omregnet er", "hvilket omregnet er", "der omregnet svarer til", "som omregnet svarer til",
 )
 
 // gapFillers may sit between an amount and its equivalent without changing the meaning.
@@ -273,7 +276,9 @@ func (d *doc) rateNote(b *Amount) (string, bool) {
 
 var (
 	notePreps = setOf("at", "ved", "efter", "til")
-	noteNows  = setOf("current", "today's", "present", "prevailing", "dagens", "aktuel", "aktuelle", "nuværende", "gældende")
+	noteNows  = setOf("current", "today's", "present", "prevailing", "dagens", "aktuel", "aktuelle", "nuværende", "gældende",
+		"yesterday's", "monday's", "tuesday's", "wednesday's", "thursday's", "friday's", "gårsdagens", "mandagens",
+		"tirsdagens", "onsdagens", "torsdagens", "fredagens")
 	noteRates = setOf("rate", "rates", "kurs", "kurser", "valutakurs", "valutakurser", "vekselkurs", "vekselkurser")
 )
 
@@ -343,7 +348,8 @@ func strongCue(words []string) bool {
 	}
 	for _, w := range words {
 		switch w {
-		case "svarer", "svarende", "omregnet", "equivalent", "equal", "equals", "converted", "corresponds", "corresponding":
+		case "svarer", "svarende", "omregnet", "equivalent", "equal", "equals", "converted", "corresponds", "corresponding",
+			"converts", "translates", "translating":
 			return true
 		}
 	}
@@ -372,7 +378,8 @@ func rateStatement(words []string) bool {
 var backRefEnds = [][]string{
 	{"svarer", "til"}, {"svarer", "det", "til"}, {"svarende", "til"}, {"svarer", "det", "omregnet", "til"},
 	{"omregnet", "til"}, {"equivalent", "to"}, {"equals"}, {"equal", "to"}, {"er", "det"}, {"is", "that"},
-	{"that", "is"}, {"that's"}, {"it", "is"}, {"it's"}, {"tale", "om"},
+	{"that", "is"}, {"that's"}, {"it", "is"}, {"it's"}, {"tale", "om"}, {"amounts", "to"}, {"converts", "to"},
+	{"translates", "to"}, {"comes", "to"},
 }
 
 var backRefStarts = setOf("det", "dette", "beløbet", "summen", "pakken", "omregnet", "that", "this", "the", "it",
@@ -394,6 +401,13 @@ func (d *doc) backReference(a, b *Amount) (string, bool) {
 		t := toks[j]
 		if t.kind == tNum || t.kind == tSym {
 			return "", false
+		}
+		if t.kind == tWord && (t.lower == "i" || t.lower == "in") {
+			// "Det svarer i euro til omkring 470 millioner": the phrase names b's currency
+			if c, n := suffixCurrency(toks, j+1); n > 0 && c == b.Currency && j+n < b.markStart {
+				j += n
+				continue
+			}
 		}
 		if t.kind == tWord && t.lower != "henholdsvis" {
 			words = append(words, t.lower)
