@@ -306,7 +306,7 @@ var inferVerbs = setOf("gives", "bruges", "sendes", "udbetales", "afsættes", "b
 	"transferred", "invested", "covers", "covered", "dækker", "dækkes",
 	// adverbs of time before the verb: "20 milliarder allerede i år", "5 billion already"
 	"allerede", "nu", "straks", "først", "senere", "også", "already", "now", "immediately", "later", "also",
-	"følger", "fulgte", "follows", "followed", "follow", "arrives", "arrive", "flows", "flyder")
+	"følger", "fulgte", "follows", "followed", "follow", "arrives", "arrive", "flows", "flyder", "as", "apiece")
 
 // mayFollowInferred reports that word w may follow an amount with no currency word: a
 // preposition, conjunction or verb, not a noun that says what is counted ("2 millioner
