@@ -624,6 +624,9 @@ func fastAmount(b []byte, digits int) (int64, bool) {
 	if i != len(b) {
 		return 0, false
 	}
+	if frac == 3 && n <= 3 && b[0] != '0' {
+		return 0, false // "1.000" could be a thousand: fairshare.ParseAmount refuses it
+	}
 	for ; frac < digits; frac++ {
 		v *= 10
 	}

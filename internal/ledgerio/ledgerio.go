@@ -52,7 +52,6 @@ type Options struct {
 	Decimal fairshare.NumberStyle
 }
 
-
 // ReadCSV parses and validates a whole file. The first bad row fails it
 // with FILE:LINE: field: reason.
 func ReadCSV(r io.Reader, name string, chk Checker, opt Options) ([]fairshare.Contribution, error) {

@@ -88,6 +88,11 @@ func TestChartsGolden(t *testing.T) {
 		{"nato-fund-da", "/charts/nato-fund-2025-2029.svg?as_of=2025-06-30&lang=da"},
 		{"donor-dnk-da", "/charts/donors/DNK.svg?as_of=2025-06-30&lang=da"},
 		{"donor-usa-en", "/charts/donors/USA.svg?as_of=2025-06-30&lang=en&currency=USD"},
+		{"nato-2024-narrow-da", "/charts/nato-2024.svg?as_of=2025-06-30&lang=da&width=340"},
+		{"nato-2024-monthly-en", "/charts/nato-2024-monthly.svg?as_of=2025-06-30&lang=en"},
+		{"nato-2024-allies-da", "/charts/nato-2024-allies.svg?as_of=2025-06-30&lang=da"},
+		{"nato-2024-map-da", "/charts/nato-2024-map.svg?as_of=2025-06-30&lang=da"},
+		{"nato-fund-monthly-da", "/charts/nato-fund-2025-2029-monthly.svg?as_of=2025-06-30&lang=da"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
