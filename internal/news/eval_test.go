@@ -78,10 +78,13 @@ func TestEvalCorpus(t *testing.T) {
 	}
 }
 
-// blindFloors are the figures the blind held-out set must hold. The set is not in the
-// repository until its author adds it; the lead records its first run here (the issue's aim:
-// amounts F1 at least 0.97). Until then the test reports the figures and holds none.
-var blindFloors = map[string]float64{}
+// blindFloors are the figures the blind held-out set must hold: its first run, recorded by
+// the lead (README.md). The issue aims at amounts F1 at least 0.97 and every stated
+// conversion found; the second is not yet reached on this set.
+var blindFloors = map[string]float64{
+	// set 7, first run (README.md)
+	"amounts P": 1, "amounts R": 0.991, "verdicts P": 1, "verdicts R": 0.806,
+}
 
 // TestHeldoutBlind scores the blind held-out set, which nobody tuning the reader has read. Its
 // floors guard against regressions; the set must be retired, not tuned on, if anyone works on
