@@ -1,8 +1,6 @@
 package httpapi
 
-import (
-	"net/http"
-)
+import "net/http"
 
 // restoreContribution brings back a deleted entry as a new version; the
 // reason comes in a JSON body {"reason": ...} or as ?reason=, If-Match as
