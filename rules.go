@@ -50,6 +50,21 @@ func CheckSourceURL[T ~string | ~[]byte](u T) error {
 	return nil
 }
 
+// ErrRequired is the message for a required field left empty.
+var ErrRequired = errors.New("required")
+
+// UnknownDonorError is the message for a donor code not in the reference
+// data.
+func UnknownDonorError(code string) error {
+	return fmt.Errorf("unknown donor %q (see 'fairshare donors list')", code)
+}
+
+// UnknownCurrencyError is the message for a currency without reference
+// rates.
+func UnknownCurrencyError(code string) error {
+	return fmt.Errorf("unknown currency %q (no reference rates for it)", code)
+}
+
 // plainURL reports whether u is http(s)://host[:port][/path] with a host of
 // letters, digits, '.' and '-' and a path of printable ASCII without spaces:
 // always a valid URL.

@@ -447,7 +447,7 @@ func (b *bench) importStore(ctx context.Context, engine, dsn string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.Store.AddRates(ctx, rates); err != nil {
+	if _, err := app.TestSQLStore(a).AddRates(ctx, rates); err != nil {
 		return err
 	}
 	ref, err := a.Reference(ctx)
@@ -464,7 +464,7 @@ func (b *bench) importStore(ctx context.Context, engine, dsn string) error {
 	if err != nil {
 		return err
 	}
-	res, err := a.Store.AddContributions(ctx, cs, fairshare.Change{Author: "bench", Reason: "synthetic import"})
+	res, err := app.TestSQLStore(a).AddContributions(ctx, cs, fairshare.Change{Author: "bench", Reason: "synthetic import"})
 	if err != nil {
 		return err
 	}
@@ -490,15 +490,15 @@ func (b *bench) importStore(ctx context.Context, engine, dsn string) error {
 		}
 	}
 	rd.Indicators = append(inds, gdp...)
-	if err := a.Store.LoadReference(ctx, rd); err != nil {
+	if err := app.TestSQLStore(a).LoadReference(ctx, rd); err != nil {
 		return err
 	}
 	t1 := time.Now()
-	if err := loadDenseRates(ctx, a.Store.DB(), b.gen); err != nil {
+	if err := loadDenseRates(ctx, app.TestSQLStore(a).DB(), b.gen); err != nil {
 		return fmt.Errorf("bench_rates: %w", err)
 	}
 	b.logf("%s: rates filled to every day for the SQL peers in %v", engine, time.Since(t1).Round(time.Millisecond))
-	return a.Store.PutDataset(ctx, fairshare.Dataset{ID: synth.Dataset, Name: "Synthetic benchmark ledger (not real data)"})
+	return app.TestSQLStore(a).PutDataset(ctx, fairshare.Dataset{ID: synth.Dataset, Name: "Synthetic benchmark ledger (not real data)"})
 }
 
 func engineName(s string) string {
@@ -691,7 +691,7 @@ func (b *bench) fairshareWarm(ctx context.Context, db string) error {
 // the amount raised by 1.00, recorded at 'at'. Direct SQL keeps it one
 // statement; the rows are what AmendContribution would write.
 func correct(ctx context.Context, a *app.App, at time.Time) (int64, error) {
-	res, err := a.Store.DB().ExecContext(ctx, `INSERT INTO contribution_versions
+	res, err := app.TestSQLStore(a).DB().ExecContext(ctx, `INSERT INTO contribution_versions
 		(id, version, recorded_us, deleted, donor, recipient, day, amount, currency, category, status,
 		 dataset, description, source_url, source_title, publisher, source_date, author, reason)
 		SELECT id, 2, $1, 0, donor, recipient, day, amount + 100, currency, category, status,

@@ -192,6 +192,7 @@ func planFor(ref *Reference, req ReportRequest, knownDatasets bool) (*reportPlan
 // the in-memory engine (see engine.go), or the reference path when the
 // engine cannot answer exactly. Both give the same report.
 func (a *App) Report(ctx context.Context, req ReportRequest) (*fairshare.Report, error) {
+	a.startEngine(ctx) // engine.go: read while the plan reads the reference data
 	p, err := a.planReport(ctx, req)
 	if err != nil {
 		return nil, err

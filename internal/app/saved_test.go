@@ -33,7 +33,7 @@ func testSavedEngine(t *testing.T, dsn string) {
 	// saved: is there a base, and how many segments follow it.
 	saved := func(a *app.App) (bool, int) {
 		t.Helper()
-		found, err := app.TestSQLStore(a).ReadEngineBase(ctx, 0, 1, func(int64, sqlstore.LedgerStamp, []byte) error { return nil })
+		found, err := app.TestSQLStore(a).ReadEngineBase(ctx, 0, 1, func(int64, sqlstore.LedgerStamp, func() ([]byte, error)) error { return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,6 +66,13 @@ func testSavedEngine(t *testing.T, dsn string) {
 		t.Fatal(err)
 	}
 	compare(t, b, "after a write", reqs)
+	// Two servers on one database: each sees the other's writes, and both
+	// append to the saved engine.
+	compare(t, a, "first App after the second's write", reqs)
+	if err := a.DeleteContribution(ctx, firstID(t, a), fairshare.Change{Author: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	compare(t, b, "second App after the first's deletion", reqs)
 	compare(t, open(t, dsn), "saved engine + segments", reqs)
 
 	// A saved engine of another ledger (a replaced database) is not trusted.
@@ -89,4 +96,13 @@ func testSavedEngine(t *testing.T, dsn string) {
 		t.Fatal(err)
 	}
 	compare(t, open(t, dsn), "damaged saved engine", reqs)
+}
+
+func firstID(t *testing.T, a *app.App) string {
+	t.Helper()
+	cs, err := app.TestStore(a).Contributions(context.Background(), fairshare.ContributionFilter{Dataset: "user"})
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("no contribution to delete (%v)", err)
+	}
+	return cs[0].ID
 }

@@ -343,7 +343,7 @@ func reopen(t *testing.T, e *engine.Engine, withIDs bool) *engine.Engine {
 		t.Fatal(err)
 	}
 	e2 := engine.New()
-	if err := e2.Restore(cols); err != nil {
+	if err := e2.RestoreChunks(chunks(cols, 7)); err != nil { // values span chunks
 		t.Fatal(err)
 	}
 	if e2.Len() != e.Len() || e2.MaxRecorded() != e.MaxRecorded() || e2.Entries() != e.Entries() {
@@ -370,13 +370,25 @@ func reopen(t *testing.T, e *engine.Engine, withIDs bool) *engine.Engine {
 	if err := other.RestoreIDs(ids); err == nil {
 		t.Fatal("the id part of another snapshot was accepted")
 	}
-	if err := e2.RestoreIDs(ids); err != nil {
+	if err := e2.RestoreIDChunks(chunks(ids, 1000)); err != nil {
 		t.Fatal(err)
 	}
 	if e2.NeedsIDs() {
 		t.Fatal("ids restored but still needed")
 	}
 	return e2
+}
+
+// chunks serves b in pieces of n bytes, as the database stores it.
+func chunks(b []byte, n int) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		if len(b) == 0 {
+			return nil, nil
+		}
+		c := b[:min(n, len(b))]
+		b = b[len(c):]
+		return c, nil
+	}
 }
 
 func TestSnapshotDamaged(t *testing.T) {

@@ -111,28 +111,83 @@ func (e *Engine) Snapshot() (cols, ids []byte, err error) {
 	return cols, w.b, nil
 }
 
+// reader reads a saved form that may come in chunks (as stored: a cold
+// start then never holds the whole form in one piece, only the columns it
+// keeps). more returns the next chunk, or nil at the end.
 type reader struct {
-	b   []byte
-	err error
+	b    []byte
+	more func() ([]byte, error)
+	err  error
+}
+
+// fill makes at least n bytes available in r.b, joining chunks when a value
+// spans two.
+func (r *reader) fill(n int) bool {
+	if r.err != nil || n < 0 {
+		r.fail(nil)
+		return false
+	}
+	for len(r.b) < n {
+		if r.more == nil {
+			r.fail(nil)
+			return false
+		}
+		c, err := r.more()
+		if err != nil || c == nil {
+			r.fail(err)
+			return false
+		}
+		if len(r.b) == 0 {
+			r.b = c
+		} else {
+			r.b = append(append(make([]byte, 0, len(r.b)+len(c)), r.b...), c...)
+		}
+	}
+	return true
+}
+
+func (r *reader) fail(err error) {
+	if r.err == nil {
+		r.err = ErrSnapshot
+		if err != nil {
+			r.err = fmt.Errorf("%w: %v", ErrSnapshot, err)
+		}
+	}
+}
+
+// done reports whether everything was read and nothing is left over.
+func (r *reader) done() bool {
+	if r.err != nil || len(r.b) != 0 {
+		return false
+	}
+	if r.more != nil {
+		c, err := r.more()
+		if err != nil || c != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *reader) int() int64 {
-	if r.err != nil {
-		return 0
+	for r.err == nil {
+		v, k := binary.Varint(r.b)
+		if k > 0 {
+			r.b = r.b[k:]
+			return v
+		}
+		if k < 0 || !r.fill(len(r.b)+1) {
+			r.fail(nil)
+			return 0
+		}
 	}
-	v, k := binary.Varint(r.b)
-	if k <= 0 {
-		r.err = ErrSnapshot
-		return 0
-	}
-	r.b = r.b[k:]
-	return v
+	return 0
 }
 
 func (r *reader) str() string {
 	n := r.int()
-	if r.err != nil || n < 0 || n > int64(len(r.b)) {
-		r.err = ErrSnapshot
+	if n < 0 || n > 1<<20 || !r.fill(int(n)) {
+		r.fail(nil)
 		return ""
 	}
 	s := string(r.b[:n])
@@ -140,9 +195,9 @@ func (r *reader) str() string {
 	return s
 }
 
-func (r *reader) bytes(n int) []byte {
-	if r.err != nil || n > len(r.b) {
-		r.err = ErrSnapshot
+// view returns the next n bytes, copied only when they span chunks.
+func (r *reader) view(n int) []byte {
+	if !r.fill(n) {
 		return nil
 	}
 	b := r.b[:n]
@@ -150,21 +205,26 @@ func (r *reader) bytes(n int) []byte {
 	return b
 }
 
+// unraw copies n values of T, chunk by chunk.
 func unraw[T any](r *reader, n int) []T {
-	if r.err != nil {
+	if r.err != nil || n < 0 {
+		r.fail(nil)
 		return nil
 	}
 	var z T
 	size := n * int(unsafe.Sizeof(z))
-	if n < 0 || size > len(r.b) {
-		r.err = ErrSnapshot
-		return nil
-	}
 	out := make([]T, n)
-	if n > 0 {
-		copy(unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), size), r.b[:size])
+	if n == 0 {
+		return out
 	}
-	r.b = r.b[size:]
+	dst := unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), size)
+	for len(dst) > 0 {
+		if len(r.b) == 0 && !r.fill(1) {
+			return nil
+		}
+		k := copy(dst, r.b)
+		dst, r.b = dst[k:], r.b[k:]
+	}
 	return out
 }
 
@@ -197,13 +257,29 @@ func (l *ledger) newest() newestRow {
 // Restore replaces the engine's contents with the cols part of a Snapshot.
 // Reports can be made at once; writes (Apply) and Snapshot need the ids
 // part first (RestoreIDs). The data is copied: the caller may reuse it.
-func (e *Engine) Restore(cols []byte) error {
-	if !littleEndian || !bytes.HasPrefix(cols, []byte(snapMagic)) {
+func (e *Engine) Restore(cols []byte) error { return e.RestoreChunks(oneChunk(cols)) }
+
+// oneChunk serves b as the only chunk.
+func oneChunk(b []byte) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		c := b
+		b = nil
+		return c, nil
+	}
+}
+
+// RestoreChunks is Restore of a cols part read in chunks: next returns
+// them in order, nil at the end. Chunks are not kept.
+func (e *Engine) RestoreChunks(next func() ([]byte, error)) error {
+	if !littleEndian {
 		return ErrSnapshot
 	}
-	r := &reader{b: cols[len(snapMagic):]}
+	r := &reader{more: next}
+	if m := r.view(len(snapMagic)); r.err != nil || string(m) != snapMagic {
+		return ErrSnapshot
+	}
 	var l ledger
-	copy(l.token[:], r.bytes(8))
+	copy(l.token[:], r.view(8))
 	n := int(r.int())
 	l.sorted = int(r.int())
 	l.maxRec = r.int()
@@ -228,7 +304,7 @@ func (e *Engine) Restore(cols []byte) error {
 	}
 	c := &l.col
 	decodeCols(r, c, n)
-	if r.err != nil || len(r.b) != 0 || l.sorted != n {
+	if !r.done() || l.sorted != n {
 		return ErrSnapshot
 	}
 	nd, nc, ns := uint16(len(l.donors.names)), uint16(len(l.curs.names)), uint16(len(l.dss.names))
@@ -258,13 +334,17 @@ func (e *Engine) NeedsIDs() bool {
 }
 
 // RestoreIDs adds the ids part of the Snapshot whose cols part Restore read.
-func (e *Engine) RestoreIDs(ids []byte) error {
-	if !bytes.HasPrefix(ids, []byte(idsMagic)) {
+func (e *Engine) RestoreIDs(ids []byte) error { return e.RestoreIDChunks(oneChunk(ids)) }
+
+// RestoreIDChunks is RestoreIDs of an ids part read in chunks (see
+// RestoreChunks).
+func (e *Engine) RestoreIDChunks(next func() ([]byte, error)) error {
+	r := &reader{more: next}
+	if m := r.view(len(idsMagic)); r.err != nil || string(m) != idsMagic {
 		return ErrSnapshot
 	}
-	r := &reader{b: ids[len(idsMagic):]}
 	var tok [8]byte
-	copy(tok[:], r.bytes(8))
+	copy(tok[:], r.view(8))
 	n := int(r.int())
 	nid := int(r.int())
 	no := int(r.int())
@@ -290,7 +370,7 @@ func (e *Engine) RestoreIDs(ids []byte) error {
 	ver := unraw[int32](r, n)
 	x.keys = unraw[[16]byte](r, nid)
 	latest := unraw[int32](r, nid)
-	if r.err != nil || len(r.b) != 0 {
+	if !r.done() {
 		return ErrSnapshot
 	}
 	for i := 0; i < n; i++ {
@@ -506,26 +586,29 @@ func encodeCols(w *writer, c *columns) {
 	raw(w, c.cs)
 }
 
-// decodeCols reads what encodeCols wrote; errors are left in r.
+// decodeCols reads what encodeCols wrote; errors are left in r. The runs,
+// dictionary codes and sparse links are read in place (view), not copied:
+// a cold start's peak memory is the columns it keeps.
 func decodeCols(r *reader, c *columns, n int) {
 	nr := int(r.int())
 	if r.err != nil || nr < 0 || nr > n {
 		r.err = ErrSnapshot
 		return
 	}
-	runDay, runCur, runLen := unraw[int32](r, nr), unraw[uint16](r, nr), unraw[int32](r, nr)
+	runDay, runCur, runLen := r.view(nr*4), r.view(nr*2), r.view(nr*4)
 	if r.err != nil {
 		return
 	}
+	le := binary.LittleEndian
 	c.day, c.cur = make([]int32, n), make([]uint16, n)
 	i := 0
-	for k := range runDay {
-		ln := int(runLen[k])
+	for k := 0; k < nr; k++ {
+		ln := int(int32(le.Uint32(runLen[4*k:])))
 		if ln <= 0 || i+ln > n {
 			r.err = ErrSnapshot
 			return
 		}
-		d, cu := runDay[k], runCur[k]
+		d, cu := int32(le.Uint32(runDay[4*k:])), le.Uint16(runCur[2*k:])
 		for j := i; j < i+ln; j++ {
 			c.day[j], c.cur[j] = d, cu
 		}
@@ -540,13 +623,14 @@ func decodeCols(r *reader, c *columns, n int) {
 		c.rec = unraw[int64](r, n)
 	} else {
 		vals := unraw[int64](r, nv)
-		codes := unraw[uint16](r, n)
+		codes := r.view(n * 2)
 		if r.err != nil {
 			return
 		}
 		c.rec = make([]int64, n)
-		for i, k := range codes {
-			if int(k) >= len(vals) {
+		for i := range c.rec {
+			k := int(le.Uint16(codes[2*i:]))
+			if k >= len(vals) {
 				r.err = ErrSnapshot
 				return
 			}
@@ -558,7 +642,7 @@ func decodeCols(r *reader, c *columns, n int) {
 		r.err = ErrSnapshot
 		return
 	}
-	rows, next := unraw[int32](r, ns), unraw[int32](r, ns)
+	rows, next := r.view(ns*4), r.view(ns*4)
 	if r.err != nil {
 		return
 	}
@@ -566,17 +650,18 @@ func decodeCols(r *reader, c *columns, n int) {
 	for i := range c.next {
 		c.next[i] = -1
 	}
-	for k, row := range rows {
+	for k := 0; k < ns; k++ {
+		row := int32(le.Uint32(rows[4*k:]))
 		if row < 0 || int(row) >= n {
 			r.err = ErrSnapshot
 			return
 		}
-		c.next[row] = next[k]
+		c.next[row] = int32(le.Uint32(next[4*k:]))
 	}
 	for _, col := range []*[]uint16{&c.donor, &c.ds} {
 		switch r.int() {
 		case 1:
-			b := unraw[uint8](r, n)
+			b := r.view(n)
 			if r.err != nil {
 				return
 			}

@@ -117,10 +117,10 @@ func fromFields(get func(string) string, chk Checker, opt Options) (fairshare.Co
 	c.ID = get("id")
 	c.Donor = strings.ToUpper(get("donor"))
 	if c.Donor == "" {
-		return c, "donor", errors.New("required")
+		return c, "donor", fairshare.ErrRequired
 	}
 	if chk != nil && !chk.KnownDonor(c.Donor) {
-		return c, "donor", fmt.Errorf("unknown donor %q (see 'fairshare donors list')", c.Donor)
+		return c, "donor", fairshare.UnknownDonorError(c.Donor)
 	}
 	c.Recipient = strings.ToUpper(get("recipient"))
 	if c.Recipient == "" {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -12,37 +13,63 @@ import (
 // store only keeps bytes; internal/app decides when they can be trusted
 // (each row carries the ledger stamp it was written at).
 
-// ReadEngineBase calls fn with one part of a saved base (0: the columns a
-// report reads, 1: the id index): of the base seq, or of the newest when seq
-// is 0. data is only valid during the call. found is false when there is
-// no such base.
-func (s *Store) ReadEngineBase(ctx context.Context, seq int64, part int, fn func(seq int64, stamp LedgerStamp, data []byte) error) (found bool, err error) {
-	q := `SELECT seq, count, max_recorded_us, data FROM engine_cache WHERE kind = 'base' AND part = $1 AND seq = $2`
-	args := []any{part, seq}
+// A base part is stored in chunks of at most cacheChunk bytes, rows whose
+// part column is part*chunkBase + chunk: reading it back then never needs
+// the whole part in one piece (SQLite would assemble a large value in memory
+// and the driver copy it again; a cold start's peak memory is the point).
+const (
+	cacheChunk = 1 << 20
+	chunkBase  = 1000000
+)
+
+// ReadEngineBase calls fn with the chunks of one part of a saved base (0:
+// the columns a report reads, 1: the id index), of the base seq or of the
+// newest when seq is 0: next returns them in order, nil after the last.
+// found is false when there is no such base.
+func (s *Store) ReadEngineBase(ctx context.Context, seq int64, part int, fn func(seq int64, stamp LedgerStamp, next func() ([]byte, error)) error) (found bool, err error) {
+	var st LedgerStamp
+	q := `SELECT seq, count, max_recorded_us FROM engine_cache WHERE kind = 'base' AND part = $1 AND seq = $2`
+	args := []any{part * chunkBase, seq}
 	if seq == 0 {
-		q = `SELECT seq, count, max_recorded_us, data FROM engine_cache WHERE kind = 'base' AND part = $1 ORDER BY seq DESC LIMIT 1`
+		q = `SELECT seq, count, max_recorded_us FROM engine_cache WHERE kind = 'base' AND part = $1 ORDER BY seq DESC LIMIT 1`
 		args = args[:1]
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	err = s.db.QueryRowContext(ctx, q, args...).Scan(&seq, &st.Count, &st.MaxRecorded)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read engine cache: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT part, data FROM engine_cache WHERE kind = 'base' AND seq = $1 AND part >= $2 AND part < $3 ORDER BY part`,
+		seq, part*chunkBase, (part+1)*chunkBase)
 	if err != nil {
 		return false, fmt.Errorf("read engine cache: %w", err)
 	}
 	defer rows.Close()
-	if rows.Next() {
-		var st LedgerStamp
-		var data sql.RawBytes // no copy: the engine copies what it keeps
-		if err := rows.Scan(&seq, &st.Count, &st.MaxRecorded, &data); err != nil {
-			return false, fmt.Errorf("read engine cache: %w", err)
+	want := part * chunkBase
+	next := func() ([]byte, error) {
+		if !rows.Next() {
+			return nil, rows.Err()
 		}
-		if err := fn(seq, st, data); err != nil {
-			return true, err
+		var p int
+		var b []byte
+		if err := rows.Scan(&p, &b); err != nil {
+			return nil, err
 		}
-		found = true
+		if p != want {
+			return nil, fmt.Errorf("engine cache: chunk %d missing", want)
+		}
+		want++
+		return b, nil
+	}
+	if err := fn(seq, st, next); err != nil {
+		return true, err
 	}
 	if err := rows.Err(); err != nil {
 		return false, fmt.Errorf("read engine cache: %w", err)
 	}
-	return found, nil
+	return true, nil
 }
 
 // ReadEngineSegments calls fn with each saved segment in order (versions
@@ -81,9 +108,15 @@ func (s *Store) WriteEngineBase(ctx context.Context, stamp LedgerStamp, parts ..
 			return err
 		}
 		for part, data := range parts {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO engine_cache (kind, seq, part, count, max_recorded_us, data) VALUES ('base', $1, $2, $3, $4, $5)`,
-				seq, part, stamp.Count, stamp.MaxRecorded, data); err != nil {
-				return err
+			if len(data) > cacheChunk*(chunkBase-1) {
+				return fmt.Errorf("engine cache part of %d bytes: too large", len(data))
+			}
+			for k := 0; k == 0 || k*cacheChunk < len(data); k++ {
+				chunk := data[k*cacheChunk : min(len(data), (k+1)*cacheChunk)]
+				if _, err := tx.ExecContext(ctx, `INSERT INTO engine_cache (kind, seq, part, count, max_recorded_us, data) VALUES ('base', $1, $2, $3, $4, $5)`,
+					seq, part*chunkBase+k, stamp.Count, stamp.MaxRecorded, chunk); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

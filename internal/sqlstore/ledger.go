@@ -180,7 +180,11 @@ func (s *Store) AddContributions(ctx context.Context, cs []fairshare.Contributio
 		res = fairshare.ImportResult{Added: n, Skipped: len(vs) - n}
 	} else {
 		err = s.tx(ctx, func(tx *sql.Tx) error {
-			n, err := s.insertVersions(ctx, tx, vs, ch.Progress)
+			insert := s.insertVersions
+			if s.driver == "sqlite" {
+				insert = s.insertVersionsSQLite // bulk.go
+			}
+			n, err := insert(ctx, tx, vs, ch.Progress)
 			res = fairshare.ImportResult{Added: n, Skipped: len(vs) - n}
 			return err
 		})
