@@ -204,7 +204,7 @@ func TestBrowserDesktopShots(t *testing.T) {
 
 // englishWords are phrases fairshare itself writes that must not show on a
 // Danish page (text marked lang="en", quoted from sources, is skipped).
-var englishWords = regexp.MustCompile(`(?i)\b(reported by|spokesperson|press conference|user|no donor|not found|no data|citing)\b`)
+var englishWords = regexp.MustCompile(`(?i)\b(reported by|spokesperson|press conference|user|no donor|not found|no data|citing|title taken from the URL)\b`)
 
 func TestBrowserDanishThroughout(t *testing.T) {
 	ctx, errs := browser(t)

@@ -194,7 +194,7 @@ func (h *handler) targetFacts(lang string, p *page, ref *app.Reference, t fairsh
 		Period: FormatDate(lang, t.Start) + " – " + FormatDate(lang, t.End),
 		Key:    fmt.Sprintf("%s %d", T(lang, "key."+t.Key), t.KeyYear), Participants: fmt.Sprint(len(codes)),
 		Statuses: joinT(lang, "status.", sts), Categories: joinT(lang, "cat.", cats), Renormalise: t.Renormalise,
-		Source: Attribution(lang, strings.TrimSpace(t.Source.Publisher+", "+t.Source.Title)), SourceURL: t.Source.URL,
+		Source: Attribution(lang, strings.TrimSpace(t.Source.Publisher+", "+localTitle(lang, t.Source.Title))), SourceURL: t.Source.URL,
 		Link: p.Link("/targets/" + t.ID)}
 	if t.GDPRate != "" {
 		f.Amount = t.GDPRate + " × " + T(lang, "key.gdp")
