@@ -292,7 +292,6 @@ var messages = map[string][2]string{
 	"ds.measure.what":           {"What a row counts", "Hvad en række tæller"},
 	"ds.compiledby":             {"Compiled by", "Samlet af"},
 	"timeline.upto":             {"to %s (last figures)", "til og med %s (seneste tal)"},
-	"policies.en":               {"Statements are quoted as the sources give them.", "Udtalelserne gengives på engelsk, som kilderne bringer dem; se hvert lands side for danske resuméer."},
 	"cat.equipment-purchase":    {"equipment purchase", "indkøb af udstyr"},
 	"cat.in-kind":               {"in kind", "donation i naturalier"},
 	"cat.maintenance-logistics": {"maintenance and logistics", "vedligehold og logistik"},
