@@ -74,7 +74,7 @@ func TestMethodologyAndDatasets(t *testing.T) {
 		{"/datasets?lang=en", []string{"kiel-r29", "dk-mod", "nato-reported"}},
 		{"/datasets?lang=da", []string{"Forsvarsministeriets donationspakker", "egne registreringer"}},
 		{"/datasets/kiel-r29?lang=en", []string{"Coverage", "Published totals against ours", "Licence"}},
-		{"/datasets/kiel-r29?lang=da", []string{"Dækning", "Offentliggjorte totaler mod vores", "kun på engelsk"}},
+		{"/datasets/kiel-r29?lang=da", []string{"Dækning", "Udgiverens egne totaler over for vores", "kun på engelsk"}},
 		{"/datasets/user?lang=da", []string{"egne registreringer"}},
 	}
 	for _, tt := range tests {
