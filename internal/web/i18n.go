@@ -235,6 +235,8 @@ var messages = map[string][2]string{
 	"period.quarter":            {"Q%d %d", "%d. kvartal %d"},
 	"quote.reported":            {"reported by %s, citing %s", "oplyst af %s med henvisning til %s"},
 	"untranslated":              {"(English only)", "(kun på engelsk)"},
+	"col.ratio.pct":             {"Ratio (% of fair share)", "Forhold (% af rimelig andel)"},
+	"compare.xlsx":              {"Download both tables as Excel (XLSX)", "Hent begge tabeller som Excel (XLSX)"},
 	"title.fromurl":             {"(title taken from the URL)", "(titel udledt af adressen)"},
 	"dataset.user":              {"user", "egne registreringer"},
 	"cite.text":                 {"fairshare, \u201c%s\u201d: fair shares by %s %d, datasets %s, ledger as of %s. %s", "fairshare, \u00bb%s\u00ab: rimelige andele efter %s %d, datasæt %s, regnskab pr. %s. %s"},

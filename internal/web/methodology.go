@@ -34,6 +34,7 @@ func (h *handler) registerExtras(mux *http.ServeMux) {
 	mux.HandleFunc("GET /datasets/{id}", h.page(h.dataset))
 	mux.HandleFunc("GET /tables/{file}", h.table)
 	mux.HandleFunc("GET /tables/donors/{file}", h.donorTable)
+	mux.HandleFunc("GET /tables/compare/{file}", h.compareTable)
 }
 
 // datasetLabel names a dataset id for readers; "user" is what editors
