@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // currencyCodes are ISO codes recognised when written in capitals before or after a number.
@@ -293,6 +294,32 @@ var inferFollow = setOf("og", "eller", "til", "i", "fra", "på", "om", "for", "m
 	"siden", "since", "in", "at", "by", "af", "the", "til", "skal", "har", "have", "has", "kan",
 	"inden", "before", "lån", "tilskud", "loans", "grants", "end", "than", "could", "would", "may", "might", "kunne", "vil", "goes", "går", "went", "gik")
 
+// inferVerbs are verbs that make a scaled number the subject or object of giving and spending,
+// "17 milliarder gives som tilskud", "2 billion goes to", "1 billion was earmarked".
+var inferVerbs = setOf("gives", "bruges", "sendes", "udbetales", "afsættes", "bevilges", "doneres", "øremærkes",
+	"anvendes", "tildeles", "overføres", "betales", "lånes", "ydes", "kommer", "går", "må", "bør", "skulle",
+	"ville", "kunne", "blive", "være", "været", "afsat", "øremærket", "bevilget", "brugt", "givet", "udbetalt",
+	"lånt", "doneret", "sendt", "lovet", "must", "should", "shall", "can", "be", "been", "being", "had", "go",
+	"come", "comes", "came", "set", "spent", "lent", "paid", "given", "sent", "remain", "remains", "remained",
+	"toward", "towards", "via", "through", "gennem", "earmarked", "allocated", "allotted", "budgeted", "pledged",
+	"committed", "approved", "disbursed", "provided", "raised", "loaned", "granted", "donated", "released",
+	"transferred", "invested", "covers", "covered", "dækker", "dækkes",
+	// adverbs of time before the verb: "20 milliarder allerede i år", "5 billion already"
+	"allerede", "nu", "straks", "først", "senere", "også", "already", "now", "immediately", "later", "also",
+	"følger", "fulgte", "follows", "followed", "follow", "arrives", "arrive", "flows", "flyder", "as", "apiece")
+
+// mayFollowInferred reports that word w may follow an amount with no currency word: a
+// preposition, conjunction or verb, not a noun that says what is counted ("2 millioner
+// mennesker"). Danish passives ("-es": udbetales, øremærkes) and English past participles
+// are verbs; English "-ed" words are not taken wholesale, since "3 million displaced" counts people.
+func mayFollowInferred(lang, w string) bool {
+	if inferFollow[w] || inferVerbs[w] {
+		return true
+	}
+	n := utf8.RuneCountInString(w)
+	return lang == "da" && n >= 6 && strings.HasSuffix(w, "es")
+}
+
 var percentWords = setOf("%", "procent", "pct", "percent", "per cent", "procentpoint", "‰")
 
 // rateVerbs follow a unit amount in a rate statement: "En euro er 7,46 kroner".
@@ -328,6 +355,13 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		// "half a billion"
 		num, written = ratDecimal(1, 2), true
 		j++
+	case t.kind == tWord && np == 0 && quarterOf(toks, j) > 0:
+		// "a quarter of a billion", "three quarters of a billion", "tre kvart milliard"
+		num, written = ratDecimal(1, 4), true
+		if t.lower == "three" || t.lower == "tre" {
+			num = ratDecimal(3, 4)
+		}
+		j += quarterOf(toks, j)
 	case t.kind == tWord && np == 0:
 		var ok bool
 		if num, ok = writtenNumber(t.lower, d.lang); !ok {
@@ -348,6 +382,13 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		return Amount{}, 0, false
 	}
 	j++
+	if j < len(toks) && t.kind == tNum && toks[j].start == toks[j-1].end {
+		if f, ok := fractionSigns[toks[j].text]; ok {
+			// "1½ milliard", "2¼ billion"
+			num.rat = new(big.Rat).Add(num.rat, f)
+			j++
+		}
+	}
 	if k := andAHalf(toks, j); k > 0 {
 		// "to og en halv milliard", "two and a half billion"
 		num.rat = new(big.Rat).Add(num.rat, big.NewRat(1, 2))
@@ -417,7 +458,7 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		if written && sc.factor < 1e6 {
 			return Amount{}, 0, false // "a thousand" with no currency counts things
 		}
-		if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[i].sent && !inferFollow[toks[j].lower] {
+		if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[i].sent && !mayFollowInferred(d.lang, toks[j].lower) {
 			return Amount{}, 0, false
 		}
 		inferred = true
@@ -459,6 +500,34 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		a.MarkerText = d.src[toks[a.markStart].start:toks[i-1].end]
 	}
 	return a, j, true
+}
+
+// fractionSigns are the vulgar fractions written after a number: "1½ milliard".
+var fractionSigns = map[string]*big.Rat{"½": big.NewRat(1, 2), "¼": big.NewRat(1, 4), "¾": big.NewRat(3, 4)}
+
+// quarterOf reports the tokens from j up to the scale word's "a" in "a/one/three quarter(s) of
+// a billion", or up to the scale in "en/tre kvart milliard"; 0 if there is no such phrase.
+func quarterOf(toks []token, j int) int {
+	at := func(k int, words ...string) bool {
+		if j+k >= len(toks) {
+			return false
+		}
+		for _, w := range words {
+			if toks[j+k].lower == w {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case at(0, "a", "one") && at(1, "quarter") && at(2, "of") && at(3, "a"):
+		return 3
+	case at(0, "three") && at(1, "quarters") && at(2, "of") && at(3, "a"):
+		return 3
+	case at(0, "tre") && at(1, "kvart"):
+		return 1
+	}
+	return 0
 }
 
 // andAHalf reports the length of "og en halv" / "and a half" at j when a scale word follows.
@@ -685,6 +754,7 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 	}
 	var out []Amount
 	prev, prevAt, m := "", -1, 0
+	restated, restatedSent := "", -1 // the currency an equivalent restated, and its sentence
 	for k, a := range in {
 		// the latest mention before this amount competes with the latest explicit amount
 		for m < len(mentions) && mentions[m].at < a.tokStart {
@@ -697,7 +767,13 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 			// an equivalent, "$61bn (roughly €52bn)", "... 10,5 milliarder i år. Det svarer til
 			// cirka 1,4 milliarder euro", changes the currency the story counts in only if the
 			// story states more amounts in it
-			if !d.restates(in, k) || prev == "" || count[a.Currency] > count[prev] {
+			restated = ""
+			if !d.restates(in, k) || prev == "" {
+				prev, prevAt = a.Currency, a.tokStart
+			} else if count[a.Currency] > count[prev] {
+				// the rest of the equivalent's sentence still speaks of the amount it restates:
+				// "DKK5.6bn (roughly 750 million euros), would be followed by a further 2.8 billion"
+				restated, restatedSent = prev, d.toks[a.tokStart].sent
 				prev, prevAt = a.Currency, a.tokStart
 			}
 			out = append(out, a)
@@ -707,6 +783,8 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 		switch {
 		case d.currencyPhraseBefore(a.markStart) != "":
 			a.Currency = d.currencyPhraseBefore(a.markStart)
+		case restated != "" && prevAt < a.tokStart && d.toks[a.tokStart].sent == restatedSent:
+			a.Currency = restated
 		case prev != "":
 			a.Currency = prev
 		case next[k] != "":

@@ -36,8 +36,8 @@ var setFloors = map[string]map[string]float64{
 	"retired-heldout-4": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
 	// set 5: first run in README.md, 1.000 on every figure since its misses were worked on
 	"retired-heldout-5": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
-	// set 6: its first run (README.md), until its misses are worked on
-	"retired-heldout-6": {"amounts P": 0.968, "amounts R": 0.958, "verdicts P": 0.95, "verdicts R": 0.826},
+	// set 6: first run in README.md, 1.000 on every figure since its misses were worked on
+	"retired-heldout-6": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
 }
 
 func setFigures(s EvalSet) map[string]float64 {
@@ -78,10 +78,13 @@ func TestEvalCorpus(t *testing.T) {
 	}
 }
 
-// blindFloors are the figures the blind held-out set must hold. The set is not in the
-// repository until its author adds it; the lead records its first run here (the issue's aim:
-// amounts F1 at least 0.97). Until then the test reports the figures and holds none.
-var blindFloors = map[string]float64{}
+// blindFloors are the figures the blind held-out set must hold: its first run, recorded by
+// the lead (README.md). The issue aims at amounts F1 at least 0.97 and every stated
+// conversion found; the second is not yet reached on this set.
+var blindFloors = map[string]float64{
+	// set 7, first run (README.md)
+	"amounts P": 1, "amounts R": 0.991, "verdicts P": 1, "verdicts R": 0.806,
+}
 
 // TestHeldoutBlind scores the blind held-out set, which nobody tuning the reader has read. Its
 // floors guard against regressions; the set must be retired, not tuned on, if anyone works on
@@ -108,8 +111,8 @@ func TestHeldoutBlind(t *testing.T) {
 }
 
 // attributionsNotHeld are sets whose sources the reader does not yet find as labelled: set 5's
-// misses were worked on for money and conversions only.
-var attributionsNotHeld = map[string]bool{"retired-heldout-5": true}
+// and set 6's misses were worked on for money and conversions only.
+var attributionsNotHeld = map[string]bool{"retired-heldout-5": true, "retired-heldout-6": true}
 
 // TestCorpusLabels compares every labelled field of the tuning files and the retired held-out
 // sets, not only what Eval scores: markers, per-year, inferred, spans, sources and candidates.
@@ -122,9 +125,6 @@ func TestCorpusLabels(t *testing.T) {
 	// the retired held-out sets were tuned on, so their labels are held field by field too
 	retired, _ := filepath.Glob(filepath.Join(corpusDir, "retired-heldout-*", "*.txt"))
 	for _, f := range append(files, retired...) {
-		if strings.Contains(f, "retired-heldout-6") {
-			continue // retired for work on its misses; its labels are held once that work is done
-		}
 		exp, err := LoadExpected(f)
 		if err != nil {
 			t.Fatal(err)

@@ -218,7 +218,7 @@ func (d *doc) pluralScaleAt(k int) (end int, scale, currency string, ok bool) {
 	if m > j {
 		return 0, "", "", false // "hundreds of millions of people"
 	}
-	if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[k].sent && !inferFollow[toks[j].lower] {
+	if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[k].sent && !mayFollowInferred(d.lang, toks[j].lower) {
 		return 0, "", "", false
 	}
 	return j, scale, "", true
