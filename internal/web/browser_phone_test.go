@@ -74,6 +74,24 @@ const clippedJS = `(() => {
   return bad;
 })()`
 
+// svgOverflowJS lists SVG text whose drawn box runs outside its chart's
+// viewBox (cut titles, axis labels past the left edge), measured with the
+// browser's own fonts.
+const svgOverflowJS = `(() => {
+  const bad = [];
+  document.querySelectorAll('svg').forEach(svg => {
+    const vb = svg.viewBox.baseVal;
+    const r = svg.getBoundingClientRect();
+    if (!vb || !vb.width || r.width === 0 || r.height === 0) return;
+    svg.querySelectorAll('text').forEach(t => {
+      const b = t.getBBox();
+      if (b.x < vb.x - 0.5 || b.y < vb.y - 0.5 || b.x + b.width > vb.x + vb.width + 0.5 || b.y + b.height > vb.y + vb.height + 0.5)
+        bad.push((svg.closest('[id]') ? svg.closest('[id]').id : '') + ' [' + Math.round(b.x) + ', ' + Math.round(b.x + b.width) + '] of ' + vb.width + ': ' + t.textContent.slice(0, 50));
+    });
+  });
+  return bad;
+})()`
+
 var phonePages = []struct{ name, path, wait string }{
 	{"overview-da", "/targets/nato-2024?lang=da", "#ratio-chart"},
 	{"overview-en", "/targets/nato-2024?lang=en", "#ratio-chart"},
@@ -111,6 +129,13 @@ func TestBrowserPhoneReadable(t *testing.T) {
 			}
 			for _, s := range small {
 				t.Errorf("text under 11 px at 390 px: %s", s)
+			}
+			outside, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](svgOverflowJS))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range outside {
+				t.Errorf("chart text outside its chart at 390 px: %s", s)
 			}
 			clipped, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](clippedJS))
 			if err != nil {
@@ -165,6 +190,13 @@ func TestBrowserDesktopShots(t *testing.T) {
 		for _, s := range small {
 			t.Errorf("%s: text under 11 px at 1400 px: %s", p.name, s)
 		}
+		outside, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](svgOverflowJS))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range outside {
+			t.Errorf("%s: chart text outside its chart at 1400 px: %s", p.name, s)
+		}
 		shot(t, ctx, "1400-"+p.name)
 	}
 	noConsoleErrors(t, errs)
@@ -172,7 +204,7 @@ func TestBrowserDesktopShots(t *testing.T) {
 
 // englishWords are phrases fairshare itself writes that must not show on a
 // Danish page (text marked lang="en", quoted from sources, is skipped).
-var englishWords = regexp.MustCompile(`(?i)\b(reported by|spokesperson|press conference|user|no donor|not found|no data|citing)\b`)
+var englishWords = regexp.MustCompile(`(?i)\b(reported by|spokesperson|press conference|user|no donor|not found|no data|citing|title taken from the URL)\b`)
 
 func TestBrowserDanishThroughout(t *testing.T) {
 	ctx, errs := browser(t)

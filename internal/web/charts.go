@@ -236,6 +236,10 @@ func RatioChart(lang string, rep *fairshare.Report, opt RatioOptions) *chart.Cha
 	x0, x1, rowH, labelW := 160.0, w-100, 20.0, 150.0
 	if narrow {
 		x0, x1, rowH = 10, w-64, 34
+		// Room on the right for "ingen data" / "no data" beside a hatched bar.
+		if anyNoData {
+			x1 = math.Min(x1, w-math.Ceil(chart.TextWidth(T(lang, "nodata"), 12)*1.1)-14)
+		}
 	}
 	// Past 4x the bars would squeeze everyone else; longer ones are cut
 	// and marked, their value still printed.
@@ -357,8 +361,7 @@ type Series struct {
 // side by side rather than stacked, because datasets overlap.
 func MonthlyChart(lang, title, cur string, series []Series, source string, w float64) *chart.Chart {
 	narrow := w < 560
-	x0, x1 := 70.0, w-10
-	const panelH, gap = 90.0, 34.0
+	const panelH, gap, labelSize = 90.0, 34.0, 13.0
 	lo, hi := math.MaxInt, math.MinInt
 	var maxV fairshare.Amount
 	for _, s := range series {
@@ -375,8 +378,21 @@ func MonthlyChart(lang, title, cur string, series []Series, source string, w flo
 	hi += 11 - hi%12
 	n := hi - lo + 1
 	unit := fmt.Sprintf(T(lang, "chart.monthly.unit"), cur)
+	// The y axis takes what its widest label needs, so "1,2 mia. EUR"
+	// is not cut at the left edge of a phone-wide chart.
+	maxLabel := ""
+	if maxV > 0 {
+		maxLabel = Money(lang, maxV, cur)
+	}
+	x0, x1 := math.Max(40, math.Ceil(chart.TextWidth(maxLabel, 11)*1.1)+16), w-10
+	// Series titles wrap to the chart's width.
+	labels := make([][]string, len(series))
 	top := 8 + headerHeight(w, title, unit) + 12
-	h := top + float64(len(series))*(panelH+gap) + 8 + footerHeight(w, source)
+	h := top + 8 + footerHeight(w, source)
+	for si, s := range series {
+		labels[si] = chart.Wrap(s.Label, w-20, labelSize*boldWidth)
+		h += panelH + gap + float64(len(labels[si])-1)*17
+	}
 	id := "monthly"
 	if narrow {
 		id += "-narrow"
@@ -388,14 +404,20 @@ func MonthlyChart(lang, title, cur string, series []Series, source string, w flo
 	if narrow && n/12 > 4 {
 		yearStep = 2
 	}
+	py := top + 16
 	for si, s := range series {
-		py := top + float64(si)*(panelH+gap) + 16
+		if si > 0 {
+			py += panelH + gap
+		}
+		py += float64(len(labels[si])-1) * 17
 		base := py + panelH
 		col := seriesColours[si%len(seriesColours)]
-		c.Text(10, py-4, 13, col, "", true, s.Label)
+		for li, l := range labels[si] {
+			c.Text(10, py-4-float64(len(labels[si])-1-li)*17, labelSize, col, "", true, l)
+		}
 		c.Line(x0, base, x1, base, chart.Muted, 1, 0)
 		if maxV > 0 {
-			c.Text(x0-6, py+10, 11, chart.Muted, "end", false, Money(lang, maxV, cur))
+			c.Text(x0-6, py+10, 11, chart.Muted, "end", false, maxLabel)
 			c.Line(x0, py+6, x1, py+6, chart.Grid, 1, 2)
 		}
 		c.Text(x0-6, base, 11, chart.Muted, "end", false, "0")

@@ -37,6 +37,7 @@ type compareData struct {
 	Currencies  []option
 	DSRows      []compareDSRow
 	OverviewURL string
+	XLSXURL     string // both tables as a workbook, with the page's settings
 	DSError     string
 	Notes       []string // rows whose two sides count different statuses
 }
@@ -145,6 +146,8 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 			cd.DSRows = append(cd.DSRows, ds)
 		}
 	}
+	cd.XLSXURL = p.Link("/tables/compare/"+t.ID+".xlsx", "currency", cur, "a", cd.A, "b", cd.B, "as_of", q.Get("as_of"),
+		"key", q.Get("key"), "key_year", q.Get("key_year"))
 	p.Title, p.Nav, p.Data = T(lang, "compare.title")+": "+cd.Name, "compare", cd
 	return "compare", nil
 }

@@ -221,7 +221,7 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 			true: "De nyeste %d af %d bidrag; CSV-filen har dem alle."}[lang == "da"], len(cs), total)
 	}
 	for _, c := range cs {
-		src := c.Source.Title
+		src := localTitle(lang, c.Source.Title)
 		if src == "" {
 			src = c.Source.Publisher
 		}

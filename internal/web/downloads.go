@@ -89,7 +89,7 @@ func (h *handler) donorTable(w http.ResponseWriter, r *http.Request) {
 		c := cs[i]
 		s.Rows = append(s.Rows, []render.Cell{{Text: c.Date.String()}, {Num: c.Amount.Rat(c.Currency), Dec: fairshare.MinorDigits(c.Currency)},
 			{Text: c.Currency}, {Text: T(lang, "cat."+string(c.Category))}, {Text: T(lang, "status."+string(c.Status))},
-			{Text: datasetLabel(lang, c.Dataset)}, {Text: c.Description}, {Text: c.Source.Publisher}, {Text: c.Source.Title}, {Text: c.Source.URL}})
+			{Text: datasetLabel(lang, c.Dataset)}, {Text: c.Description}, {Text: c.Source.Publisher}, {Text: localTitle(lang, c.Source.Title)}, {Text: c.Source.URL}})
 	}
 	var buf bytes.Buffer
 	if err := render.SheetXLSX(&buf, []render.Sheet{s}); err != nil {

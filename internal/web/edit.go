@@ -105,7 +105,7 @@ func (h *handler) contributionPage(r *http.Request, p *page, id string) (*contri
 		if c.Deleted {
 			what = T(p.Lang, "contrib.deleted")
 		}
-		src := c.Source.Title
+		src := localTitle(p.Lang, c.Source.Title)
 		if src == "" {
 			src = c.Source.URL
 		}

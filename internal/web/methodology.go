@@ -34,6 +34,7 @@ func (h *handler) registerExtras(mux *http.ServeMux) {
 	mux.HandleFunc("GET /datasets/{id}", h.page(h.dataset))
 	mux.HandleFunc("GET /tables/{file}", h.table)
 	mux.HandleFunc("GET /tables/donors/{file}", h.donorTable)
+	mux.HandleFunc("GET /tables/compare/{file}", h.compareTable)
 }
 
 // datasetLabel names a dataset id for readers; "user" is what editors
@@ -194,7 +195,7 @@ func (h *handler) targetFacts(lang string, p *page, ref *app.Reference, t fairsh
 		Period: FormatDate(lang, t.Start) + " – " + FormatDate(lang, t.End),
 		Key:    fmt.Sprintf("%s %d", T(lang, "key."+t.Key), t.KeyYear), Participants: fmt.Sprint(len(codes)),
 		Statuses: joinT(lang, "status.", sts), Categories: joinT(lang, "cat.", cats), Renormalise: t.Renormalise,
-		Source: Attribution(lang, strings.TrimSpace(t.Source.Publisher+", "+t.Source.Title)), SourceURL: t.Source.URL,
+		Source: Attribution(lang, strings.TrimSpace(t.Source.Publisher+", "+localTitle(lang, t.Source.Title))), SourceURL: t.Source.URL,
 		Link: p.Link("/targets/" + t.ID)}
 	if t.GDPRate != "" {
 		f.Amount = t.GDPRate + " × " + T(lang, "key.gdp")

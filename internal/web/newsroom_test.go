@@ -74,7 +74,7 @@ func TestMethodologyAndDatasets(t *testing.T) {
 		{"/datasets?lang=en", []string{"kiel-r29", "dk-mod", "nato-reported"}},
 		{"/datasets?lang=da", []string{"Forsvarsministeriets donationspakker", "egne registreringer"}},
 		{"/datasets/kiel-r29?lang=en", []string{"Coverage", "Published totals against ours", "Licence"}},
-		{"/datasets/kiel-r29?lang=da", []string{"Dækning", "Offentliggjorte totaler mod vores", "kun på engelsk"}},
+		{"/datasets/kiel-r29?lang=da", []string{"Dækning", "Udgiverens egne totaler over for vores", "kun på engelsk"}},
 		{"/datasets/user?lang=da", []string{"egne registreringer"}},
 	}
 	for _, tt := range tests {
@@ -152,6 +152,52 @@ func TestDanishDownloads(t *testing.T) {
 		if rows, _ := f.GetRows("Sheet1"); len(rows) < 5 {
 			t.Errorf("%s: %d rows", path, len(rows))
 		}
+	}
+	// The compare page's two tables, linked from the page with its settings.
+	_, page := fetch(t, ts, "/compare/nato-2024?lang=da&a=kiel-r29&b=dk-mod&currency=DKK")
+	if !strings.Contains(page, `href="/tables/compare/nato-2024.xlsx?a=kiel-r29&amp;b=dk-mod&amp;currency=DKK&amp;lang=da"`) {
+		t.Errorf("compare page lacks its XLSX link")
+	}
+	resp, body = fetch(t, ts, "/tables/compare/nato-2024.xlsx?lang=da&a=kiel-r29&b=dk-mod")
+	if resp.StatusCode != 200 {
+		t.Fatalf("compare xlsx: %d %s", resp.StatusCode, body)
+	}
+	f, err = excelize.OpenReader(bytes.NewReader([]byte(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.GetSheetList(); len(got) != 2 {
+		t.Fatalf("compare xlsx sheets %v, want keys and datasets", got)
+	}
+	for _, tc := range []struct {
+		sheet string
+		cell  [2]int
+		want  string
+	}{
+		{"Sheet1", [2]int{2, 2}, "BNP: Vægt (%)"},
+		{"Sheet1", [2]int{2, 7}, "Lige andele: Rimelig andel (mio. EUR)"},
+		{"Sheet2", [2]int{2, 3}, "A: kiel-r29: Opgjort (mio. EUR)"},
+	} {
+		rows, err := f.GetRows(tc.sheet)
+		if err != nil || len(rows) < 33 {
+			t.Fatalf("%s: %d rows (%v)", tc.sheet, len(rows), err)
+		}
+		if got := rows[tc.cell[0]][tc.cell[1]]; got != tc.want {
+			t.Errorf("%s header %d: %q, want %q (%q)", tc.sheet, tc.cell[1], got, tc.want, rows[tc.cell[0]])
+		}
+	}
+	rows, _ = f.GetRows("Sheet2")
+	found := false
+	for _, r := range rows {
+		if len(r) > 6 && r[0] == "DNK" {
+			found = r[1] == "Danmark" && r[6] != "" && r[6] != T("da", "notcovered")
+		}
+		if len(r) > 6 && r[0] == "USA" && r[6] != T("da", "notcovered") {
+			t.Errorf("USA in dk-mod: %q, want %q", r[6], T("da", "notcovered"))
+		}
+	}
+	if !found {
+		t.Errorf("compare xlsx lacks Denmark in dk-mod: %q", rows)
 	}
 }
 
