@@ -63,7 +63,6 @@ func (a *App) warnLeftOut(ctx context.Context, p *reportPlan, rep *fairshare.Rep
 		st.mu.Lock()
 		eng = st.eng
 		st.mu.Unlock()
-		slow = eng == nil
 	}
 	var left []string
 	for _, d := range a.ledgerDatasets(ctx, eng) {

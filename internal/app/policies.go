@@ -10,12 +10,14 @@ import (
 
 // PolicyState is a donor's weapon-use rule in force on a day.
 type PolicyState struct {
-	Donor  string           `json:"donor"`
-	Name   string           `json:"name"`
-	Status string           `json:"status"` // prohibited, limited, allowed, unknown
-	Since  string           `json:"since"`  // date of the statement in force; "" when none
-	Scope  string           `json:"scope"`
-	Source fairshare.Source `json:"source"`
+	Donor  string `json:"donor"`
+	Name   string `json:"name"`
+	Status string `json:"status"` // prohibited, limited, allowed, unknown
+	Since  string `json:"since"`  // date of the statement in force; "" when none
+	Scope  string `json:"scope"`
+	// ScopeDA is the statement in Danish where the data holds it.
+	ScopeDA string           `json:"scope_da,omitempty"`
+	Source  fairshare.Source `json:"source"`
 	// FirstRecorded is the date of the donor's first statement when it is
 	// later than the day asked for ("no statement yet").
 	FirstRecorded string `json:"first_recorded,omitempty"`
@@ -63,7 +65,7 @@ func (a *App) PoliciesInForce(ctx context.Context, day fairshare.Date, all bool)
 		}
 		switch {
 		case cur != nil:
-			s.Status, s.Since, s.Scope, s.Source = cur.Status, cur.Date.String(), cur.Scope, cur.Source
+			s.Status, s.Since, s.Scope, s.ScopeDA, s.Source = cur.Status, cur.Date.String(), cur.Scope, cur.ScopeDA, cur.Source
 		case len(byDonor[c]) > 0:
 			s.Status, s.FirstRecorded = "unknown", byDonor[c][0].Date.String()
 			s.Scope = "no statement yet (first recorded: " + s.FirstRecorded + ")"

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -63,6 +64,9 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 	if err != nil {
 		return err
 	}
+	if l := q.v.Get("lang"); l != "" && l != "en" && l != "da" {
+		return fairshare.FieldError("lang", fmt.Sprintf("%q: want en or da (CSV in that language's spreadsheet format)", l))
+	}
 	// A report asked again under the same ledger and reference data is
 	// served from its rendering; the version is read before and after, so
 	// a write in between is never cached under the newer version.
@@ -93,7 +97,7 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 	var e httpx.Encoded
 	if format == "csv" {
 		var buf bytes.Buffer
-		if err := render.Report(&buf, rep, "csv"); err != nil {
+		if err := render.ReportCSV(&buf, rep, q.v.Get("lang")); err != nil {
 			return err
 		}
 		e = httpx.NewEncoded(buf.Bytes(), "")

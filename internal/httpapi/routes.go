@@ -23,7 +23,7 @@ const (
 )
 
 var (
-	reportParams       = []string{"currency", "as_of", "key", "key_year", "dataset", "format"}
+	reportParams       = []string{"currency", "as_of", "key", "key_year", "dataset", "format", "lang"}
 	contributionParams = []string{"donor", "dataset", "from", "to", "as_of", "limit", "offset", "format"}
 )
 

@@ -261,20 +261,34 @@ func (s *server) edit(w http.ResponseWriter, r *http.Request, base int, p app.Co
 }
 
 func (s *server) deleteContribution(w http.ResponseWriter, r *http.Request, q query) error {
-	base, err := baseVersion(r)
+	base, ch, err := baseAndReason(w, r, q)
 	if err != nil {
 		return err
 	}
-	b, err := readBody(w, r, MaxJSONBody)
+	out, err := s.app.RemoveContribution(r.Context(), r.PathValue("id"), base, ch)
 	if err != nil {
 		return err
+	}
+	return writeChanged(w, http.StatusOK, out)
+}
+
+// baseAndReason reads what a delete or a restore needs: the base version
+// from If-Match and the reason from a JSON body {"reason": ...} or ?reason=.
+func baseAndReason(w http.ResponseWriter, r *http.Request, q query) (int, fairshare.Change, error) {
+	base, err := baseVersion(r)
+	if err != nil {
+		return 0, fairshare.Change{}, err
+	}
+	b, err := readBody(w, r, MaxJSONBody)
+	if err != nil {
+		return 0, fairshare.Change{}, err
 	}
 	var in struct {
 		Reason string `json:"reason"`
 	}
 	if len(bytes.TrimSpace(b)) > 0 {
 		if err := decodeStrict(b, &in); err != nil {
-			return err
+			return 0, fairshare.Change{}, err
 		}
 	}
 	if in.Reason == "" {
@@ -282,13 +296,9 @@ func (s *server) deleteContribution(w http.ResponseWriter, r *http.Request, q qu
 	}
 	reason, err := reasonText(in.Reason)
 	if err != nil {
-		return err
+		return 0, fairshare.Change{}, err
 	}
-	out, err := s.app.RemoveContribution(r.Context(), r.PathValue("id"), base, fairshare.Change{Author: userOf(r).Name, Role: userOf(r).Role, Reason: reason})
-	if err != nil {
-		return err
-	}
-	return writeChanged(w, http.StatusOK, out)
+	return base, fairshare.Change{Author: userOf(r).Name, Role: userOf(r).Role, Reason: reason}, nil
 }
 
 // importContributions records a CSV or JSON file: all or nothing. The body

@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // currencyCodes are ISO codes recognised when written in capitals before or after a number.
@@ -293,6 +294,32 @@ var inferFollow = setOf("og", "eller", "til", "i", "fra", "på", "om", "for", "m
 	"siden", "since", "in", "at", "by", "af", "the", "til", "skal", "har", "have", "has", "kan",
 	"inden", "before", "lån", "tilskud", "loans", "grants", "end", "than", "could", "would", "may", "might", "kunne", "vil", "goes", "går", "went", "gik")
 
+// inferVerbs are verbs that make a scaled number the subject or object of giving and spending,
+// "17 milliarder gives som tilskud", "2 billion goes to", "1 billion was earmarked".
+var inferVerbs = setOf("gives", "bruges", "sendes", "udbetales", "afsættes", "bevilges", "doneres", "øremærkes",
+	"anvendes", "tildeles", "overføres", "betales", "lånes", "ydes", "kommer", "går", "må", "bør", "skulle",
+	"ville", "kunne", "blive", "være", "været", "afsat", "øremærket", "bevilget", "brugt", "givet", "udbetalt",
+	"lånt", "doneret", "sendt", "lovet", "must", "should", "shall", "can", "be", "been", "being", "had", "go",
+	"come", "comes", "came", "set", "spent", "lent", "paid", "given", "sent", "remain", "remains", "remained",
+	"toward", "towards", "via", "through", "gennem", "earmarked", "allocated", "allotted", "budgeted", "pledged",
+	"committed", "approved", "disbursed", "provided", "raised", "loaned", "granted", "donated", "released",
+	"transferred", "invested", "covers", "covered", "dækker", "dækkes",
+	// adverbs of time before the verb: "20 milliarder allerede i år", "5 billion already"
+	"allerede", "nu", "straks", "først", "senere", "også", "already", "now", "immediately", "later", "also",
+	"følger", "fulgte", "follows", "followed", "follow", "arrives", "arrive", "flows", "flyder", "as", "apiece")
+
+// mayFollowInferred reports that word w may follow an amount with no currency word: a
+// preposition, conjunction or verb, not a noun that says what is counted ("2 millioner
+// mennesker"). Danish passives ("-es": udbetales, øremærkes) and English past participles
+// are verbs; English "-ed" words are not taken wholesale, since "3 million displaced" counts people.
+func mayFollowInferred(lang, w string) bool {
+	if inferFollow[w] || inferVerbs[w] {
+		return true
+	}
+	n := utf8.RuneCountInString(w)
+	return lang == "da" && n >= 6 && strings.HasSuffix(w, "es")
+}
+
 var percentWords = setOf("%", "procent", "pct", "percent", "per cent", "procentpoint", "‰")
 
 // rateVerbs follow a unit amount in a rate statement: "En euro er 7,46 kroner".
@@ -328,12 +355,22 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		// "half a billion"
 		num, written = ratDecimal(1, 2), true
 		j++
+	case t.kind == tWord && np == 0 && quarterOf(toks, j) > 0:
+		// "a quarter of a billion", "three quarters of a billion", "tre kvart milliard"
+		num, written = ratDecimal(1, 4), true
+		if t.lower == "three" || t.lower == "tre" {
+			num = ratDecimal(3, 4)
+		}
+		j += quarterOf(toks, j)
 	case t.kind == tWord && np == 0:
 		var ok bool
 		if num, ok = writtenNumber(t.lower, d.lang); !ok {
 			return Amount{}, 0, false
 		}
 		written = true
+		if someHundred(toks, j) {
+			return Amount{}, 0, false // "several hundred million": vague, read by findVague
+		}
 		if (t.lower == "en" || t.lower == "et" || t.lower == "a") && j+1 < len(toks) && (toks[j+1].lower == "halv" || toks[j+1].lower == "half") {
 			num = ratDecimal(1, 2)
 			j++
@@ -345,6 +382,13 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		return Amount{}, 0, false
 	}
 	j++
+	if j < len(toks) && t.kind == tNum && toks[j].start == toks[j-1].end {
+		if f, ok := fractionSigns[toks[j].text]; ok {
+			// "1½ milliard", "2¼ billion"
+			num.rat = new(big.Rat).Add(num.rat, f)
+			j++
+		}
+	}
 	if k := andAHalf(toks, j); k > 0 {
 		// "to og en halv milliard", "two and a half billion"
 		num.rat = new(big.Rat).Add(num.rat, big.NewRat(1, 2))
@@ -382,8 +426,13 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		}
 	}
 	bare := false
+	glued := -1 // end of a currency that starts a compound: "20-milliarder-euro-fond"
 	if cur == "" && hasScale && d.hyphenBefore(j, func(k int) bool { _, n := suffixCurrency(toks, k); return n > 0 }) {
 		j++
+	} else if cur == "" && hasScale && d.hyphenBefore(j, func(k int) bool { _, ok := compoundCurrency(toks[k].text); return ok }) {
+		head, _ := compoundCurrency(toks[j+1].text)
+		cur, glued = currencyNouns[strings.ToLower(head)], toks[j+1].start+len(head)
+		j += 2
 	}
 	if cur == "" {
 		if c, n := suffixCurrency(toks, j); n > 0 {
@@ -409,7 +458,7 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		if written && sc.factor < 1e6 {
 			return Amount{}, 0, false // "a thousand" with no currency counts things
 		}
-		if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[i].sent && !inferFollow[toks[j].lower] {
+		if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[i].sent && !mayFollowInferred(d.lang, toks[j].lower) {
 			return Amount{}, 0, false
 		}
 		inferred = true
@@ -431,6 +480,9 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		bare:         bare,
 		compound:     compound,
 	}
+	if glued > 0 {
+		a.End = glued
+	}
 	a.Text = d.src[a.Start:a.End]
 	factor := int64(1)
 	if hasScale {
@@ -448,6 +500,34 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		a.MarkerText = d.src[toks[a.markStart].start:toks[i-1].end]
 	}
 	return a, j, true
+}
+
+// fractionSigns are the vulgar fractions written after a number: "1½ milliard".
+var fractionSigns = map[string]*big.Rat{"½": big.NewRat(1, 2), "¼": big.NewRat(1, 4), "¾": big.NewRat(3, 4)}
+
+// quarterOf reports the tokens from j up to the scale word's "a" in "a/one/three quarter(s) of
+// a billion", or up to the scale in "en/tre kvart milliard"; 0 if there is no such phrase.
+func quarterOf(toks []token, j int) int {
+	at := func(k int, words ...string) bool {
+		if j+k >= len(toks) {
+			return false
+		}
+		for _, w := range words {
+			if toks[j+k].lower == w {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case at(0, "a", "one") && at(1, "quarter") && at(2, "of") && at(3, "a"):
+		return 3
+	case at(0, "three") && at(1, "quarters") && at(2, "of") && at(3, "a"):
+		return 3
+	case at(0, "tre") && at(1, "kvart"):
+		return 1
+	}
+	return 0
 }
 
 // andAHalf reports the length of "og en halv" / "and a half" at j when a scale word follows.
@@ -468,6 +548,17 @@ func andAHalf(toks []token, j int) int {
 		}
 	}
 	return 0
+}
+
+// compoundCurrency reads a hyphenated compound that starts with a currency noun ("euro-fond",
+// "kroner-pakke", "dollar-loan") and returns that noun.
+func compoundCurrency(w string) (string, bool) {
+	head, rest, ok := strings.Cut(w, "-")
+	if !ok || rest == "" {
+		return "", false
+	}
+	_, known := currencyNouns[strings.ToLower(head)]
+	return head, known && strings.ToLower(head) != "kr"
 }
 
 // compoundScale reads a Danish compound that starts with a scale: "milliarders-pakke",
@@ -515,10 +606,42 @@ func (d *doc) findAmounts() {
 	for k := range out {
 		out[k].PerYear = d.perYear(&out[k])
 	}
+	// "mellem 1,5 og 2 milliarder kroner om året", "between $40 billion and $50 billion a
+	// year": the first end of a range is as annual as the second
+	for k := len(out) - 2; k >= 0; k-- {
+		if out[k+1].PerYear && d.rangePair(&out[k], &out[k+1]) {
+			out[k].PerYear = true
+		}
+	}
 	if out == nil {
 		out = []Amount{}
 	}
 	d.amounts = out
+}
+
+// rangePair reports a and b as the two ends of one range: "2,5-3 mia.", "mellem 5 og 10",
+// "between $40 billion and $50 billion".
+func (d *doc) rangePair(a, b *Amount) bool {
+	toks := d.toks
+	if b.markStart != b.tokStart || a.tokEnd+1 != b.tokStart {
+		return false
+	}
+	switch toks[a.tokEnd].lower {
+	case "-", "–", "og", "and", "til", "to":
+	default:
+		return false
+	}
+	if a.rangeStart {
+		return true
+	}
+	if a.markStart == 0 {
+		return false
+	}
+	switch toks[a.markStart-1].lower {
+	case "mellem", "between", "fra", "from":
+		return true
+	}
+	return false
 }
 
 // addRangeStarts reads the first number of "mellem 5 og 10 mia. kr." and "5-10 mia. kr.",
@@ -631,6 +754,7 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 	}
 	var out []Amount
 	prev, prevAt, m := "", -1, 0
+	restated, restatedSent := "", -1 // the currency an equivalent restated, and its sentence
 	for k, a := range in {
 		// the latest mention before this amount competes with the latest explicit amount
 		for m < len(mentions) && mentions[m].at < a.tokStart {
@@ -640,9 +764,16 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 			m++
 		}
 		if !a.Inferred {
-			// an equivalent in parentheses, "$61bn (roughly €52bn)", changes the currency
-			// the story counts in only if the story states more amounts in it
-			if a.markStart == 0 || d.toks[a.markStart-1].text != "(" || prev == "" || count[a.Currency] > count[prev] {
+			// an equivalent, "$61bn (roughly €52bn)", "... 10,5 milliarder i år. Det svarer til
+			// cirka 1,4 milliarder euro", changes the currency the story counts in only if the
+			// story states more amounts in it
+			restated = ""
+			if !d.restates(in, k) || prev == "" {
+				prev, prevAt = a.Currency, a.tokStart
+			} else if count[a.Currency] > count[prev] {
+				// the rest of the equivalent's sentence still speaks of the amount it restates:
+				// "DKK5.6bn (roughly 750 million euros), would be followed by a further 2.8 billion"
+				restated, restatedSent = prev, d.toks[a.tokStart].sent
 				prev, prevAt = a.Currency, a.tokStart
 			}
 			out = append(out, a)
@@ -652,6 +783,8 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 		switch {
 		case d.currencyPhraseBefore(a.markStart) != "":
 			a.Currency = d.currencyPhraseBefore(a.markStart)
+		case restated != "" && prevAt < a.tokStart && d.toks[a.tokStart].sent == restatedSent:
+			a.Currency = restated
 		case prev != "":
 			a.Currency = prev
 		case next[k] != "":
@@ -667,6 +800,20 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 		out = append(out, a)
 	}
 	return out
+}
+
+// restates reports that amount k is stated as the equivalent of amount k-1: in parentheses
+// or after a conversion cue.
+func (d *doc) restates(am []Amount, k int) bool {
+	a := &am[k]
+	if a.markStart > 0 && d.toks[a.markStart-1].text == "(" {
+		return true
+	}
+	if k == 0 {
+		return false
+	}
+	_, ok := d.conversionCue(&am[k-1], a)
+	return ok
 }
 
 type mention struct {

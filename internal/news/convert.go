@@ -19,6 +19,9 @@ var conversionCues = setOf(
 	"is equivalent to", "or some", "worth", "roughly equivalent to", "=",
 	"converted into", "converted to", "corresponds to", "which corresponds to", "corresponding to",
 	"which is roughly", "der er tale om", "hvilket svarer omtrent til", "or converted into", "or converted to", "eller omregnet", "omregnet er det",
+	"which converts to", "converts to", "which translates to", "translates to", "translating to", "amounting to",
+	"which amounts to", "amounts to", "which comes to", "hvilket omregnet giver", "omregnet giver", "der omregnet er",
+	"som omregnet er", "hvilket omregnet er", "der omregnet svarer til", "som omregnet svarer til",
 )
 
 // gapFillers may sit between an amount and its equivalent without changing the meaning.
@@ -84,6 +87,16 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 	}
 	// sentences are numbered in order, so this counts the breaks between the two amounts
 	sents := toks[hi].sent - toks[lo-1].sent
+	if note, ok := d.rateNote(b); ok && sents <= 1 && hi-lo <= maxNoteGap && !d.numberIn(lo, hi) {
+		// "a 50 billion euro package ... The facility, worth about $54 billion at current
+		// exchange rates": the note says b converts the amount before it
+		return note, true
+	}
+	if sents == 2 && d.sourceSentence(toks[lo-1].sent+1, lo, hi) {
+		// "725 millioner dollar. Det oplyser Pentagon torsdag. Omregnet er det omkring 5,5
+		// milliarder kroner": a sentence that only names the source may sit between
+		sents = 1
+	}
 	if sents == 1 {
 		return d.backReference(a, b)
 	}
@@ -161,8 +174,8 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 	// A phrase may finish the first amount's clause before an explicit equivalence: "725
 	// millioner dollar til Ukraine, hvilket svarer til ...", "£2.5 billion of military aid in
 	// 2024, equivalent to ...".
-	for s := 1; s < len(words) && s <= maxPhraseWord; s++ {
-		if strongCue(words[s:]) && modifierPhrase(words[:s]) {
+	for s := 0; s < len(words) && s <= maxPhraseWord; s++ {
+		if strongCueInsert(words[s:]) && (s == 0 || modifierPhrase(words[:s]) || s == lastBreak && coordinatedPhrase(words[:s])) {
 			return cue(), true
 		}
 	}
@@ -175,7 +188,124 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 			return cue(), true
 		}
 	}
+	// "omkring 70 milliarder kroner i militær støtte siden 2022, eller cirka 9,4 milliarder
+	// euro": "or" and a rounded figure after the phrase restate it, whatever year it names,
+	// with or without a comma
+	if n := len(words); (words[n-1] == "eller" || words[n-1] == "or") &&
+		modifierPhrase(words[:n-1]) && (b.Marker == "approx" || b.Marker == "below") {
+		return cue(), true
+	}
 	return "", false
+}
+
+// maxNoteGap bounds the tokens between an amount and an equivalent that a rate note marks.
+const maxNoteGap = 40
+
+// numberIn reports a number or currency sign among tokens lo..hi-1 that is not a date.
+func (d *doc) numberIn(lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		if d.toks[k].kind == tSym || d.toks[k].kind == tNum && !d.dateNumber(k) && !d.countNumber(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// countUnits follow a number that counts time or rank, never money: "six months", "31st".
+var countUnits = setOf("st", "nd", "rd", "th", "days", "weeks", "months", "years", "dage", "uger", "måneder", "år",
+	"day", "week", "month", "year", "dag", "uge", "måned", "anniversary", "årsdag", "time", "times", "gang", "gange")
+
+// countNumber reports a number that counts time or rank: an ordinal ("31st", "17.") or a number of
+// days, weeks, months or years ("six months since the invasion", "tre år").
+func (d *doc) countNumber(k int) bool {
+	toks := d.toks
+	if k+1 >= len(toks) {
+		return false
+	}
+	if toks[k+1].text == "." && toks[k+1].start == toks[k].end && k+2 < len(toks) && toks[k+2].kind == tWord &&
+		!startsUpper(toks[k+2].text) {
+		return true // a Danish ordinal, "den 17. pakke"
+	}
+	return toks[k+1].kind == tWord && countUnits[toks[k+1].lower]
+}
+
+// sourceSentence reports that sentence s, which lies within tokens lo..hi-1, only names a
+// source: a speech verb, no number, a few words ("Det oplyser Forsvarsministeriet torsdag.").
+func (d *doc) sourceSentence(s, lo, hi int) bool {
+	n, verb := 0, false
+	for k := lo; k < hi; k++ {
+		t := d.toks[k]
+		if t.sent != s {
+			continue
+		}
+		if t.kind == tNum || t.kind == tSym {
+			return false
+		}
+		if n++; n > 16 {
+			return false
+		}
+		verb = verb || speechVerbs[t.lower]
+	}
+	return verb
+}
+
+// rateNote reads a note after amount b that says it was converted: "at current exchange
+// rates", "at today's rate", "efter dagens kurs", "ved den aktuelle valutakurs".
+func (d *doc) rateNote(b *Amount) (string, bool) {
+	toks := d.toks
+	j := b.tokEnd
+	if j >= len(toks) || !notePreps[toks[j].lower] || toks[j].sent != toks[b.tokStart].sent {
+		return "", false
+	}
+	k := j + 1
+	if k < len(toks) && (toks[k].lower == "the" || toks[k].lower == "den") {
+		k++
+	}
+	if k >= len(toks) || !noteNows[toks[k].lower] {
+		return "", false
+	}
+	k++
+	if k < len(toks) && toks[k].lower == "exchange" {
+		k++
+	}
+	if k >= len(toks) || !noteRates[toks[k].lower] {
+		return "", false
+	}
+	return d.src[toks[j].start:toks[k].end], true
+}
+
+var (
+	notePreps = setOf("at", "ved", "efter", "til")
+	noteNows  = setOf("current", "today's", "present", "prevailing", "dagens", "aktuel", "aktuelle", "nuværende", "gældende",
+		"yesterday's", "monday's", "tuesday's", "wednesday's", "thursday's", "friday's", "gårsdagens", "mandagens",
+		"tirsdagens", "onsdagens", "torsdagens", "fredagens")
+	noteRates = setOf("rate", "rates", "kurs", "kurser", "valutakurs", "valutakurser", "vekselkurs", "vekselkurser")
+)
+
+// strongCueInsert is a strong cue, also with a source inserted: "svarer ifølge ministeriet
+// til", "is, according to the ministry, equivalent to".
+func strongCueInsert(words []string) bool {
+	if strongCue(words) {
+		return true
+	}
+	for i, w := range words {
+		p := 0
+		switch {
+		case w == "ifølge":
+			p = 1
+		case w == "according" && i+1 < len(words) && words[i+1] == "to":
+			p = 2
+		default:
+			continue
+		}
+		for n := 1; n <= 3 && i+p+n < len(words); n++ {
+			rest := append(append([]string{}, words[:i]...), words[i+p+n:]...)
+			if strongCue(rest) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // modifierPhrase is a short phrase that still belongs to the amount before it: no clause word.
@@ -191,6 +321,26 @@ func modifierPhrase(words []string) bool {
 	return true
 }
 
+// coordinatedPhrase is a modifier phrase that joins nouns with "og"/"and": "til humanitær
+// hjælp og genopbygning", "for air defence and ammunition". It may finish the first amount's
+// clause only before a break and a strong cue, since no other amount lies between the two.
+func coordinatedPhrase(words []string) bool {
+	if len(words) == 0 || len(words) > maxPhraseWord {
+		return false
+	}
+	for i, w := range words {
+		switch {
+		case w == "og" || w == "and" || w == "samt":
+			if i == 0 || i == len(words)-1 {
+				return false
+			}
+		case clauseWords[w] || w == "=":
+			return false
+		}
+	}
+	return true
+}
+
 // strongCue is a conversion cue that names equivalence outright, unlike "eller" or "er".
 func strongCue(words []string) bool {
 	if !conversionCues[strings.Join(words, " ")] {
@@ -198,7 +348,8 @@ func strongCue(words []string) bool {
 	}
 	for _, w := range words {
 		switch w {
-		case "svarer", "svarende", "omregnet", "equivalent", "equal", "equals", "converted", "corresponds", "corresponding":
+		case "svarer", "svarende", "omregnet", "equivalent", "equal", "equals", "converted", "corresponds", "corresponding",
+			"converts", "translates", "translating":
 			return true
 		}
 	}
@@ -227,7 +378,8 @@ func rateStatement(words []string) bool {
 var backRefEnds = [][]string{
 	{"svarer", "til"}, {"svarer", "det", "til"}, {"svarende", "til"}, {"svarer", "det", "omregnet", "til"},
 	{"omregnet", "til"}, {"equivalent", "to"}, {"equals"}, {"equal", "to"}, {"er", "det"}, {"is", "that"},
-	{"that", "is"}, {"that's"}, {"it", "is"}, {"it's"}, {"tale", "om"},
+	{"that", "is"}, {"that's"}, {"it", "is"}, {"it's"}, {"tale", "om"}, {"amounts", "to"}, {"converts", "to"},
+	{"translates", "to"}, {"comes", "to"},
 }
 
 var backRefStarts = setOf("det", "dette", "beløbet", "summen", "pakken", "omregnet", "that", "this", "the", "it",
@@ -249,6 +401,13 @@ func (d *doc) backReference(a, b *Amount) (string, bool) {
 		t := toks[j]
 		if t.kind == tNum || t.kind == tSym {
 			return "", false
+		}
+		if t.kind == tWord && (t.lower == "i" || t.lower == "in") {
+			// "Det svarer i euro til omkring 470 millioner": the phrase names b's currency
+			if c, n := suffixCurrency(toks, j+1); n > 0 && c == b.Currency && j+n < b.markStart {
+				j += n
+				continue
+			}
 		}
 		if t.kind == tWord && t.lower != "henholdsvis" {
 			words = append(words, t.lower)
@@ -347,6 +506,11 @@ func (d *doc) addConversion(rates RateFunc, day time.Time, dayPrecise bool, from
 	if a.PerYear || b.PerYear {
 		a.PerYear, b.PerYear = true, true
 	}
+	// and the equivalent of a bound with no marker of its own is that bound: "up to 18 billion
+	// euros ($18.1 billion)", "mindst 2 milliarder kroner (268 millioner euro)"
+	if b.Marker == "" && bound(a.Marker) {
+		b.Marker = a.Marker
+	}
 	check(&c, a, b, rates, day, dayPrecise && !d.averaged, d.averaged)
 	d.res.Conversions = append(d.res.Conversions, c)
 }
@@ -419,14 +583,30 @@ func check(c *Conversion, a, b *Amount, rates RateFunc, day time.Time, dayPrecis
 	case !dayPrecise:
 		rt = 0.03
 	}
+	// A bound ("up to EUR35bn, or about $33 billion") is converted as the figure it states:
+	// its equivalent restates the bound, so the marker widens neither side.
 	aLo, aHi := interval(a)
-	if a.Marker == "" {
+	if a.Marker == "" || bound(a.Marker) {
 		// Journalists convert the figure they have, not its rounding: a round source such as
 		// "2 mia. euro" is taken as rounded by at most 1 %.
 		h := math.Min(a.num.halfUnit(), 0.01) * a.Value
 		aLo, aHi = a.Value-h, a.Value+h
 	}
 	bLo, bHi := interval(b)
+	switch {
+	case bound(b.Marker) && bound(a.Marker):
+		h := b.num.halfUnit() * b.Value
+		bLo, bHi = b.Value-h, b.Value+h
+	case bound(b.Marker):
+		// the equivalent of a plain figure, "seks milliarder kroner (godt 800 millioner euro)",
+		// "$2 billion (just over €1.8 billion)": the marker says which way the converted value
+		// was rounded, by as little as "below" ("knap", "nearly") allows the other way
+		lo, hi := interval(&Amount{Value: b.Value, Marker: "below", num: b.num})
+		if b.Marker == "at_least" {
+			lo, hi = 2*b.Value-hi, 2*b.Value-lo
+		}
+		bLo, bHi = lo, hi
+	}
 	lo, hi := aLo*ref*(1-rt), aHi*ref*(1+rt)
 	c.Consistent = lo <= bHi && bLo <= hi
 	said := markerWords[b.Marker] + human(b.Value, b.factor, b.Scale)
@@ -444,6 +624,8 @@ func check(c *Conversion, a, b *Amount, rates RateFunc, day time.Time, dayPrecis
 	c.Verdict = fmt.Sprintf("inconsistent: %s, outside the %s to %s that its stated precision, marker and a %.1f%% rate tolerance allow",
 		base, human(lo, b.factor, b.Scale), human(hi, b.factor, b.Scale), rt*100)
 }
+
+func bound(marker string) bool { return marker == "at_least" || marker == "at_most" }
 
 var markerWords = map[string]string{"approx": "about ", "below": "just below ", "at_least": "at least ", "at_most": "at most "}
 

@@ -34,8 +34,10 @@ var setFloors = map[string]map[string]float64{
 	"retired-heldout-3": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
 	// set 4: first run in README.md, 1.000 on every figure since issue 16
 	"retired-heldout-4": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
-	// set 5: its first run (README.md), until its misses are worked on
-	"retired-heldout-5": {"amounts P": 0.968, "amounts R": 0.978, "verdicts P": 0.9, "verdicts R": 0.642},
+	// set 5: first run in README.md, 1.000 on every figure since its misses were worked on
+	"retired-heldout-5": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
+	// set 6: first run in README.md, 1.000 on every figure since its misses were worked on
+	"retired-heldout-6": {"amounts P": 1, "amounts R": 1, "verdicts P": 1, "verdicts R": 1},
 }
 
 func setFigures(s EvalSet) map[string]float64 {
@@ -76,10 +78,13 @@ func TestEvalCorpus(t *testing.T) {
 	}
 }
 
-// blindFloors are the figures the blind held-out set must hold. The set is not in the
-// repository until its author adds it; the lead records its first run here (the issue's aim:
-// amounts F1 at least 0.97). Until then the test reports the figures and holds none.
-var blindFloors = map[string]float64{}
+// blindFloors are the figures the blind held-out set must hold: its first run, recorded by
+// the lead (README.md). The issue aims at amounts F1 at least 0.97 and every stated
+// conversion found; the second is not yet reached on this set.
+var blindFloors = map[string]float64{
+	// set 7, first run (README.md)
+	"amounts P": 1, "amounts R": 0.991, "verdicts P": 1, "verdicts R": 0.806,
+}
 
 // TestHeldoutBlind scores the blind held-out set, which nobody tuning the reader has read. Its
 // floors guard against regressions; the set must be retired, not tuned on, if anyone works on
@@ -105,15 +110,21 @@ func TestHeldoutBlind(t *testing.T) {
 	}
 }
 
-// TestCorpusLabels compares every labelled field of the tuning files, not only what Eval
-// scores: markers, per-year, inferred, spans, sources and candidates.
+// attributionsNotHeld are sets whose sources the reader does not yet find as labelled: set 5's
+// and set 6's misses were worked on for money and conversions only.
+var attributionsNotHeld = map[string]bool{"retired-heldout-5": true, "retired-heldout-6": true}
+
+// TestCorpusLabels compares every labelled field of the tuning files and the retired held-out
+// sets, not only what Eval scores: markers, per-year, inferred, spans, sources and candidates.
 func TestCorpusLabels(t *testing.T) {
 	res, err := EvalSets(corpusDir, nil, notBlind)
 	if err != nil || res.Total.Files == 0 {
 		t.Fatal(err)
 	}
 	files, _ := globTxt(corpusDir)
-	for _, f := range files {
+	// the retired held-out sets were tuned on, so their labels are held field by field too
+	retired, _ := filepath.Glob(filepath.Join(corpusDir, "retired-heldout-*", "*.txt"))
+	for _, f := range append(files, retired...) {
 		exp, err := LoadExpected(f)
 		if err != nil {
 			t.Fatal(err)
@@ -122,7 +133,7 @@ func TestCorpusLabels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := f[strings.LastIndex(f, "/")+1:]
+		name := strings.TrimPrefix(f, corpusDir+"/")
 		if got.Lang != exp.Lang {
 			t.Errorf("%s: lang %s, want %s", name, got.Lang, exp.Lang)
 		}
@@ -152,7 +163,7 @@ func TestCorpusLabels(t *testing.T) {
 				}
 			}
 		}
-		if exp.Attributions != nil {
+		if exp.Attributions != nil && !attributionsNotHeld[filepath.Base(filepath.Dir(f))] {
 			var gs, ws []string
 			for _, a := range got.Attributions {
 				gs = append(gs, a.Source+"/"+a.Kind)

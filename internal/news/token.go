@@ -209,7 +209,12 @@ func sentenceBreak(toks []token, k int) bool {
 		if p > 0 && toks[p-1].end == pt.start && noEnd[toks[p-1].lower] {
 			return false
 		}
-		return startsUpper(t.text) || isQuoteDash(t) || t.kind == tSym
+		if isQuoteDash(t) {
+			// a dash after a dot starts a quote only before a capital; "9,4 mia. kr. – svarende
+			// til ..." is an abbreviation's dot before a dash apposition
+			return k+1 >= len(toks) || toks[k+1].kind != tWord || startsUpper(toks[k+1].text)
+		}
+		return startsUpper(t.text) || t.kind == tSym
 	}
 	return false
 }

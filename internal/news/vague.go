@@ -81,6 +81,9 @@ func (d *doc) findVague() {
 		if start < 0 {
 			if e, sc, cur, ok := d.pluralScaleAt(k); ok {
 				start, end, scale, stated = k, e, sc, cur
+				if someHundred(toks, k+1) {
+					digits = 3
+				}
 			}
 		}
 		if start < 0 {
@@ -88,9 +91,10 @@ func (d *doc) findVague() {
 		}
 		v := VagueAmount{Start: toks[start].start, End: toks[end-1].end, Scale: scale, Digits: digits}
 		v.Text = d.src[v.Start:v.End]
-		// the last stated amount before it: the amounts are in text order, so one pass
+		// the currency of the last amount before it that states or implies one: the amounts are
+		// in text order, so one pass
 		for ai < len(d.amounts) && d.amounts[ai].tokStart <= start {
-			if d.amounts[ai].CurrencyFrom == "stated" {
+			if f := d.amounts[ai].CurrencyFrom; f == "stated" || f == "context" {
 				lastStated = d.amounts[ai].Currency
 			}
 			ai++
@@ -141,6 +145,22 @@ func multiScale(w string) (scale, currency string, ok bool) {
 var quantifiers = map[string][]string{
 	"hundreds": {"of"}, "tens": {"of"}, "several": nil, "many": nil, "hundredvis": {"af"}, "flere": nil,
 	"adskillige": nil, "mange": nil, "billions": nil, "millions": nil, "milliarder": nil, "millioner": nil,
+	"nogle": nil, "few": nil,
+}
+
+// hundredWords follow a quantifier in "several hundred million", "flere hundrede millioner":
+// an amount of three digits before its scale, with no value.
+var hundredWords = setOf("hundred", "hundrede")
+
+// someHundred reports a quantifier before token k, which holds "hundred": "several hundred
+// million" is an order of magnitude, not 100 million.
+func someHundred(toks []token, k int) bool {
+	if k == 0 || !hundredWords[toks[k].lower] {
+		return false
+	}
+	q := toks[k-1].lower
+	_, ok := quantifiers[q]
+	return ok && pluralScales[q] == "" && q != "hundreds" && q != "tens" && q != "hundredvis"
 }
 
 var pluralScales = map[string]string{"millions": "million", "billions": "billion", "millioner": "million", "milliarder": "billion"}
@@ -156,7 +176,7 @@ func (d *doc) pluralScaleAt(k int) (end int, scale, currency string, ok bool) {
 		return 0, "", "", false
 	}
 	j := k + 1
-	bare := pluralScales[w] != ""
+	bare, hundred := pluralScales[w] != "", false
 	if bare {
 		scale, j = pluralScales[w], k+1
 	} else {
@@ -169,8 +189,12 @@ func (d *doc) pluralScaleAt(k int) (end int, scale, currency string, ok bool) {
 		if j >= len(toks) || toks[j].sent != toks[k].sent {
 			return 0, "", "", false
 		}
+		if someHundred(toks, j) && j+1 < len(toks) && toks[j+1].sent == toks[k].sent {
+			hundred = true
+			j++
+		}
 		sc, found := pluralScales[toks[j].lower]
-		if !found && (w == "several" || w == "flere" || w == "adskillige") {
+		if !found && (hundred || w == "several" || w == "flere" || w == "adskillige") {
 			if s, ok := scaleOf(toks[j].lower, d.lang); ok && !s.tight && !s.abbrev && (s.name == "million" || s.name == "billion") {
 				sc, found = s.name, true // "several billion euros"
 			}
@@ -188,13 +212,13 @@ func (d *doc) pluralScaleAt(k int) (end int, scale, currency string, ok bool) {
 	if c, n := suffixCurrency(toks, m); n > 0 && toks[m].sent == toks[k].sent {
 		return m + n, scale, c, true
 	}
-	if bare || w == "many" || w == "mange" || w == "several" || w == "flere" || w == "adskillige" {
+	if bare || !hundred && (w == "many" || w == "mange" || w == "several" || w == "flere" || w == "adskillige" || w == "nogle" || w == "few") {
 		return 0, "", "", false // "billions of people", "flere millioner mennesker"
 	}
 	if m > j {
 		return 0, "", "", false // "hundreds of millions of people"
 	}
-	if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[k].sent && !inferFollow[toks[j].lower] {
+	if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[k].sent && !mayFollowInferred(d.lang, toks[j].lower) {
 		return 0, "", "", false
 	}
 	return j, scale, "", true

@@ -37,6 +37,7 @@ type compareData struct {
 	Currencies  []option
 	DSRows      []compareDSRow
 	OverviewURL string
+	XLSXURL     string // both tables as a workbook, with the page's settings
 	DSError     string
 	Notes       []string // rows whose two sides count different statuses
 }
@@ -110,7 +111,7 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 		if !slices.Contains(vals, sel) {
 			vals = append(vals, sel)
 		}
-		cd.DSOptions[i] = options(vals, vals, sel)
+		cd.DSOptions[i] = options(vals, datasetLabels(lang, vals), sel)
 	}
 	cd.Currencies = currencyOptions(ref, lang, cur)
 	// The comparison CLI and API give too (App.Compare): the same rule for
@@ -145,6 +146,8 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 			cd.DSRows = append(cd.DSRows, ds)
 		}
 	}
+	cd.XLSXURL = p.Link("/tables/compare/"+t.ID+".xlsx", "currency", cur, "a", cd.A, "b", cd.B, "as_of", q.Get("as_of"),
+		"key", q.Get("key"), "key_year", q.Get("key_year"))
 	p.Title, p.Nav, p.Data = T(lang, "compare.title")+": "+cd.Name, "compare", cd
 	return "compare", nil
 }
@@ -313,9 +316,9 @@ func (h *handler) chart(w http.ResponseWriter, r *http.Request) {
 
 // donorChart serves /charts/donors/{code}.svg, a donor's monthly giving.
 func (h *handler) donorChart(w http.ResponseWriter, r *http.Request) {
-	code, ok := strings.CutSuffix(r.PathValue("file"), ".svg")
-	if !ok {
-		http.Error(w, "charts are .svg files, e.g. /charts/donors/DNK.svg", http.StatusNotFound)
+	code, ext, _ := strings.Cut(r.PathValue("file"), ".")
+	if ext != "svg" && ext != "png" {
+		http.Error(w, "charts are .svg or .png files, e.g. /charts/donors/DNK.svg", http.StatusNotFound)
 		return
 	}
 	lang, _ := ChooseLang(r)
@@ -334,12 +337,16 @@ func (h *handler) donorChart(w http.ResponseWriter, r *http.Request) {
 		h.chartError(w, r, err)
 		return
 	}
-	svg, err := h.monthlyChart(r.Context(), lang, ref, d, req.Currency, req.AsOf)
+	c, _, err := h.monthlyModels(r.Context(), lang, ref, d, req.Currency, req.AsOf)
 	if err != nil {
 		h.chartError(w, r, err)
 		return
 	}
-	h.serveSVG(w, r, svg)
+	if ext == "png" {
+		h.servePNG(w, r, c)
+		return
+	}
+	h.serveSVG(w, r, c.SVG())
 }
 
 func (h *handler) serveSVG(w http.ResponseWriter, r *http.Request, svg string) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
+	"github.com/fairshare/fairshare/internal/chart"
 	"github.com/fairshare/fairshare/internal/httpx"
 )
 
@@ -24,6 +25,7 @@ type keyRow struct {
 
 type policyView struct {
 	Date, Status, StatusClass, Scope, URL, Publisher, Title string
+	ScopeEN                                                 bool // the scope is in English only
 }
 
 type contribView struct {
@@ -71,13 +73,22 @@ func (h *handler) findDonor(ref *app.Reference, code string) (*fairshare.Donor, 
 }
 
 func (h *handler) monthlyChart(ctx context.Context, lang string, ref *app.Reference, d *fairshare.Donor, cur string, asOf time.Time) (string, error) {
-	ms, err := h.app.DonorMonthly(ctx, d.Code, cur, asOf)
+	wide, narrow, err := h.monthlyModels(ctx, lang, ref, d, cur, asOf)
 	if err != nil {
 		return "", err
 	}
+	return string(Responsive(wide, narrow)), nil
+}
+
+// monthlyModels lays out a donor's monthly chart wide and narrow.
+func (h *handler) monthlyModels(ctx context.Context, lang string, ref *app.Reference, d *fairshare.Donor, cur string, asOf time.Time) (wide, narrow *chart.Chart, err error) {
+	ms, err := h.app.DonorMonthly(ctx, d.Code, cur, asOf)
+	if err != nil {
+		return nil, nil, err
+	}
 	series := make([]Series, len(ms))
 	for i, m := range ms {
-		series[i] = Series{Label: m.Label, Months: make(map[int]fairshare.Amount, len(m.Months))}
+		series[i] = Series{Label: seriesLabel(lang, ref, m.Dataset, m.Label), Months: make(map[int]fairshare.Amount, len(m.Months))}
 		for d, v := range m.Months {
 			series[i].Months[monthKey(d)] = v
 		}
@@ -93,7 +104,7 @@ func (h *handler) monthlyChart(ctx context.Context, lang string, ref *app.Refere
 	source := fmt.Sprintf("%s: %s. %s fairshare, %s %s.", T(lang, "chart.source"), strings.Join(pubs, ", "),
 		T(lang, "fx.hint"), T(lang, "chart.asof"), FormatTime(lang, at))
 	title := d.Name(lang) + " — " + T(lang, "donor.monthly")
-	return MonthlySVG(lang, title, cur, series, source), nil
+	return MonthlyChart(lang, title, cur, series, source, WideWidth), MonthlyChart(lang, title, cur, series, source, NarrowWidth), nil
 }
 
 func (h *handler) donor(r *http.Request, p *page) (string, error) {
@@ -195,7 +206,8 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	}
 	for _, pol := range ps {
 		dd.Policies = append(dd.Policies, policyView{Date: FormatDate(lang, pol.Date), Status: T(lang, "policy."+pol.Status),
-			StatusClass: "st-" + pol.Status, Scope: pol.ScopeIn(lang), URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
+			StatusClass: "st-" + pol.Status, Scope: pol.ScopeIn(lang), ScopeEN: lang != "da" || pol.ScopeDA == "",
+			URL: pol.Source.URL, Publisher: pol.Source.Publisher, Title: pol.Source.Title})
 	}
 
 	// Contributions, newest first: the latest ones, the rest in the CSV.
@@ -209,7 +221,7 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 			true: "De nyeste %d af %d bidrag; CSV-filen har dem alle."}[lang == "da"], len(cs), total)
 	}
 	for _, c := range cs {
-		src := c.Source.Title
+		src := localTitle(lang, c.Source.Title)
 		if src == "" {
 			src = c.Source.Publisher
 		}

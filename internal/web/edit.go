@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -104,7 +105,7 @@ func (h *handler) contributionPage(r *http.Request, p *page, id string) (*contri
 		if c.Deleted {
 			what = T(p.Lang, "contrib.deleted")
 		}
-		src := c.Source.Title
+		src := localTitle(p.Lang, c.Source.Title)
 		if src == "" {
 			src = c.Source.URL
 		}
@@ -388,6 +389,13 @@ func (h *handler) editConflict(w http.ResponseWriter, r *http.Request, p *page, 
 }
 
 func (h *handler) deleteContribution(w http.ResponseWriter, r *http.Request) {
+	h.versionAction(w, r, h.app.RemoveContribution)
+}
+
+// versionAction records a deletion or a restoration from the contribution's
+// page: a new version made against the base the form carries, with a reason.
+func (h *handler) versionAction(w http.ResponseWriter, r *http.Request,
+	act func(ctx context.Context, id string, base int, ch fairshare.Change) (fairshare.Contribution, error)) {
 	p := h.newPage(r)
 	u, ok := h.editorPost(w, r, p)
 	if !ok {
@@ -406,11 +414,11 @@ func (h *handler) deleteContribution(w http.ResponseWriter, r *http.Request) {
 	}
 	reason, err := reasonOf(r, p.Lang)
 	if err == nil {
-		_, err = h.app.RemoveContribution(r.Context(), id, base, fairshare.Change{Author: u.Name, Role: u.Role, Reason: reason})
+		_, err = act(r.Context(), id, base, fairshare.Change{Author: u.Name, Role: u.Role, Reason: reason})
 	}
 	var vc *fairshare.VersionConflict
 	if errors.As(err, &vc) {
-		// Deleting what one has not seen is an overwrite too: show the
+		// Acting on what one has not seen is an overwrite too: show the
 		// newer version (the page is already the newest) and ask again.
 		d.Conflict = fmt.Sprintf(T(p.Lang, "contrib.conflict"), vc.Current.Version, vc.Current.Author, when(p.Lang, vc.Current.RecordedAt))
 		p.noStore, p.Data = true, d

@@ -98,7 +98,7 @@ func (h *handler) controls(ctx context.Context, lang string, ref *app.Reference,
 	if !slices.Contains(vals, rep.Datasets) {
 		vals = append(vals, rep.Datasets)
 	}
-	c.Datasets = options(vals, vals, rep.Datasets)
+	c.Datasets = options(vals, datasetLabels(lang, vals), rep.Datasets)
 	return c, nil
 }
 
@@ -109,7 +109,7 @@ func (h *handler) sourceLine(ctx context.Context, lang string, ref *app.Referenc
 	for _, g := range strings.Split(rep.Datasets, ",") {
 		for _, id := range strings.Split(g, "+") {
 			if d, ok := ref.Dataset(id); ok && (d.Publisher != "" || d.Name != "") {
-				who := d.Publisher
+				who := Attribution(lang, d.Publisher)
 				if who == "" {
 					who = d.Name
 				}
@@ -140,7 +140,7 @@ func (h *handler) sourceLine(ctx context.Context, lang string, ref *app.Referenc
 		}
 	}
 	if p := rep.Target.Source.Publisher; p != "" {
-		src += fmt.Sprintf("; %s: %s, %s", T(lang, "chart.target"), p, FormatDate(lang, dateOr(rep.Target.Source.Date)))
+		src += fmt.Sprintf("; %s: %s, %s", T(lang, "chart.target"), Attribution(lang, p), FormatDate(lang, dateOr(rep.Target.Source.Date)))
 	}
 	return src + fmt.Sprintf(". fairshare, %s %s.", T(lang, "chart.asof"), FormatTime(lang, rep.AsOf))
 }
@@ -209,6 +209,7 @@ type overviewData struct {
 	NoData     []string
 	Published  []publishedView
 	Hidden     []option // settings the form carries along
+	Extra      *overviewExtra
 }
 
 // reportFor computes the report the URL asks for, defaulting the currency.
@@ -230,6 +231,8 @@ func (h *handler) overview(r *http.Request, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	full := rep
+	rep, cut := toDate(rep)
 	lang, cur := p.Lang, rep.Currency
 	d := overviewData{Target: rep.Target, Name: TargetName(lang, rep.Target), Report: rep,
 		Rows: rowViews(p, rep), Unit: MillionsUnit(lang, cur), AsOf: FormatTime(lang, rep.AsOf)}
@@ -256,8 +259,12 @@ func (h *handler) overview(r *http.Request, p *page) (string, error) {
 			d.Cards[2].Equiv = "≈ " + Money(lang, dk.Shortfall, "DKK")
 		}
 	}
-	d.Progress = template.HTML(ProgressSVG(lang, rep))
-	d.Chart = template.HTML(RatioSVG(lang, rep, RatioOptions{Source: h.sourceLine(r.Context(), lang, ref, rep)}))
+	if cut {
+		d.Cards = h.toDateCards(r.Context(), lang, req, full, rep)
+	}
+	if d.Extra, err = h.overviewExtras(r, p, ref, req, full, rep, cut); err != nil {
+		return "", err
+	}
 	api := url.Values{}
 	for k, v := range map[string]string{"currency": req.Currency, "key": req.Key, "dataset": req.Datasets, "as_of": r.URL.Query().Get("as_of")} {
 		if v != "" {
@@ -303,7 +310,7 @@ func publishedText(lang string, pt fairshare.PublishedTotal) string {
 	if q != "" {
 		money = q + " " + money
 	}
-	return fmt.Sprintf("%s: %s — %s, %s", pt.Period, money, pt.Publisher, FormatDate(lang, dateOr(pt.Date)))
+	return fmt.Sprintf("%s: %s — %s, %s", PeriodLabel(lang, pt.Period), money, Attribution(lang, pt.Publisher), FormatDate(lang, dateOr(pt.Date)))
 }
 
 // dateOr parses a date from data, zero when it is not one.

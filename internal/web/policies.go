@@ -11,6 +11,8 @@ import (
 type policyRow struct {
 	Donor, Name, Status, StatusText, StatusClass, Since, Scope, URL, Publisher string
 	Link                                                                       string
+	// ScopeEN marks a statement shown in English on a Danish page.
+	ScopeEN bool
 }
 
 type policiesData struct {
@@ -67,7 +69,12 @@ func (h *handler) policies(r *http.Request, p *page) (string, error) {
 		if sd, err := fairshare.ParseDate(s.Since); err == nil {
 			since = FormatDate(lang, sd)
 		}
-		scope := s.Scope
+		scope, scopeEN := s.Scope, false
+		if lang == "da" && s.ScopeDA != "" {
+			scope = s.ScopeDA
+		} else if lang == "da" && s.Since != "" {
+			scopeEN = true
+		}
 		if lang == "da" && s.Since == "" {
 			scope = "ingen udtalelse registreret"
 			if fr, err := fairshare.ParseDate(s.FirstRecorded); err == nil {
@@ -75,7 +82,7 @@ func (h *handler) policies(r *http.Request, p *page) (string, error) {
 			}
 		}
 		d.Rows = append(d.Rows, policyRow{Donor: s.Donor, Name: name, Status: s.Status, StatusText: T(lang, "policy."+s.Status),
-			StatusClass: "st-" + s.Status, Since: since, Scope: scope, URL: s.Source.URL, Publisher: s.Source.Publisher,
+			StatusClass: "st-" + s.Status, Since: since, Scope: scope, ScopeEN: scopeEN, URL: s.Source.URL, Publisher: s.Source.Publisher,
 			Link: p.Link("/donors/" + s.Donor)})
 	}
 	p.Title, p.Data = d.Heading, d

@@ -262,7 +262,7 @@ func (h *handler) fillDraft(r *http.Request, p *page, v *draftView, ref *app.Ref
 		}
 		for _, m := range ms {
 			c := m.Contribution
-			src := c.Source.Title
+			src := localTitle(p.Lang, c.Source.Title)
 			if src == "" {
 				src = c.Source.URL
 			}

@@ -92,7 +92,7 @@ func NewHandler(a *app.App, opts Options) http.Handler {
 	mux.HandleFunc("GET /compare/{target}", h.page(h.compare))
 	mux.HandleFunc("GET /fx", h.page(h.fx))
 	mux.HandleFunc("GET /policies", h.page(h.policies))
-	mux.HandleFunc("GET /charts/{file}", h.chart)
+	mux.HandleFunc("GET /charts/{file}", h.chartFile)
 	mux.HandleFunc("GET /charts/donors/{file}", h.donorChart)
 	mux.HandleFunc("GET /static/{file}", h.serveStatic)
 	mux.HandleFunc("GET /login", h.loginPage)
@@ -105,8 +105,9 @@ func NewHandler(a *app.App, opts Options) http.Handler {
 	mux.HandleFunc("POST /contributions/{id}/delete", h.deleteContribution)
 	mux.HandleFunc("POST /contributions/{id}/restore", h.restoreContribution)
 	h.reviewRoutes(mux)
+	h.registerExtras(mux)
 	mux.HandleFunc("/", h.notFound)
-	return securityHeaders(h.gate(mux))
+	return withDAPrefix(securityHeaders(h.gate(mux)))
 }
 
 // securityHeaders allow only this origin's scripts and styles, no inline
@@ -120,6 +121,10 @@ func securityHeaders(next http.Handler) http.Handler {
 		if strings.HasPrefix(r.URL.Path, "/charts/") {
 			hd.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors *")
 			hd.Set("Access-Control-Allow-Origin", "*")
+		} else if strings.HasPrefix(r.URL.Path, "/embed/") {
+			// Embeds are made to be framed by any site.
+			hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+				"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors *")
 		} else {
 			hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 				"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")

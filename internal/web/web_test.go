@@ -88,6 +88,11 @@ func TestChartsGolden(t *testing.T) {
 		{"nato-fund-da", "/charts/nato-fund-2025-2029.svg?as_of=2025-06-30&lang=da"},
 		{"donor-dnk-da", "/charts/donors/DNK.svg?as_of=2025-06-30&lang=da"},
 		{"donor-usa-en", "/charts/donors/USA.svg?as_of=2025-06-30&lang=en&currency=USD"},
+		{"nato-2024-narrow-da", "/charts/nato-2024.svg?as_of=2025-06-30&lang=da&width=340"},
+		{"nato-2024-monthly-en", "/charts/nato-2024-monthly.svg?as_of=2025-06-30&lang=en"},
+		{"nato-2024-allies-da", "/charts/nato-2024-allies.svg?as_of=2025-06-30&lang=da"},
+		{"nato-2024-map-da", "/charts/nato-2024-map.svg?as_of=2025-06-30&lang=da"},
+		{"nato-fund-monthly-da", "/charts/nato-fund-2025-2029-monthly.svg?as_of=2025-06-30&lang=da"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,13 +177,13 @@ func TestPages(t *testing.T) {
 	}{
 		{"/targets/nato-2024", "", 200, []string{`<html lang="en">`, "<svg", "<caption>", `scope="col"`, `scope="row"`,
 			`href="/api/v1/reports/nato-2024.csv`, `/donors/DNK?lang=en`, "EUR\u00a0", " bn", "Read-only", `name="viewport"`, `hreflang="da"`}},
-		{"/targets/nato-2024?lang=da", "", 200, []string{`<html lang="da">`, "mia.\u00a0", "kr.", "Kun læsning", "Rimelig andel", `/donors/DNK?lang=da`, "Danmark"}},
+		{"/targets/nato-2024?lang=da", "", 200, []string{`<html lang="da">`, "mia.\u00a0", "kr.", "Du kan kun læse med", "Rimelig andel", `/donors/DNK?lang=da`, "Danmark"}},
 		{"/targets/nato-2024", "da-DK,da;q=0.9,en;q=0.5", 200, []string{`<html lang="da">`, "Overblik"}},
 		{"/targets/nato-2024?lang=en", "da", 200, []string{`<html lang="en">`}},
 		{"/targets/nato-2024?currency=DKK&key=population&dataset=kiel-r29", "", 200, []string{"DKK m", `<option value="population" selected>`, "currency=DKK"}},
 		{"/targets/nato-fund-2025-2029?lang=da", "", 200, []string{"Foreslået NATO-fond"}},
 		{"/donors/DNK", "", 200, []string{`<h1 id="donor-name">Denmark`, "Giving per month", "<svg", "allowed", "Fair share under each key", "Population", `href="https://`, "format=csv"}},
-		{"/donors/dnk?lang=da", "", 200, []string{"Danmark", "Bidrag pr. måned", "tilladt", "Befolkning", "24. august 1949"}},
+		{"/donors/dnk?lang=da", "", 200, []string{"Danmark", "Bidrag måned for måned", "tilladt", "Befolkning", "24. august 1949"}},
 		{"/compare/nato-2024", "", 200, []string{"Shares under each key", "Two datasets side by side", "not in dataset", "kiel-r29"}},
 		{"/compare/nato-2024?a=dk-mod&b=kiel-r29%2Buser&lang=da", "", 200, []string{"Datasæt A", "ikke i datasættet"}},
 		{"/fx", "", 200, []string{`<label for="fx-amount">`, "EUR\u00a0", "DKK", "Rate used"}},
