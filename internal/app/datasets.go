@@ -2,8 +2,9 @@ package app
 
 import (
 	"context"
-	"fmt"
+	"maps"
 	"sort"
+	"time"
 
 	"github.com/fairshare/fairshare"
 )
@@ -16,14 +17,14 @@ type DatasetSummary struct {
 	Donors      []string
 	First, Last fairshare.Date
 	// ByYear sums the dataset's contributions per calendar year in EUR,
-	// each at the rate of its own date; Unconverted counts rows whose
-	// currency has no rate.
+	// each day's sum in one currency at that day's rate; Unconverted counts
+	// rows whose currency has no rate.
 	ByYear      map[int]fairshare.Amount
 	Unconverted int
 }
 
-// SummariseDataset reads one dataset's contributions from the ledger as it
-// stands.
+// SummariseDataset sums one dataset's contributions in the ledger as it
+// stands, from the grouped ledger (never its rows), kept per ledger version.
 func (a *App) SummariseDataset(ctx context.Context, id string) (*DatasetSummary, error) {
 	ref, err := a.Reference(ctx)
 	if err != nil {
@@ -36,30 +37,21 @@ func (a *App) SummariseDataset(ctx context.Context, id string) (*DatasetSummary,
 	if !ok {
 		d = fairshare.Dataset{ID: id, Name: id}
 	}
-	cs, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Dataset: id})
+	v, err := a.view(ctx, time.Time{})
 	if err != nil {
-		return nil, fmt.Errorf("dataset %s: %w", id, err)
+		return nil, err
 	}
-	s := &DatasetSummary{Dataset: d, Rows: len(cs), ByYear: map[int]fairshare.Amount{}}
-	donors := map[string]bool{}
-	for k := range cs {
-		c := &cs[k]
-		donors[c.Donor] = true
-		if s.First.IsZero() || c.Date.Before(s.First) {
-			s.First = c.Date
-		}
-		if c.Date.After(s.Last) {
-			s.Last = c.Date
-		}
-		v, _, _, err := ref.Rates.Convert(c.Amount, c.Currency, "EUR", c.Date)
-		if err != nil {
-			s.Unconverted++
-			continue
-		}
-		s.ByYear[c.Date.Year()] += v
+	s := &DatasetSummary{Dataset: d, ByYear: map[int]fairshare.Amount{}}
+	st := v.datasetStats(ref)[id]
+	if st == nil {
+		return s, nil
 	}
-	for c := range donors {
-		s.Donors = append(s.Donors, c)
+	s.Rows, s.First, s.Last, s.Unconverted = st.Contributions, st.FromDate, st.ToDate, st.Unconverted
+	maps.Copy(s.ByYear, st.byYear)
+	for c, ds := range st.byDonor {
+		if ds.Contributions > 0 {
+			s.Donors = append(s.Donors, c)
+		}
 	}
 	sort.Strings(s.Donors)
 	return s, nil

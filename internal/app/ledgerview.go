@@ -41,10 +41,11 @@ type ledgerView struct {
 	covOnce sync.Once
 	cov     map[string]map[string]bool
 
-	mu       sync.Mutex
-	monthly  map[string][]MonthlySeries // donor + currency
-	statuses map[string][]string        // counted statuses per target, dataset group and donor (compare.go)
-	days     map[string]*donorDays
+	mu            sync.Mutex
+	monthly       map[string][]MonthlySeries // donor + currency
+	reportMonthly map[string]*MonthlyGiving  // ReportMonthly, by target definition and selection
+	statuses      map[string][]string        // counted statuses per target, dataset group and donor (compare.go)
+	days          map[string]*donorDays
 }
 
 type groupKey struct {
@@ -110,6 +111,18 @@ func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
 	a.mu.Unlock()
 	if asOf.IsZero() {
 		return a.currentView(ctx, ref)
+	}
+	// A time after the newest version, checked after that time (a page
+	// pins its reads to its report's time): the current view is that ledger.
+	cur, err := a.currentView(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	a.views.mu.Lock()
+	checked := a.views.lastCheck
+	a.views.mu.Unlock()
+	if cur.stamp.MaxRecorded <= asOf.UnixMicro() && !checked.Before(asOf) {
+		return cur, nil
 	}
 	stamp, err := a.sql.LedgerStamp(ctx)
 	if err != nil {
@@ -318,10 +331,11 @@ type DatasetStats struct {
 	Donors        []DonorStats `json:"donors"`
 	// AgainstTotals sets the rows' sum against running totals the
 	// publisher states (verify.CumulativeLines), the gap in words.
-	AgainstTotals []string         `json:"against_totals,omitempty"`
-	EUR           fairshare.Amount `json:"-"`
-	FromDate      fairshare.Date   `json:"-"`
-	ToDate        fairshare.Date   `json:"-"`
+	AgainstTotals []string                 `json:"against_totals,omitempty"`
+	EUR           fairshare.Amount         `json:"-"`
+	FromDate      fairshare.Date           `json:"-"`
+	ToDate        fairshare.Date           `json:"-"`
+	byYear        map[int]fairshare.Amount // EUR per calendar year
 	byDonor       map[string]*DonorStats
 	currencies    map[string]bool
 }
@@ -368,20 +382,23 @@ func (v *ledgerView) datasetStats(ref *Reference) map[string]*DatasetStats {
 			}
 			s := out[g.Dataset]
 			if s == nil {
-				s = &DatasetStats{byDonor: map[string]*DonorStats{}, currencies: map[string]bool{}}
+				s = &DatasetStats{byDonor: map[string]*DonorStats{}, currencies: map[string]bool{}, byYear: map[int]fairshare.Amount{}}
 				out[g.Dataset] = s
 			}
-			eur := g.Sum
+			eur, converted := g.Sum, true
 			if g.Currency != "EUR" {
 				var err error
 				if eur, _, _, err = ref.Rates.Convert(g.Sum, g.Currency, "EUR", g.Day); err != nil {
 					s.Unconverted += g.Count
-					eur = 0
+					eur, converted = 0, false
 				}
 			}
 			span(s.Contributions, &s.FromDate, &s.ToDate, g.Day)
 			s.Contributions += g.Count
 			s.EUR += eur
+			if converted {
+				s.byYear[g.Day.Year()] += eur
+			}
 			s.currencies[g.Currency] = true
 			d := s.byDonor[g.Donor]
 			if d == nil {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/fairshare/fairshare"
 )
@@ -19,8 +20,10 @@ type MonthlyGiving struct {
 	ByDonor map[string][]fairshare.Amount
 }
 
-// ReportMonthly sums what req's report counts by calendar month, each
-// contribution converted at the rate of its own date.
+// ReportMonthly sums what req's report counts by calendar month, each day's
+// sum in one currency converted at that day's rate. It reads the grouped
+// ledger (never rows) and keeps the result per ledger version; callers must
+// not change it.
 func (a *App) ReportMonthly(ctx context.Context, req ReportRequest) (*MonthlyGiving, error) {
 	p, err := a.planReport(ctx, req)
 	if err != nil {
@@ -31,37 +34,85 @@ func (a *App) ReportMonthly(ctx context.Context, req ReportRequest) (*MonthlyGiv
 	if cur == "" {
 		cur = t.Currency
 	}
-	all, err := a.store.Contributions(ctx, fairshare.ContributionFilter{AsOf: p.in.AsOf, From: t.Start, To: t.End})
+	codes, _ := t.ParticipantCodes(p.in.Donors)
+	var asOf time.Time
+	if !p.current {
+		asOf = p.in.AsOf
+	}
+	v, err := a.view(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
-	cs, _ := p.sel.Choose(all, &t)
-	codes, _ := t.ParticipantCodes(p.in.Donors)
-	in := map[string]bool{}
-	for _, c := range codes {
-		in[c] = true
+	// The target's definition, not its id: as of a past time it may differ.
+	key := fmt.Sprintf("%s|%s|%s|%v|%v|%q|%s|%q", t.ID, t.Start, t.End, t.Statuses, t.Categories, p.sel, cur, codes)
+	v.mu.Lock()
+	m, ok := v.reportMonthly[key]
+	v.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	if m, err = v.monthlyGiving(p, &t, cur, codes); err != nil {
+		return nil, err
+	}
+	v.mu.Lock()
+	if v.reportMonthly == nil || len(v.reportMonthly) >= 64 {
+		v.reportMonthly = map[string]*MonthlyGiving{}
+	}
+	v.reportMonthly[key] = m
+	v.mu.Unlock()
+	return m, nil
+}
+
+// monthlyGiving chooses the groups as Selection.Choose chooses rows: per
+// donor, the first dataset group of the selection with anything counted.
+func (v *ledgerView) monthlyGiving(p *reportPlan, t *fairshare.Target, cur string, codes []string) (*MonthlyGiving, error) {
+	prec := fairshare.NewPrecedence(p.sel)
+	counts := func(g *fairshare.LedgerGroup) bool {
+		return g.Count > 0 && t.CountsKind(g.Category, g.Status) && !g.Day.Before(t.Start) && !g.Day.After(t.End)
 	}
 	first := t.Start.Year()*12 + int(t.Start.Month()) - 1
 	n := t.End.Year()*12 + int(t.End.Month()) - first
 	m := &MonthlyGiving{Currency: cur, First: first, Total: make([]fairshare.Amount, n), ByDonor: map[string][]fairshare.Amount{}}
-	for k := range cs {
-		c := &cs[k]
-		if !in[c.Donor] || !t.Counts(c) {
+	done := map[string]bool{}
+	for _, donor := range codes {
+		if done[donor] {
 			continue
 		}
-		i := c.Date.Year()*12 + int(c.Date.Month()) - 1 - first
-		if i < 0 || i >= n {
+		done[donor] = true
+		idx := v.byDonor[donor]
+		best, seen := 0, false
+		for _, i := range idx {
+			g := v.groups[i]
+			pg, ok := prec.Group(g.Dataset)
+			if !ok || !counts(g) {
+				continue
+			}
+			if prec.Prefer(pg, best, seen) {
+				best, seen = pg, true
+			}
+		}
+		if !seen {
 			continue
 		}
-		v, _, _, err := p.in.Rates.Convert(c.Amount, c.Currency, cur, c.Date)
-		if err != nil {
-			return nil, fmt.Errorf("contribution %s: %w", c.ID, err)
+		for _, i := range idx {
+			g := v.groups[i]
+			if pg, ok := prec.Group(g.Dataset); !ok || pg != best || !counts(g) {
+				continue
+			}
+			k := g.Day.Year()*12 + int(g.Day.Month()) - 1 - first
+			if k < 0 || k >= n {
+				continue
+			}
+			x, _, _, err := p.in.Rates.Convert(g.Sum, g.Currency, cur, g.Day)
+			if err != nil {
+				return nil, fmt.Errorf("contributions of %s in %s on %s: %w", g.Donor, g.Currency, g.Day, err)
+			}
+			if m.ByDonor[donor] == nil {
+				m.ByDonor[donor] = make([]fairshare.Amount, n)
+			}
+			m.ByDonor[donor][k] += x
+			m.Total[k] += x
 		}
-		if m.ByDonor[c.Donor] == nil {
-			m.ByDonor[c.Donor] = make([]fairshare.Amount, n)
-		}
-		m.ByDonor[c.Donor][i] += v
-		m.Total[i] += v
 	}
 	return m, nil
 }
