@@ -112,21 +112,20 @@ func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
 	if asOf.IsZero() {
 		return a.currentView(ctx, ref)
 	}
-	// A time after the newest version, checked after that time (a page
-	// pins its reads to its report's time): the current view is that ledger.
-	cur, err := a.currentView(ctx, ref)
-	if err != nil {
-		return nil, err
-	}
-	a.views.mu.Lock()
-	checked := a.views.lastCheck
-	a.views.mu.Unlock()
-	if cur.stamp.MaxRecorded <= asOf.UnixMicro() && !checked.Before(asOf) {
-		return cur, nil
-	}
 	stamp, err := a.sql.LedgerStamp(ctx)
 	if err != nil {
 		return nil, err
+	}
+	// Nothing recorded after asOf (a page pins its reads to its report's
+	// time, mostly just now): the ledger then is the current one.
+	if stamp.MaxRecorded <= asOf.UnixMicro() {
+		cur, err := a.currentView(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		if cur.stamp == stamp {
+			return cur, nil
+		}
 	}
 	key := fmt.Sprintf("%d/%d/%s@%s", stamp.Count, stamp.MaxRecorded, ref, asOf.UTC().Format(time.RFC3339Nano))
 	a.views.mu.Lock()
