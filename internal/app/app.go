@@ -52,6 +52,8 @@ type Reference struct {
 	Rates      *fairshare.RateTable
 	Datasets   []fairshare.Dataset
 	Targets    []fairshare.Target
+
+	indicators []fairshare.Indicator // as stored, for App.Indicators
 }
 
 // DefaultDSN is the SQLite file in the user's data directory.
@@ -209,6 +211,7 @@ func (a *App) Reference(ctx context.Context) (*Reference, error) {
 	if r.Indicators, err = fairshare.NewIndicatorTable(ind); err != nil {
 		return nil, err
 	}
+	r.indicators = ind
 	rates, err := a.store.Rates(ctx)
 	if err != nil {
 		return nil, err

@@ -10,7 +10,6 @@ import (
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/engine"
-	"github.com/fairshare/fairshare/internal/refdata"
 )
 
 // withSupplements adds to each group the datasets marked as a supplement of
@@ -43,12 +42,7 @@ func (s Selection) withSupplements(ds []fairshare.Dataset) Selection {
 // slow says the report came from the reference path: the sub-reports then
 // do too, so that both paths agree.
 func (a *App) warnLeftOut(ctx context.Context, p *reportPlan, rep *fairshare.Report, slow bool) {
-	shipped := map[string]bool{}
-	if ds, err := refdata.Datasets(); err == nil {
-		for _, d := range ds {
-			shipped[d.ID] = true
-		}
-	}
+	shipped := shippedDatasets()
 	in := map[string]bool{}
 	for _, g := range p.sel {
 		for _, d := range g {

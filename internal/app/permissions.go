@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"sync"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/refdata"
@@ -17,8 +18,9 @@ import (
 //     (open_to_editors, or their name in editors).
 // A change without a role is the operator on the command line.
 
-// shippedDatasets are the datasets that come with the program.
-func shippedDatasets() map[string]bool {
+// shippedDatasets are the datasets that come with the program, decoded
+// once (every report asks); callers must not change the map.
+var shippedDatasets = sync.OnceValue(func() map[string]bool {
 	out := map[string]bool{}
 	if ds, err := refdata.Datasets(); err == nil {
 		for _, d := range ds {
@@ -26,7 +28,7 @@ func shippedDatasets() map[string]bool {
 		}
 	}
 	return out
-}
+})
 
 // canWrite checks that the author of ch may write into dataset ds.
 func canWrite(ref *Reference, ch fairshare.Change, ds string) error {

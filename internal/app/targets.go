@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/fairshare/fairshare"
 )
@@ -40,5 +41,10 @@ func (a *App) AddTarget(ctx context.Context, t fairshare.Target, by, reason stri
 // Indicators lists the reference indicators (GDP, population) with their
 // sources.
 func (a *App) Indicators(ctx context.Context) ([]fairshare.Indicator, error) {
-	return a.store.Indicators(ctx)
+	// Pages ask on every request: the reference data keeps them per stamp.
+	ref, err := a.Reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(ref.indicators), nil
 }
