@@ -49,6 +49,9 @@ func (h *handler) compare(r *http.Request, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if h.cachedPage(r, p) {
+		return "compare", nil
+	}
 	q := r.URL.Query()
 	req, _, err := httpx.ParseReportRequest(r.PathValue("target"), q)
 	if err != nil {

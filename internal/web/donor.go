@@ -118,6 +118,9 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if h.cachedPage(r, p) {
+		return "donor", nil
+	}
 	q := r.URL.Query()
 	target := q.Get("target")
 	if target == "" {

@@ -227,6 +227,9 @@ func (h *handler) overview(r *http.Request, p *page) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if h.cachedPage(r, p) {
+		return "overview", nil
+	}
 	req, rep, err := h.reportFor(r, r.PathValue("target"))
 	if err != nil {
 		return "", err

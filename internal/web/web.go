@@ -59,6 +59,7 @@ type handler struct {
 	static   map[string][]byte
 	versions map[string]string // static file -> content hash, for cache busting
 	charts   httpx.RenderCache
+	rendered httpx.RenderCache // anonymous pages, per report version
 }
 
 // NewHandler returns the dashboard handler, to mount on "/".
@@ -154,6 +155,39 @@ type page struct {
 	User     *fairshare.User // logged in, or nil
 	CSRF     string          // the session's form token
 	noStore  bool            // never cache (forms with tokens)
+
+	// A page that depends only on the request, the ledger and the
+	// reference data names its rendering (cacheAs); hit is a rendering kept.
+	cacheKey, cacheVersion, cacheAsOf string
+	hit                               *httpx.Encoded
+}
+
+// cachedPage serves a page that shows reports, the reference data and the
+// ledger's aggregates only: its rendering holds while the engine (brought up
+// to date first) and the reference data are unchanged, within one day (a
+// running target is cut to the report's date).
+func (h *handler) cachedPage(r *http.Request, p *page) bool {
+	if _, err := h.app.Engine(r.Context()); err != nil {
+		return false
+	}
+	return h.cacheAs(r, p, h.app.ReportVersion(), time.Now().UTC().Format(time.DateOnly))
+}
+
+// cacheAs keeps an anonymous visitor's rendering of this URL for version
+// (ReportVersion read before and after the report; "" keeps nothing) and
+// the report's time asOf; it returns true when one is kept already.
+func (h *handler) cacheAs(r *http.Request, p *page, version, asOf string) bool {
+	if p.User != nil || p.noStore || version == "" {
+		return false
+	}
+	// Embed codes name the site's own address.
+	p.cacheKey = p.Lang + " " + baseURL(r, h.opts.TrustProxy) + r.URL.Path + "?" + r.URL.RawQuery
+	p.cacheVersion, p.cacheAsOf = version, asOf
+	if e, ok := h.rendered.Get(p.cacheKey, version, asOf); ok {
+		p.hit = &e
+		return true
+	}
+	return false
 }
 
 // CanEdit tells whether the visitor may add and correct contributions.
@@ -227,6 +261,13 @@ func (h *handler) page(fn pageFunc) http.HandlerFunc {
 			h.fail(w, r, p, err)
 			return
 		}
+		if p.hit != nil {
+			hd := w.Header()
+			hd.Set("Content-Language", p.Lang)
+			hd.Set("Vary", "Accept-Language, Cookie")
+			httpx.ServeEncoded(w, r, "text/html; charset=utf-8", *p.hit, "no-cache")
+			return
+		}
 		h.render(w, r, http.StatusOK, tmpl, p)
 	}
 }
@@ -248,6 +289,13 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, tmp
 		hd.Set("Cache-Control", "no-store")
 		w.WriteHeader(status)
 		w.Write(buf.Bytes())
+		return
+	}
+	if p.cacheKey != "" {
+		e := httpx.NewEncoded(buf.Bytes(), "")
+		e.Gzipped()
+		h.rendered.Put(p.cacheKey, p.cacheVersion, p.cacheAsOf, e)
+		httpx.ServeEncoded(w, r, "text/html; charset=utf-8", e, "no-cache")
 		return
 	}
 	httpx.ServeBytes(w, r, "text/html; charset=utf-8", buf.Bytes(), "", "no-cache")
