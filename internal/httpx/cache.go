@@ -5,8 +5,10 @@ import "sync"
 // RenderCache keeps renderings (reports, charts, pages) per request and
 // ledger version; bounded, since request keys come from clients.
 type RenderCache struct {
-	mu sync.Mutex
-	m  map[string]renderEntry
+	// Max bounds the renderings kept (0: 512); pages are large.
+	Max int
+	mu  sync.Mutex
+	m   map[string]renderEntry
 }
 
 type renderEntry struct {
@@ -34,7 +36,11 @@ func (c *RenderCache) Put(key, version, asOf string, e Encoded) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxRenders {
+	limit := c.Max
+	if limit <= 0 {
+		limit = maxRenders
+	}
+	if c.m == nil || len(c.m) >= limit {
 		c.m = map[string]renderEntry{}
 	}
 	c.m[key] = renderEntry{version, asOf, e}

@@ -73,6 +73,7 @@ func NewHandler(a *app.App, opts Options) http.Handler {
 	h := &handler{app: a, log: opts.Logger, opts: opts, pages: map[string]*template.Template{},
 		static: map[string][]byte{}, versions: map[string]string{},
 		limit: newLimiter(opts.LoginAttempts, time.Minute, 10000), cop: http.NewCrossOriginProtection()}
+	h.rendered.Max = 32 // a page is some 400 KB
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
