@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"maps"
-	"sort"
 	"time"
 
 	"github.com/fairshare/fairshare"
@@ -24,35 +23,20 @@ type DatasetSummary struct {
 }
 
 // SummariseDataset sums one dataset's contributions in the ledger as it
-// stands, from the grouped ledger (never its rows), kept per ledger version.
+// stands, from the grouped ledger (never its rows): Dataset's figures,
+// shaped for the dataset page.
 func (a *App) SummariseDataset(ctx context.Context, id string) (*DatasetSummary, error) {
-	ref, err := a.Reference(ctx)
+	st, err := a.datasetStats(ctx, id, time.Time{})
 	if err != nil {
 		return nil, err
 	}
-	d, ok := ref.Dataset(id)
-	if !ok && id != "user" {
-		return nil, fairshare.Errorf(fairshare.ENOTFOUND, "no dataset %q", id)
-	}
-	if !ok {
-		d = fairshare.Dataset{ID: id, Name: id}
-	}
-	v, err := a.view(ctx, time.Time{})
-	if err != nil {
-		return nil, err
-	}
-	s := &DatasetSummary{Dataset: d, ByYear: map[int]fairshare.Amount{}}
-	st := v.datasetStats(ref)[id]
-	if st == nil {
-		return s, nil
-	}
-	s.Rows, s.First, s.Last, s.Unconverted = st.Contributions, st.FromDate, st.ToDate, st.Unconverted
+	s := &DatasetSummary{Dataset: st.Dataset, Rows: st.Contributions, First: st.FromDate, Last: st.ToDate,
+		Unconverted: st.Unconverted, ByYear: map[int]fairshare.Amount{}}
 	maps.Copy(s.ByYear, st.byYear)
-	for c, ds := range st.byDonor {
+	for _, ds := range st.Donors { // sorted by donor
 		if ds.Contributions > 0 {
-			s.Donors = append(s.Donors, c)
+			s.Donors = append(s.Donors, ds.Donor)
 		}
 	}
-	sort.Strings(s.Donors)
 	return s, nil
 }

@@ -421,6 +421,7 @@ func (s *DatasetStats) finish(ref *Reference, d fairshare.Dataset, described boo
 		return out
 	}
 	out.Contributions, out.EUR, out.FromDate, out.ToDate, out.Unconverted = s.Contributions, s.EUR, s.FromDate, s.ToDate, s.Unconverted
+	out.byYear = maps.Clone(s.byYear)
 	out.TotalEUR = s.EUR.Format("EUR")
 	if s.Contributions > 0 {
 		out.From, out.To = s.FromDate.String(), s.ToDate.String()
@@ -489,6 +490,23 @@ func (a *App) Datasets(ctx context.Context, asOf time.Time) ([]DatasetStats, err
 // Dataset returns one dataset's statistics as of asOf (zero: now);
 // ENOTFOUND for an id neither described nor holding contributions.
 func (a *App) Dataset(ctx context.Context, id string, asOf time.Time) (DatasetStats, error) {
+	out, err := a.datasetStats(ctx, id, asOf)
+	if err != nil || !hasCumulative(out.Dataset) {
+		return out, err
+	}
+	// Only datasets with published running totals read their rows, and
+	// those are small hand-compiled ones.
+	cs, err := a.ListContributions(ctx, fairshare.ContributionFilter{Dataset: id, AsOf: asOf})
+	if err != nil {
+		return DatasetStats{}, err
+	}
+	out.AgainstTotals = verify.CumulativeLines(out.Dataset, cs)
+	return out, nil
+}
+
+// datasetStats is Dataset from the grouped ledger alone: the one rule of
+// which ids exist (described, or holding contributions, or "user").
+func (a *App) datasetStats(ctx context.Context, id string, asOf time.Time) (DatasetStats, error) {
 	ref, err := a.Reference(ctx)
 	if err != nil {
 		return DatasetStats{}, err
@@ -509,17 +527,7 @@ func (a *App) Dataset(ctx context.Context, id string, asOf time.Time) (DatasetSt
 	if !described {
 		d = userDataset(id)
 	}
-	out := s.finish(ref, d, described)
-	if hasCumulative(d) {
-		// Only datasets with published running totals read their rows, and
-		// those are small hand-compiled ones.
-		cs, err := a.ListContributions(ctx, fairshare.ContributionFilter{Dataset: id, AsOf: asOf})
-		if err != nil {
-			return DatasetStats{}, err
-		}
-		out.AgainstTotals = verify.CumulativeLines(d, cs)
-	}
-	return out, nil
+	return s.finish(ref, d, described), nil
 }
 
 func hasCumulative(d fairshare.Dataset) bool {
