@@ -151,14 +151,13 @@ func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
 }
 
 // currentView returns the grouped current ledger. Its stamp is checked as
-// the engine's is (engine.go): before every use where that is cheap
-// (SQLite), at most every 100 times its cost, capped at 1 s, where it is
-// not (COUNT(*) on a large PostgreSQL table).
+// the engine's is (skipStampCheck): before every use, except on a big
+// PostgreSQL ledger whose check is slow.
 func (a *App) currentView(ctx context.Context, ref string) (*ledgerView, error) {
 	vc := &a.views
 	vc.mu.Lock()
 	cur := vc.cur
-	recent := vc.checkCost >= time.Millisecond && time.Since(vc.lastCheck) < min(100*vc.checkCost, time.Second)
+	recent := cur != nil && skipStampCheck(a.sql.Driver(), cur.stamp.Count, vc.checkCost, vc.lastCheck)
 	vc.mu.Unlock()
 	if cur != nil && recent && cur.ref == ref {
 		return cur, nil
