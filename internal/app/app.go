@@ -39,9 +39,11 @@ type App struct {
 	mu       sync.Mutex
 	ref      *Reference // cached while the store's reference stamp is unchanged
 	refStamp string
+	refMark  dataMark // SQLite's data_version before refStamp was read
 
 	engine engineState // the report engine, built on first use (engine.go)
 	views  viewCache   // the grouped ledger per version (ledgerview.go)
+	marks  markReader  // SQLite's data_version, read once for concurrent callers (stampcheck.go)
 }
 
 // Reference is the reference data indexed for computing.
@@ -188,6 +190,19 @@ func (a *App) syncShipped(ctx context.Context, dataset string, cs []fairshare.Co
 // reference stamp changes: another process (a CLI import of rates, another
 // server adding a target) may write it.
 func (a *App) Reference(ctx context.Context) (*Reference, error) {
+	return a.referenceAt(ctx, a.freshMark(ctx))
+}
+
+// referenceAt is Reference given a mark read after the caller began: with
+// nothing committed since the stamp was last read, it is unchanged
+// (stampcheck.go).
+func (a *App) referenceAt(ctx context.Context, mark dataMark) (*Reference, error) {
+	a.mu.Lock()
+	if a.ref != nil && a.refMark.unchanged(mark) {
+		defer a.mu.Unlock()
+		return a.ref, nil
+	}
+	a.mu.Unlock()
 	stamp, err := a.store.ReferenceStamp(ctx)
 	if err != nil {
 		return nil, err
@@ -195,6 +210,7 @@ func (a *App) Reference(ctx context.Context) (*Reference, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.ref != nil && stamp == a.refStamp {
+		a.refMark = mark
 		return a.ref, nil
 	}
 	r := &Reference{ByCode: map[string]*fairshare.Donor{}}
@@ -225,7 +241,7 @@ func (a *App) Reference(ctx context.Context) (*Reference, error) {
 	if r.Targets, err = a.store.Targets(ctx); err != nil {
 		return nil, err
 	}
-	a.ref, a.refStamp = r, stamp
+	a.ref, a.refStamp, a.refMark = r, stamp, mark
 	return r, nil
 }
 

@@ -29,6 +29,7 @@ type Store struct {
 	driver string // "sqlite" or "pgx"
 	dsn    string
 	stmts  sync.Map // SQL text -> *sql.Stmt, for queries on hot paths
+	watch  watch    // SQLite: the data_version connection (dataversion.go)
 }
 
 // prepared returns a statement prepared once for the life of the store: the
@@ -105,6 +106,9 @@ func (s *Store) DB() *sql.DB { return s.db }
 // Close closes the database.
 func (s *Store) Close() error {
 	s.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
+	s.watch.mu.Lock()
+	s.watch.close()
+	s.watch.mu.Unlock()
 	return s.db.Close()
 }
 

@@ -45,12 +45,13 @@ type compareData struct {
 func (h *handler) compare(r *http.Request, p *page) (string, error) {
 	ctx := r.Context()
 	lang := p.Lang
+	// A kept rendering was made without error under the same data.
+	if h.cachedPage(r, p) {
+		return "compare", nil
+	}
 	ref, err := h.app.Reference(ctx)
 	if err != nil {
 		return "", err
-	}
-	if h.cachedPage(r, p) {
-		return "compare", nil
 	}
 	q := r.URL.Query()
 	req, _, err := httpx.ParseReportRequest(r.PathValue("target"), q)
