@@ -63,6 +63,7 @@ type engineState struct {
 	lastCheck time.Time
 	checkCost time.Duration
 	mark      dataMark      // SQLite's data_version before the last full check (stampcheck.go)
+	reads     int           // stamp reads after the first (TestStampReads)
 	started   atomic.Uint64 // stamp checks begun
 	doneStart uint64        // sequence number of the last completed check
 }
@@ -140,6 +141,7 @@ func (a *App) freshEngine(ctx context.Context, force bool, mark *dataMark) (*eng
 		st.doneStart, st.lastCheck = seq, t0
 		return st.eng, nil
 	}
+	st.reads++
 	stamp, err := a.sql.LedgerStamp(ctx)
 	if err != nil {
 		return nil, err
