@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -17,8 +19,9 @@ import (
 type watch struct {
 	mu    sync.Mutex
 	db    *sql.DB
-	conn  *sql.Conn // pinned: data_version counts per connection
-	stmt  *sql.Stmt
+	conn  *sql.Conn   // pinned: data_version counts per connection
+	stmt  driver.Stmt // prepared on conn, used only inside conn.Raw
+	dest  []driver.Value
 	epoch int64 // connections opened, so that a new one's count never repeats an old answer
 	asked bool
 }
@@ -49,12 +52,36 @@ func (s *Store) DataVersion(ctx context.Context) (v int64, ok bool) {
 			return 0, false
 		}
 	}
-	if err := w.stmt.QueryRowContext(ctx).Scan(&v); err != nil {
+	// Not cancelled with the request: the pragma never waits long (readers
+	// do not wait for the writer in WAL mode), and a cancellable context
+	// costs a watcher per query.
+	if err := w.conn.Raw(w.read); err != nil {
 		// A later call opens a new connection, in a new epoch.
 		w.close()
 		return 0, false
 	}
-	return w.epoch<<32 | v&(1<<32-1), true
+	return w.epoch<<32 | w.dest[0].(int64)&(1<<32-1), true
+}
+
+// read asks data_version through the driver: database/sql's pool, row and
+// conversion would cost more than the question.
+func (w *watch) read(dc any) error {
+	q, ok := w.stmt.(driver.StmtQueryContext)
+	if !ok {
+		return errors.New("data_version: driver statement cannot query")
+	}
+	rows, err := q.QueryContext(context.Background(), nil)
+	if err != nil {
+		return err
+	}
+	err = rows.Next(w.dest)
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	if _, ok := w.dest[0].(int64); err == nil && !ok {
+		err = fmt.Errorf("data_version: got %T", w.dest[0])
+	}
+	return err
 }
 
 func (w *watch) open(ctx context.Context, dsn string) error {
@@ -67,7 +94,16 @@ func (w *watch) open(ctx context.Context, dsn string) error {
 	if w.conn, err = w.db.Conn(ctx); err != nil {
 		return fmt.Errorf("open data_version connection: %w", err)
 	}
-	if w.stmt, err = w.conn.PrepareContext(ctx, "PRAGMA data_version"); err != nil {
+	w.dest = make([]driver.Value, 1)
+	err = w.conn.Raw(func(dc any) error {
+		p, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return errors.New("driver cannot prepare")
+		}
+		w.stmt, err = p.PrepareContext(ctx, "PRAGMA data_version")
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("prepare data_version: %w", err)
 	}
 	return nil
@@ -81,7 +117,7 @@ func (s *Store) memory() bool {
 
 func (w *watch) close() {
 	if w.stmt != nil {
-		w.stmt.Close()
+		w.conn.Raw(func(any) error { return w.stmt.Close() })
 	}
 	if w.conn != nil {
 		w.conn.Close()

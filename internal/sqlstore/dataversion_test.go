@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/fairshare/fairshare/internal/sqlstore"
 )
 
 // TestDataVersion: the number stays while nothing is committed, and changes
@@ -50,4 +52,41 @@ func TestDataVersion(t *testing.T) {
 	if _, ok := other.DataVersion(ctx); !ok {
 		t.Error("second store: no data version")
 	}
+}
+
+// BenchmarkStampChecks: what a report's freshness check costs on SQLite:
+// the ledger stamp (two index probes) and the reference stamp (a meta row)
+// on the store's connection, against data_version on its own.
+func BenchmarkStampChecks(b *testing.B) {
+	ctx := context.Background()
+	s, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "b.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("LedgerStamp", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.LedgerStamp(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ReferenceStamp", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.ReferenceStamp(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("DataVersion", func(b *testing.B) {
+		s.DataVersion(ctx)
+		for b.Loop() {
+			if _, ok := s.DataVersion(ctx); !ok {
+				b.Fatal("no data version")
+			}
+		}
+	})
 }
