@@ -36,10 +36,12 @@ type App struct {
 	sql   *sqlstore.Store
 	DSN   string
 
-	mu       sync.Mutex
-	ref      *Reference // cached while the store's reference stamp is unchanged
-	refStamp string
-	refMark  dataMark // SQLite's data_version before refStamp was read
+	mu          sync.Mutex
+	ref         *Reference // cached while the store's reference stamp is unchanged
+	refStamp    string
+	refMark     dataMark                // SQLite's data_version before refStamp was read
+	targets     *sqlstore.TargetHistory // every target version (report.go targetAsOf)
+	targetsMark dataMark
 
 	engine engineState // the report engine, built on first use (engine.go)
 	views  viewCache   // the grouped ledger per version (ledgerview.go)

@@ -138,12 +138,35 @@ func (a *App) planReportAt(ctx context.Context, req ReportRequest, mark dataMark
 	}
 	// Targets are versioned: a report as of a past time uses the
 	// definition in force then.
-	t, err := a.store.TargetAsOf(ctx, req.Target, req.AsOf)
+	t, err := a.targetAsOf(ctx, mark, req.Target, req.AsOf)
 	if err != nil {
 		return nil, err
 	}
 	p.in.Target = t
 	return p, nil
+}
+
+// targetAsOf is Store.TargetAsOf; on SQLite it answers from the targets'
+// history, read again only when something was committed since
+// (stampcheck.go): a server answering reports as of many times would
+// otherwise query and parse every target's definition for each.
+func (a *App) targetAsOf(ctx context.Context, mark dataMark, id string, asOf time.Time) (fairshare.Target, error) {
+	if !mark.ok {
+		return a.store.TargetAsOf(ctx, id, asOf)
+	}
+	a.mu.Lock()
+	h, hm := a.targets, a.targetsMark
+	a.mu.Unlock()
+	if h == nil || !hm.unchanged(mark) {
+		var err error
+		if h, err = a.sql.TargetHistory(ctx); err != nil {
+			return fairshare.Target{}, err
+		}
+		a.mu.Lock()
+		a.targets, a.targetsMark = h, mark // mark read before the history
+		a.mu.Unlock()
+	}
+	return h.Target(id, asOf)
 }
 
 // planFor validates a request against reference data; knownDatasets says

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
@@ -63,6 +64,10 @@ func TestStampMarkSeesEveryWrite(t *testing.T) {
 	}
 	var want fairshare.Amount
 	for i := 1; i <= 3*len(writers); i++ {
+		// An as-of report first reads the targets' history (report.go).
+		if _, err := a.Report(ctx, app.ReportRequest{Target: "nato-2024", AsOf: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
 		for range 3 {
 			if got := counted(); got != want {
 				t.Fatalf("step %d: DNK counted %d, want %d", i, got, want)
@@ -80,8 +85,10 @@ func TestStampMarkSeesEveryWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		if w.name == "another process's target" {
-			if _, err := a.Report(ctx, app.ReportRequest{Target: fmt.Sprint("t", i)}); err != nil {
-				t.Fatalf("step %d: the target %s added by another process is not seen: %v", i, w.name, err)
+			for _, at := range []time.Time{{}, time.Now().Add(time.Second)} {
+				if _, err := a.Report(ctx, app.ReportRequest{Target: fmt.Sprint("t", i), AsOf: at}); err != nil {
+					t.Fatalf("step %d: the target added by another process is not seen as of %v: %v", i, at, err)
+				}
 			}
 			continue
 		}
