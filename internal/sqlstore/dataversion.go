@@ -17,13 +17,14 @@ import (
 // connection so that the question never waits behind the writer or a long
 // read on the store's one connection.
 type watch struct {
-	mu    sync.Mutex
-	db    *sql.DB
-	conn  *sql.Conn   // pinned: data_version counts per connection
-	stmt  driver.Stmt // prepared on conn, used only inside conn.Raw
-	dest  []driver.Value
-	epoch int64 // connections opened, so that a new one's count never repeats an old answer
-	asked bool
+	mu     sync.Mutex
+	db     *sql.DB
+	conn   *sql.Conn   // pinned: data_version counts per connection
+	stmt   driver.Stmt // prepared on conn, used only inside conn.Raw
+	dest   []driver.Value
+	epoch  int64 // connections opened, so that a new one's count never repeats an old answer
+	asked  bool
+	closed bool // the store is closed: open nothing more
 }
 
 // DataVersion returns a number that differs from every earlier answer of
@@ -41,6 +42,9 @@ func (s *Store) DataVersion(ctx context.Context) (v int64, ok bool) {
 	w := &s.watch
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.closed {
+		return 0, false
+	}
 	if !w.asked {
 		// The first caller has nothing to compare with anyway.
 		w.asked = true
@@ -52,9 +56,6 @@ func (s *Store) DataVersion(ctx context.Context) (v int64, ok bool) {
 			return 0, false
 		}
 	}
-	// Not cancelled with the request: the pragma never waits long (readers
-	// do not wait for the writer in WAL mode), and a cancellable context
-	// costs a watcher per query.
 	if err := w.conn.Raw(w.read); err != nil {
 		// A later call opens a new connection, in a new epoch.
 		w.close()
@@ -64,7 +65,9 @@ func (s *Store) DataVersion(ctx context.Context) (v int64, ok bool) {
 }
 
 // read asks data_version through the driver: database/sql's pool, row and
-// conversion would cost more than the question.
+// conversion would cost more than the question. It is not cancelled with
+// the request: the pragma never waits long (in WAL mode readers do not
+// wait for the writer), and a cancellable context costs a watcher per query.
 func (w *watch) read(dc any) error {
 	q, ok := w.stmt.(driver.StmtQueryContext)
 	if !ok {

@@ -108,6 +108,7 @@ func (s *Store) Close() error {
 	s.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
 	s.watch.mu.Lock()
 	s.watch.close()
+	s.watch.closed = true
 	s.watch.mu.Unlock()
 	return s.db.Close()
 }
