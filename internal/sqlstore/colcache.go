@@ -165,3 +165,44 @@ func (s *Store) HasVersion(ctx context.Context, id string, version int, recorded
 	}
 	return n > 0, nil
 }
+
+// ReadRateCache returns the saved rate table (kind 'rates', written by
+// WriteRateCache) and the reference stamp it was taken at; found is false
+// when there is none.
+func (s *Store) ReadRateCache(ctx context.Context) (stamp string, data []byte, found bool, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT data FROM engine_cache WHERE kind = 'rates' AND seq = 0 AND part = 0`).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, false, nil
+	}
+	if err != nil {
+		return "", nil, false, fmt.Errorf("read rate cache: %w", err)
+	}
+	// data is the stamp's length, the stamp, then the table.
+	if len(data) == 0 || int(data[0]) > len(data)-1 {
+		return "", nil, false, nil
+	}
+	n := int(data[0])
+	return string(data[1 : 1+n]), data[1+n:], true, nil
+}
+
+// WriteRateCache saves the rate table's bytes taken at reference stamp
+// (see internal/app: it is used only while the stamp is unchanged, and
+// every write of rates changes the stamp).
+func (s *Store) WriteRateCache(ctx context.Context, stamp string, table []byte) error {
+	if len(stamp) > 255 {
+		return fmt.Errorf("write rate cache: stamp %q too long", stamp)
+	}
+	data := make([]byte, 0, 1+len(stamp)+len(table))
+	data = append(append(append(data, byte(len(stamp))), stamp...), table...)
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM engine_cache WHERE kind = 'rates'`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO engine_cache (kind, seq, part, count, max_recorded_us, data) VALUES ('rates', 0, 0, 0, 0, $1)`, data)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("write rate cache: %w", err)
+	}
+	return nil
+}
