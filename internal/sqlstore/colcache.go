@@ -24,7 +24,8 @@ const (
 
 // ReadEngineBase calls fn with the chunks of one part of a saved base (0:
 // the columns a report reads, 1: the id index), of the base seq or of the
-// newest when seq is 0: next returns them in order, nil after the last.
+// newest when seq is 0: next returns them in order, nil after the last; a
+// chunk is valid only until next is called again.
 // found is false when there is no such base.
 func (s *Store) ReadEngineBase(ctx context.Context, seq int64, part int, fn func(seq int64, stamp LedgerStamp, next func() ([]byte, error)) error) (found bool, err error) {
 	var st LedgerStamp
@@ -53,7 +54,7 @@ func (s *Store) ReadEngineBase(ctx context.Context, seq int64, part int, fn func
 			return nil, rows.Err()
 		}
 		var p int
-		var b []byte
+		var b sql.RawBytes // the driver's copy, not another one
 		if err := rows.Scan(&p, &b); err != nil {
 			return nil, err
 		}
@@ -61,6 +62,9 @@ func (s *Store) ReadEngineBase(ctx context.Context, seq int64, part int, fn func
 			return nil, fmt.Errorf("engine cache: chunk %d missing", want)
 		}
 		want++
+		if b == nil {
+			return []byte{}, nil // an empty chunk, not the end
+		}
 		return b, nil
 	}
 	if err := fn(seq, st, next); err != nil {
