@@ -440,22 +440,22 @@ func reportTotals(out []byte) (map[string]int64, error) {
 
 // fairshareFromCSV: the question straight from the CSVs, new process each run.
 func (b *bench) fairshareFromCSV() (map[string]int64, error) {
-	var ds []time.Duration
+	var ds, cpu []time.Duration
 	var peak float64
 	var out []byte
 	for i := 0; i < max(3, b.runs); i++ {
-		el, p, o, err := runProc(b.bin, "report", target, "--from-csv", b.gen, "--format", "json")
+		p, o, err := runProcStat(b.bin, "report", target, "--from-csv", b.gen, "--format", "json")
 		if err != nil {
 			return nil, err
 		}
-		ds, peak, out = append(ds, el), max(peak, p), o
+		ds, cpu, peak, out = append(ds, p.wall), append(cpu, p.cpu), max(peak, p.peakMB), o
 	}
 	tot, err := reportTotals(out)
 	if err != nil {
 		return nil, err
 	}
 	b.totals["fairshare/from-csv"] = tot
-	b.add(Result{Engine: "fairshare", Phase: "cold", Variant: "from-csv", MS: ms(median(ds)), PeakMB: peak,
+	b.add(Result{Engine: "fairshare", Phase: "cold", Variant: "from-csv", MS: ms(median(ds)), CPUMS: ms(median(cpu)), PeakMB: peak,
 		RowsPerS: float64(b.n) / median(ds).Seconds(), Note: "new process: parse CSVs, aggregate, report"})
 	return tot, nil
 }
