@@ -198,13 +198,10 @@ func (s *Store) WriteRateCache(ctx context.Context, stamp string, table []byte) 
 	}
 	data := make([]byte, 0, 1+len(stamp)+len(table))
 	data = append(append(append(data, byte(len(stamp))), stamp...), table...)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM engine_cache WHERE kind = 'rates'`); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO engine_cache (kind, seq, part, count, max_recorded_us, data) VALUES ('rates', 0, 0, 0, 0, $1)`, data)
-		return err
-	})
+	// One row, replaced: two processes saving at once both succeed, the
+	// last one's stays (each is labelled with its own stamp).
+	_, err := s.db.ExecContext(ctx, `INSERT INTO engine_cache (kind, seq, part, count, max_recorded_us, data) VALUES ('rates', 0, 0, 0, 0, $1)
+		ON CONFLICT (kind, seq, part) DO UPDATE SET data = excluded.data`, data)
 	if err != nil {
 		return fmt.Errorf("write rate cache: %w", err)
 	}
