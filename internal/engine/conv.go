@@ -57,11 +57,13 @@ func (ct *convTable) eurDenOf(cur int) *eurDen {
 	ed := ct.eden[cur]
 	ed.once.Do(func() {
 		lcm := big.NewInt(1)
-		g := new(big.Int)
+		g, m := new(big.Int), new(big.Int)
 		for _, r := range ct.eur[cur] {
 			p := r.rate.Num()
-			g.GCD(nil, nil, lcm, p)
-			lcm.Mul(lcm, new(big.Int).Quo(p, g))
+			// gcd(lcm, p) = gcd(p, lcm mod p): one pass over the long lcm
+			// by a short p, then Euclid on short numbers.
+			g.GCD(nil, nil, p, m.Mod(lcm, p))
+			lcm.Mul(lcm, m.Quo(p, g))
 		}
 		ed.mul = make([]*big.Int, len(ct.eur[cur]))
 		for k, r := range ct.eur[cur] {
