@@ -232,7 +232,7 @@ func (t *RateTable) Currencies() []string {
 
 // Known reports whether the table has any rate for currency.
 func (t *RateTable) Known(currency string) bool {
-	return currency == "EUR" || t.daily[currency] != nil || len(t.average[currency]) > 0
+	return currency == "EUR" || (t.daily[currency] != nil && len(t.daily[currency].days) > 0) || len(t.average[currency]) > 0
 }
 
 // Lookup finds the rate for currency on day: that day's rate, else the last
