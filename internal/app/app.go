@@ -230,11 +230,7 @@ func (a *App) referenceAt(ctx context.Context, mark dataMark) (*Reference, error
 		return nil, err
 	}
 	r.indicators = ind
-	rates, err := a.store.Rates(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if r.Rates, err = fairshare.NewRateTable(rates); err != nil {
+	if r.Rates, err = a.rateTable(ctx, stamp); err != nil {
 		return nil, err
 	}
 	if r.Datasets, err = a.store.Datasets(ctx); err != nil {
@@ -245,6 +241,34 @@ func (a *App) referenceAt(ctx context.Context, mark dataMark) (*Reference, error
 	}
 	a.ref, a.refStamp, a.refMark = r, stamp, mark
 	return r, nil
+}
+
+// rateTable returns the rate table of reference stamp: from its saved copy
+// (sqlstore engine_cache) when that was taken at the same stamp, else from
+// the rates, saving a copy for the next process. Every write of rates
+// changes the stamp (a random value, never reused), so a copy taken at the
+// current stamp holds the current rates; a copy read and labelled at an
+// older stamp is never used again. Reading and checking the copy costs a
+// new process far less than the 17k rows of the ECB's daily rates.
+func (a *App) rateTable(ctx context.Context, stamp string) (*fairshare.RateTable, error) {
+	if stamp == "" || cacheOff() {
+		return a.sql.RateTable(ctx)
+	}
+	if at, data, found, err := a.sql.ReadRateCache(ctx); err == nil && found && at == stamp {
+		if t, err := fairshare.DecodeRateTable(data); err == nil {
+			return t, nil
+		}
+	}
+	t, err := a.sql.RateTable(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Failing to save costs the next process time, not correctness (a
+	// read-only database, say).
+	if data, err := t.AppendBinary(nil); err == nil {
+		_ = a.sql.WriteRateCache(ctx, stamp, data)
+	}
+	return t, nil
 }
 
 // KnownDonor implements ledgerio.Checker.

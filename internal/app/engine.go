@@ -428,6 +428,13 @@ func ReportFromCSV(ref *Reference, r io.Reader, name string, req ReportRequest) 
 	return rep, err
 }
 
+// Warm begins reading the saved report engine and the reference data in
+// the background, so that a server's first report need not wait for them.
+func (a *App) Warm(ctx context.Context) {
+	a.startEngine(ctx)
+	go a.Reference(context.WithoutCancel(ctx))
+}
+
 // startEngine begins building the engine in the background when no engine
 // is built yet, so that a new process reads its reference data and its
 // saved engine at the same time (two cores, and PostgreSQL connections, in
