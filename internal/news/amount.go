@@ -306,7 +306,9 @@ var inferVerbs = setOf("gives", "bruges", "sendes", "udbetales", "afsættes", "b
 	"transferred", "invested", "covers", "covered", "dækker", "dækkes",
 	// adverbs of time before the verb: "20 milliarder allerede i år", "5 billion already"
 	"allerede", "nu", "straks", "først", "senere", "også", "already", "now", "immediately", "later", "also",
-	"følger", "fulgte", "follows", "followed", "follow", "arrives", "arrive", "flows", "flyder", "as", "apiece")
+	"følger", "fulgte", "follows", "followed", "follow", "arrives", "arrive", "flows", "flyder", "as", "apiece",
+	// infinitives after a modal: "kan yderligere 300 millioner komme til", "could 2 billion go"
+	"komme", "gå", "følge", "lande", "ankomme", "tilfalde", "flyde", "land", "flow")
 
 // mayFollowInferred reports that word w may follow an amount with no currency word: a
 // preposition, conjunction or verb, not a noun that says what is counted ("2 millioner
@@ -603,6 +605,7 @@ func (d *doc) findAmounts() {
 	out = d.addRangeStarts(out)
 	d.bareCrowns(out) // first, so that amounts with no currency word follow settled crowns
 	out = d.inferCurrencies(out)
+	d.openRanges(out)
 	for k := range out {
 		out[k].PerYear = d.perYear(&out[k])
 	}
@@ -617,6 +620,25 @@ func (d *doc) findAmounts() {
 		out = []Amount{}
 	}
 	d.amounts = out
+}
+
+// openRanges reads "2.5 billion to 3 billion euros", "2 til 3 milliarder kroner": a scaled
+// figure with no currency word joined by "to"/"til" or a dash to an amount that names one is the
+// first end of a range, in the second end's currency, as if "between" led it.
+func (d *doc) openRanges(am []Amount) {
+	toks := d.toks
+	for k := 0; k+1 < len(am); k++ {
+		a, b := &am[k], &am[k+1]
+		if !a.Inferred || b.Inferred || a.Scale == "" || b.markStart != b.tokStart || a.tokEnd+1 != b.tokStart {
+			continue
+		}
+		switch toks[a.tokEnd].lower {
+		case "to", "til", "-", "–":
+		default:
+			continue
+		}
+		a.Currency, a.CurrencyFrom, a.Inferred, a.rangeStart = b.Currency, b.CurrencyFrom, false, true
+	}
 }
 
 // rangePair reports a and b as the two ends of one range: "2,5-3 mia.", "mellem 5 og 10",

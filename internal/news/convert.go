@@ -493,6 +493,7 @@ func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 		}
 		d.addConversion(rates, day, dayPrecise, k, k+1, cue)
 	}
+	d.findLooseConversions(rates, day, dayPrecise)
 	d.res.Amounts = am
 }
 

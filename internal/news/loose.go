@@ -1,0 +1,365 @@
+package news
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Conversions the cue rules of convert.go do not see, read the way a careful editor reads them:
+// an amount restated in another currency is recognised by what the text says about it (a
+// conversion word anywhere in its lead-in, a rate note, "the package is worth") and by its
+// figure, which the day's rate turns the earlier amount into. Each amount joins at most one
+// conversion; pairs the cue rules found come first.
+
+// looseStrong are words that name a conversion wherever they stand in an equivalent's lead-in:
+// "Det svarer ifølge ministeriet til", "In euro terms the increase equals", "Regnet om til
+// dollar bliver det".
+var looseStrong = setOf("svarer", "svarende", "omregnet", "omregner", "omregnes", "omregning", "omregnede",
+	"equivalent", "equals", "equal", "equalling", "equaling", "converted", "converts", "convert", "conversion",
+	"translates", "translated", "translating", "corresponds", "corresponding", "tilsvarende", "modsvarer",
+	"omtrentlig", "regnet", "terms", "målt", "works", "working")
+
+// looseWeak are words that say an amount is the value of something named before it: "The
+// package is worth about", "Bidraget beløber sig til", "DKK1bn ..., amounts to about". They
+// pair only with an amount the day's rate turns into the equivalent.
+var looseWeak = setOf("worth", "værd", "værdi", "valued", "value", "amounts", "amounting", "comes", "totals",
+	"totalling", "totaling", "beløber", "equates", "equating", "represents", "udgør", "i", "in")
+
+// looseAnaphors open a sentence that speaks of an amount named before: "Det", "Pakken",
+// "The package", "That", "It".
+var looseAnaphors = setOf("det", "dette", "denne", "beløbet", "summen", "pakken", "støtten", "hjælpen", "bidraget",
+	"donationen", "lånet", "tilsagnet", "rammen", "that", "this", "it", "the", "which", "hvilket", "its", "that's",
+	"it's", "i", "in", "omregnet", "converted", "målt", "regnet", "at", "ved", "efter", "til", "med")
+
+// Bounds of the loose reading: how far back an equivalent may look, and how far off the day's
+// rate a mis-stated equivalent may be and still be read as one (sets 1-7 hold errors of 10-15 %).
+const (
+	looseSentences = 2
+	looseTokens    = 90
+	looseMisstated = 0.35
+)
+
+// findLooseConversions adds the conversions a careful editor reads that the cue rules missed.
+func (d *doc) findLooseConversions(rates RateFunc, day time.Time, dayPrecise bool) {
+	am := d.amounts
+	used := make([]bool, len(am))
+	for _, c := range d.res.Conversions {
+		used[c.From], used[c.To] = true, true
+	}
+	added := false
+	for bi := range am {
+		b := &am[bi]
+		if used[bi] || !d.looseEnd(bi) {
+			continue
+		}
+		strength := d.looseLeadIn(bi)
+		best, nearest := -1, -1
+		for ai := bi - 1; ai >= 0; ai-- {
+			a := &am[ai]
+			if d.toks[b.tokStart].sent-d.toks[a.tokStart].sent > looseSentences || b.markStart-a.tokEnd > looseTokens {
+				break
+			}
+			if a.Currency == b.Currency {
+				break // an amount in the equivalent's own currency stands between
+			}
+			if used[ai] || !d.looseEnd(ai) || a.Value <= 0 || d.newSubject(a, b) {
+				continue
+			}
+			if nearest < 0 {
+				nearest = ai
+			}
+			if _, ok := d.looseDeviation(rates, day, dayPrecise, a, b); ok == looseMatch {
+				best = ai
+				break
+			}
+		}
+		pick := -1
+		switch {
+		case strength == looseStrongCue && best >= 0:
+			pick = best
+		case strength == looseStrongCue && nearest >= 0:
+			// a mis-stated equivalent: the amount just before, if the figure is near enough to be
+			// meant as its conversion (or no rate says otherwise)
+			if dev, ok := d.looseDeviation(rates, day, dayPrecise, &am[nearest], b); ok == looseNoRate || math.Abs(dev) <= looseMisstated {
+				pick = nearest
+			}
+		case strength == looseWeakCue && best >= 0:
+			pick = best
+		case best >= 0 && best == bi-1 && d.looseAdjacent(&am[best], b) && d.tightMatch(rates, day, &am[best], b):
+			// no cue: the figure alone, next to the amount, in an apposition or the next sentence
+			pick = best
+		}
+		if pick < 0 {
+			continue
+		}
+		d.addConversion(rates, day, dayPrecise, pick, bi, d.looseCueText(pick, bi))
+		used[pick], used[bi] = true, true
+		added = true
+	}
+	if added {
+		sort.SliceStable(d.res.Conversions, func(i, j int) bool {
+			ci, cj := d.res.Conversions[i], d.res.Conversions[j]
+			if ci.From != cj.From {
+				return ci.From < cj.From
+			}
+			return ci.To < cj.To
+		})
+	}
+}
+
+const (
+	looseNoCue = iota
+	looseWeakCue
+	looseStrongCue
+)
+
+const (
+	looseNoRate = iota
+	looseMatch
+	looseOff
+)
+
+// looseEnd reports an amount that may stand alone in a conversion: not an end of a range, not a
+// rate statement's unit.
+func (d *doc) looseEnd(k int) bool {
+	a := &d.amounts[k]
+	if a.rangeStart || a.rateUnit || a.Value <= 0 {
+		return false
+	}
+	if k > 0 && d.amounts[k-1].rangeStart {
+		return false
+	}
+	return true
+}
+
+// looseDeviation compares b with a converted at the day's rate: looseMatch when the verdict
+// would be consistent, with the deviation of b's figure.
+func (d *doc) looseDeviation(rates RateFunc, day time.Time, dayPrecise bool, a, b *Amount) (float64, int) {
+	if rates == nil || day.IsZero() {
+		return 0, looseNoRate
+	}
+	var c Conversion
+	check(&c, a, b, rates, day, dayPrecise && !d.averaged, d.averaged)
+	if !c.Checked {
+		return 0, looseNoRate
+	}
+	if c.Consistent {
+		return c.Deviation, looseMatch
+	}
+	return c.Deviation, looseOff
+}
+
+// tightMatch is the figure test for an equivalent with no cue at all: b states at least two
+// significant digits (or a rounding marker) and lies within 1.5 % of a at the day's rate, a
+// little more for "about"; two round figures ("$1 billion ... €1 billion") prove nothing.
+func (d *doc) tightMatch(rates RateFunc, day time.Time, a, b *Amount) bool {
+	if rates == nil || day.IsZero() {
+		return false
+	}
+	ra, ok1 := rateOf(rates, day, a.Currency)
+	rb, ok2 := rateOf(rates, day, b.Currency)
+	if !ok1 || !ok2 {
+		return false
+	}
+	dev := b.Value/(a.Value*rb/ra) - 1
+	tol := 0.015
+	switch b.Marker {
+	case "approx", "below":
+		tol = 0.03
+	case "":
+		if b.num.halfUnitNonzero() > 0.05 {
+			return false
+		}
+	default:
+		return false
+	}
+	if a.Text == b.Text || strings.TrimLeft(a.num.digits, "0") == strings.TrimLeft(b.num.digits, "0") {
+		return false
+	}
+	return math.Abs(dev) <= tol
+}
+
+// looseLeadIn grades what stands between the amount before b and b (at most b's sentence and
+// the end of the previous one): a conversion word or a rate note is strong, a word of value
+// ("worth", "beløber sig til") weak. A rate note after b ("at current rates") is strong too.
+func (d *doc) looseLeadIn(bi int) int {
+	toks := d.toks
+	b := &d.amounts[bi]
+	lo := 0
+	if bi > 0 {
+		lo = d.amounts[bi-1].tokEnd
+	}
+	sb := toks[b.tokStart].sent
+	for lo < b.markStart && toks[lo].sent < sb-1 {
+		lo++
+	}
+	if _, ok := d.rateNote(b); ok {
+		return looseStrongCue
+	}
+	strength := looseNoCue
+	for k := lo; k < b.markStart; k++ {
+		t := toks[k]
+		if t.kind != tWord {
+			continue
+		}
+		switch {
+		case looseStrong[t.lower]:
+			if t.lower == "terms" && (k == 0 || toks[k-1].kind != tWord) {
+				continue
+			}
+			if (t.lower == "regnet" || t.lower == "målt") && !(k+1 < len(toks) && (toks[k+1].lower == "om" || toks[k+1].lower == "i")) {
+				continue
+			}
+			if (t.lower == "works" || t.lower == "working") && !(k+1 < len(toks) && toks[k+1].lower == "out") {
+				continue
+			}
+			return looseStrongCue
+		case d.rateWordAt(k):
+			return looseStrongCue
+		case looseWeak[t.lower] && toks[k].sent == sb:
+			if t.lower == "i" || t.lower == "in" {
+				// "i euro", "in dollars": names b's currency
+				if c, n := suffixCurrency(toks, k+1); n > 0 && c == b.Currency {
+					strength = looseWeakCue
+				}
+				continue
+			}
+			strength = looseWeakCue
+		}
+	}
+	return strength
+}
+
+// rateWordAt reads a rate named as such: "exchange rate(s)", "valutakurs", "dagens kurs",
+// "current rates", "at today's rate".
+func (d *doc) rateWordAt(k int) bool {
+	toks := d.toks
+	w := toks[k].lower
+	switch w {
+	case "valutakurs", "valutakurser", "vekselkurs", "vekselkurser", "valutakursen", "kursen", "exchange-rate":
+		return true
+	case "rate", "rates", "kurs", "kurser":
+		return k > 0 && (toks[k-1].lower == "exchange" || noteNows[toks[k-1].lower])
+	}
+	return false
+}
+
+// looseAdjacent is the structure of an uncued equivalent: in the same sentence after a break
+// (comma, dash, parenthesis, slash, "or") with no clause word and no new name between; or
+// opening the next sentence with a word that points back ("Det er knap 465 millioner").
+func (d *doc) looseAdjacent(a, b *Amount) bool {
+	toks := d.toks
+	sa, sb := toks[a.tokStart].sent, toks[b.tokStart].sent
+	if a.PerYear != b.PerYear {
+		return false
+	}
+	switch sb - sa {
+	case 0:
+		brk, words := false, 0
+		for k := a.tokEnd; k < b.markStart; k++ {
+			t := toks[k]
+			switch t.kind {
+			case tNum, tSym:
+				if !d.dateNumber(k) {
+					return false
+				}
+			case tPunct:
+				switch t.text {
+				case ",", "-", "–", "—", "(", "/", ":", ";":
+					brk = true
+				}
+			case tWord:
+				if clauseWords[t.lower] || startsUpper(t.text) {
+					return false
+				}
+				if t.lower == "or" || t.lower == "eller" {
+					brk = true
+				}
+				words++
+			}
+		}
+		return brk && words <= 12
+	case 1:
+		// nothing after a in its sentence but a short phrase, and b's sentence opens by
+		// pointing back
+		words := 0
+		first := -1
+		for k := a.tokEnd; k < b.markStart; k++ {
+			t := toks[k]
+			if t.kind == tNum || t.kind == tSym {
+				return false
+			}
+			if t.kind != tWord {
+				continue
+			}
+			if t.sent == sa {
+				if clauseWords[t.lower] {
+					return false
+				}
+				words++
+				continue
+			}
+			if first < 0 {
+				first = k
+				if !looseAnaphors[t.lower] {
+					return false
+				}
+			} else if startsUpper(t.text) {
+				return false
+			}
+			words++
+		}
+		return first >= 0 && words <= 16
+	}
+	return false
+}
+
+// newSubject reports that b is said of something other than a: in one sentence, a clause word
+// and then a name between them ("5 mia. kr. til Ukraine, og Norge giver et beløb svarende
+// til"); in a later sentence, one that does not open by pointing back or naming a source.
+func (d *doc) newSubject(a, b *Amount) bool {
+	toks := d.toks
+	sa, sb := toks[a.tokStart].sent, toks[b.tokStart].sent
+	if sa == sb {
+		clause := false
+		for k := a.tokEnd; k < b.markStart; k++ {
+			t := toks[k]
+			if t.kind != tWord {
+				continue
+			}
+			if clauseWords[t.lower] {
+				clause = true
+			} else if clause && startsUpper(t.text) {
+				return true
+			}
+		}
+		return false
+	}
+	k := b.markStart - 1
+	for k > a.tokEnd && toks[k-1].sent == sb {
+		k--
+	}
+	for k < b.markStart && toks[k].kind != tWord {
+		k++
+	}
+	if k >= b.markStart {
+		return false
+	}
+	return !looseAnaphors[toks[k].lower] && !looseStrong[toks[k].lower] && toks[k].lower != "ifølge" && toks[k].lower != "according"
+}
+
+// looseCueText is the text between the two amounts, as a conversion's cue.
+func (d *doc) looseCueText(ai, bi int) string {
+	a, b := &d.amounts[ai], &d.amounts[bi]
+	lo, hi := a.tokEnd, b.markStart
+	if hi <= lo {
+		return ""
+	}
+	s := d.src[d.toks[lo].start:d.toks[hi-1].end]
+	if len(s) > 120 {
+		s = s[len(s)-120:]
+	}
+	return s
+}
