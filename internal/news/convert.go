@@ -383,7 +383,7 @@ var backRefEnds = [][]string{
 }
 
 var backRefStarts = setOf("det", "dette", "beløbet", "summen", "pakken", "omregnet", "that", "this", "the", "it",
-	"which", "hvilket", "i", "in", "amount", "sum", "package", "svarer")
+	"which", "hvilket", "i", "in", "amount", "sum", "package", "svarer", "that's", "it's")
 
 func (d *doc) backReference(a, b *Amount) (string, bool) {
 	toks := d.toks
@@ -429,12 +429,31 @@ func (d *doc) backReference(a, b *Amount) (string, bool) {
 	if len(words) == 0 || !backRefStarts[words[0]] {
 		return "", false
 	}
+	if len(words) == 2 && pronounCopula(words[0], words[1]) {
+		// "Det er cirka 295 mio. euro.", "That is roughly $5.4 billion.": the whole opening
+		// is a pronoun and a copula, so the sentence only restates the amount before
+		return d.src[toks[start].start:toks[b.markStart-1].end], true
+	}
 	for _, end := range backRefEnds {
 		if len(words) >= len(end) && equalWords(words[len(words)-len(end):], end) {
 			return d.src[toks[start].start:toks[b.markStart-1].end], true
 		}
 	}
 	return "", false
+}
+
+// pronounCopula is "det er", "that is", "this was": an opening that restates.
+func pronounCopula(p, v string) bool {
+	switch p {
+	case "det", "dette", "that", "this", "it":
+	default:
+		return false
+	}
+	switch v {
+	case "er", "var", "is", "was":
+		return true
+	}
+	return false
 }
 
 // dropCurrencyTarget reads an opening "[conversion verb] til/into/in CURRENCY" from token start

@@ -19,7 +19,8 @@ import (
 var looseStrong = setOf("svarer", "svarende", "omregnet", "omregner", "omregnes", "omregning", "omregnede",
 	"equivalent", "equals", "equal", "equalling", "equaling", "converted", "converts", "convert", "conversion",
 	"translates", "translated", "translating", "corresponds", "corresponding", "tilsvarende", "modsvarer",
-	"omtrentlig", "regnet", "terms", "målt", "works", "working")
+	"omtrentlig", "regnet", "terms", "målt", "works", "working", "lig", "omsat", "expressed", "measured", "udtrykt",
+	"opgjort", "valued")
 
 // looseWeak are words that say an amount is the value of something named before it: "The
 // package is worth about", "Bidraget beløber sig til", "DKK1bn ..., amounts to about". They
@@ -31,7 +32,7 @@ var looseWeak = setOf("worth", "værd", "værdi", "valued", "value", "amounts", 
 // "The package", "That", "It".
 var looseAnaphors = setOf("det", "dette", "denne", "beløbet", "summen", "pakken", "støtten", "hjælpen", "bidraget",
 	"donationen", "lånet", "tilsagnet", "rammen", "that", "this", "it", "the", "which", "hvilket", "its", "that's",
-	"it's", "i", "in", "omregnet", "converted", "målt", "regnet", "at", "ved", "efter", "til", "med")
+	"it's", "i", "in", "at", "ved", "efter", "til", "med")
 
 // Bounds of the loose reading: how far back an equivalent may look, and how far off the day's
 // rate a mis-stated equivalent may be and still be read as one (sets 1-7 hold errors of 10-15 %).
@@ -87,6 +88,12 @@ func (d *doc) findLooseConversions(rates RateFunc, day time.Time, dayPrecise boo
 			}
 		case strength == looseWeakCue && best >= 0:
 			pick = best
+		case strength == looseWeakCue && nearest >= 0 && d.pointsBack(&am[nearest], b):
+			// "The package is worth about 460 million euros" after "a £350 million package":
+			// the value of the thing just named, mis-stated if the rate says otherwise
+			if dev, ok := d.looseDeviation(rates, day, dayPrecise, &am[nearest], b); ok == looseNoRate || math.Abs(dev) <= looseMisstated {
+				pick = nearest
+			}
 		case best >= 0 && best == bi-1 && d.looseAdjacent(&am[best], b) && d.tightMatch(rates, day, &am[best], b):
 			// no cue: the figure alone, next to the amount, in an apposition or the next sentence
 			pick = best
@@ -164,10 +171,16 @@ func (d *doc) tightMatch(rates RateFunc, day time.Time, a, b *Amount) bool {
 		return false
 	}
 	dev := b.Value/(a.Value*rb/ra) - 1
-	tol := 0.015
+	lo, hi := -0.015, 0.015
 	switch b.Marker {
-	case "approx", "below":
-		tol = 0.03
+	case "approx":
+		lo, hi = -0.03, 0.03
+	case "below":
+		// "knap 1 mia. euro", "nearly $1 billion": the figure is a little above the value
+		lo, hi = -0.005, 0.05
+	case "at_least":
+		// "just over €1 billion", "godt 800 millioner euro": a little below
+		lo, hi = -0.05, 0.005
 	case "":
 		if b.num.halfUnitNonzero() > 0.05 {
 			return false
@@ -178,7 +191,7 @@ func (d *doc) tightMatch(rates RateFunc, day time.Time, a, b *Amount) bool {
 	if a.Text == b.Text || strings.TrimLeft(a.num.digits, "0") == strings.TrimLeft(b.num.digits, "0") {
 		return false
 	}
-	return math.Abs(dev) <= tol
+	return lo <= dev && dev <= hi
 }
 
 // looseLeadIn grades what stands between the amount before b and b (at most b's sentence and
@@ -198,6 +211,15 @@ func (d *doc) looseLeadIn(bi int) int {
 	if _, ok := d.rateNote(b); ok {
 		return looseStrongCue
 	}
+	if bi > 0 {
+		// verb-second: "Ifølge regeringen svarer 5 mia. kr. til 670 mio. euro"
+		if a := &d.amounts[bi-1]; a.markStart > 0 && b.markStart-a.tokEnd == 1 && (toks[a.tokEnd].lower == "til" || toks[a.tokEnd].lower == "to") {
+			switch toks[a.markStart-1].lower {
+			case "svarer", "svarede", "equals", "equalled", "equaled":
+				return looseStrongCue
+			}
+		}
+	}
 	strength := looseNoCue
 	for k := lo; k < b.markStart; k++ {
 		t := toks[k]
@@ -213,6 +235,16 @@ func (d *doc) looseLeadIn(bi int) int {
 				continue
 			}
 			if (t.lower == "works" || t.lower == "working") && !(k+1 < len(toks) && toks[k+1].lower == "out") {
+				continue
+			}
+			if (t.lower == "lig" || t.lower == "omsat" || t.lower == "expressed" || t.lower == "measured" || t.lower == "udtrykt" ||
+				t.lower == "opgjort" || t.lower == "valued") &&
+				!(k+1 < len(toks) && (toks[k+1].lower == "med" || toks[k+1].lower == "til" || toks[k+1].lower == "i" || toks[k+1].lower == "in")) {
+				// "lig med", "omsat til euro", "expressed in euros", "valued in dollars"; "valued
+				// at" is a value word
+				if t.lower == "valued" && strength < looseWeakCue && toks[k].sent == sb {
+					strength = looseWeakCue
+				}
 				continue
 			}
 			return looseStrongCue
@@ -316,6 +348,12 @@ func (d *doc) looseAdjacent(a, b *Amount) bool {
 	return false
 }
 
+// otherWords say that what follows is another sum: "the previous package was worth", "en ny
+// pakke på", "another", "further".
+var otherWords = setOf("previous", "earlier", "last", "next", "another", "other", "second", "further",
+	"additional", "former", "forrige", "sidste", "tidligere", "næste", "anden", "andet", "andre",
+	"yderligere", "flere", "more", "mere", "than", "end", "compared", "sammenlignet", "against", "mod", "versus")
+
 // newSubject reports that b is said of something other than a: in one sentence, a clause word
 // and then a name between them ("5 mia. kr. til Ukraine, og Norge giver et beløb svarende
 // til"); in a later sentence, one that does not open by pointing back or naming a source.
@@ -328,6 +366,9 @@ func (d *doc) newSubject(a, b *Amount) bool {
 			t := toks[k]
 			if t.kind != tWord {
 				continue
+			}
+			if otherWords[t.lower] {
+				return true
 			}
 			if clauseWords[t.lower] {
 				clause = true
@@ -347,19 +388,109 @@ func (d *doc) newSubject(a, b *Amount) bool {
 	if k >= b.markStart {
 		return false
 	}
-	return !looseAnaphors[toks[k].lower] && !looseStrong[toks[k].lower] && toks[k].lower != "ifølge" && toks[k].lower != "according"
+	for j := k; j < b.markStart; j++ {
+		if otherWords[toks[j].lower] {
+			return true
+		}
+	}
+	// a sentence that opens with a conversion word ("Omregnet til dollar er det", "Expressed in
+	// euros, that is") or a source ("Ifølge ministeriet svarer det til") speaks of what came before
+	w := toks[k].lower
+	if looseAnaphors[w] || looseStrong[w] || w == "ifølge" || w == "according" {
+		return false
+	}
+	// "Ministeriet oplyser, at beløbet svarer til", "The ministry said that the sum equals": a
+	// source first, then the opening that points back
+	for j := k + 1; j+1 < b.markStart; j++ {
+		if speechVerbs[toks[j].lower] {
+			j++
+			for j < b.markStart && (toks[j].kind == tPunct || toks[j].lower == "at" || toks[j].lower == "that") {
+				j++
+			}
+			return j >= b.markStart || !looseAnaphors[toks[j].lower] && !looseStrong[toks[j].lower]
+		}
+	}
+	return true
 }
 
-// looseCueText is the text between the two amounts, as a conversion's cue.
+// pointsBack reports that the words before b name amount a: in a's sentence, a short phrase
+// with no clause word or name ("DKK1bn for reconstruction, amounts to", "3,2 mia. kr. er
+// værd"); in the next sentences, an opening that repeats a noun next to a ("a £350 million
+// package ... The package is worth") or a pronoun in the sentence right after a's.
+func (d *doc) pointsBack(a, b *Amount) bool {
+	toks := d.toks
+	sa, sb := toks[a.tokStart].sent, toks[b.tokStart].sent
+	if sa == sb {
+		words := 0
+		for k := a.tokEnd; k < b.markStart; k++ {
+			t := toks[k]
+			if t.kind == tNum || t.kind == tSym {
+				return false
+			}
+			if t.kind == tWord {
+				if clauseWords[t.lower] || startsUpper(t.text) {
+					return false
+				}
+				words++
+			}
+		}
+		return words <= 10
+	}
+	k := b.markStart - 1
+	for k > a.tokEnd && toks[k-1].sent == sb {
+		k--
+	}
+	var opening []token
+	for ; k < b.markStart; k++ {
+		if toks[k].kind == tWord {
+			opening = append(opening, toks[k])
+		}
+	}
+	if len(opening) == 0 {
+		return false
+	}
+	switch opening[0].lower {
+	case "it", "this", "that", "det", "dette", "den":
+		return sb-sa == 1
+	}
+	lo, hi := max(a.markStart-4, 0), min(a.tokEnd+4, len(toks))
+	for _, w := range opening {
+		for _, stem := range nounStems(w.lower) {
+			for j := lo; j < hi; j++ {
+				if (j < a.markStart || j >= a.tokEnd) && toks[j].kind == tWord && strings.Contains(toks[j].lower, stem) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// nounStems are the forms of a word that its indefinite or compound forms contain: "pakken"
+// gives "pakke" and "pakk", "package" itself; short and function words give none.
+func nounStems(w string) []string {
+	if len([]rune(w)) < 4 || looseAnaphors[w] || looseWeak[w] || looseStrong[w] {
+		return nil
+	}
+	out := []string{w}
+	for _, suf := range []string{"en", "et", "n", "t"} {
+		if s := strings.TrimSuffix(w, suf); s != w && len([]rune(s)) >= 4 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// looseCueText is what leads to b as a conversion's cue: the words between the two amounts, or
+// b's sentence up to b when the two stand in different sentences.
 func (d *doc) looseCueText(ai, bi int) string {
 	a, b := &d.amounts[ai], &d.amounts[bi]
 	lo, hi := a.tokEnd, b.markStart
+	for lo < hi && d.toks[lo].sent < d.toks[b.tokStart].sent {
+		lo++
+	}
 	if hi <= lo {
 		return ""
 	}
-	s := d.src[d.toks[lo].start:d.toks[hi-1].end]
-	if len(s) > 120 {
-		s = s[len(s)-120:]
-	}
-	return s
+	return d.src[d.toks[lo].start:d.toks[hi-1].end]
 }
