@@ -494,6 +494,7 @@ func equalWords(a, b []string) bool {
 
 func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 	am := d.amounts
+	origin := map[int]int{} // an equivalent's index -> the amount it restates
 	for k := 0; k+1 < len(am); k++ {
 		a, b := &am[k], &am[k+1]
 		if a.Currency == b.Currency || a.Value <= 0 || b.Value <= 0 {
@@ -510,7 +511,16 @@ func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 			k++
 			continue
 		}
+		if j, ok := origin[k]; ok && am[j].Currency != b.Currency {
+			// "DKK 5 billion ($727 million, €670 million)", "svarende til 670 mio. euro eller 727
+			// mio. dollar", "Det svarer til 268 mio. euro (291 mio. dollar)": a second equivalent
+			// restates the same original
+			d.addConversion(rates, day, dayPrecise, j, k+1, cue)
+			origin[k+1] = j
+			continue
+		}
 		d.addConversion(rates, day, dayPrecise, k, k+1, cue)
+		origin[k+1] = k
 	}
 	d.findLooseConversions(rates, day, dayPrecise)
 	d.res.Amounts = am

@@ -45,14 +45,18 @@ const (
 // findLooseConversions adds the conversions a careful editor reads that the cue rules missed.
 func (d *doc) findLooseConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 	am := d.amounts
-	used := make([]bool, len(am))
+	// an amount is converted once and restated once; an equivalent may itself be converted on
+	// ("670 mio. euro (727 mio. dollar)")
+	from, to := make([]bool, len(am)), make([]bool, len(am))
+	origin := map[int]int{}
 	for _, c := range d.res.Conversions {
-		used[c.From], used[c.To] = true, true
+		from[c.From], to[c.To] = true, true
+		origin[c.To] = c.From
 	}
 	added := false
 	for bi := range am {
 		b := &am[bi]
-		if used[bi] || !d.looseEnd(bi) {
+		if to[bi] || !d.looseEnd(bi) {
 			continue
 		}
 		strength := d.looseLeadIn(bi)
@@ -65,7 +69,7 @@ func (d *doc) findLooseConversions(rates RateFunc, day time.Time, dayPrecise boo
 			if a.Currency == b.Currency {
 				break // an amount in the equivalent's own currency stands between
 			}
-			if used[ai] || !d.looseEnd(ai) || a.Value <= 0 || d.newSubject(a, b) {
+			if from[ai] || to[ai] && from[bi] || !d.looseEnd(ai) || a.Value <= 0 || d.newSubject(a, b) {
 				continue
 			}
 			if nearest < 0 {
@@ -101,8 +105,23 @@ func (d *doc) findLooseConversions(rates RateFunc, day time.Time, dayPrecise boo
 		if pick < 0 {
 			continue
 		}
-		d.addConversion(rates, day, dayPrecise, pick, bi, d.looseCueText(pick, bi))
-		used[pick], used[bi] = true, true
+		cue := d.looseCueText(pick, bi)
+		if j, ok := origin[pick]; ok && am[j].Currency != b.Currency {
+			pick = j // the equivalent of an equivalent restates the original
+		}
+		d.addConversion(rates, day, dayPrecise, pick, bi, cue)
+		origin[bi] = pick
+		// an equivalent the cue rules converted on now restates the original too
+		for i, c := range d.res.Conversions {
+			if c.From == bi && am[pick].Currency != am[c.To].Currency {
+				n := len(d.res.Conversions)
+				d.addConversion(rates, day, dayPrecise, pick, c.To, c.Cue)
+				d.res.Conversions[i] = d.res.Conversions[n]
+				d.res.Conversions = d.res.Conversions[:n]
+				origin[c.To] = pick
+			}
+		}
+		from[pick], to[bi] = true, true
 		added = true
 	}
 	if added {
@@ -202,7 +221,14 @@ func (d *doc) looseLeadIn(bi int) int {
 	b := &d.amounts[bi]
 	lo := 0
 	if bi > 0 {
-		lo = d.amounts[bi-1].tokEnd
+		prev := &d.amounts[bi-1]
+		lo = prev.tokEnd
+		if note, ok := d.rateNote(prev); ok {
+			// "$54 billion at current exchange rates": the note belongs to the amount before
+			for lo < b.markStart && toks[lo].end <= toks[prev.tokEnd].start+len(note) {
+				lo++
+			}
+		}
 	}
 	sb := toks[b.tokStart].sent
 	for lo < b.markStart && toks[lo].sent < sb-1 {
