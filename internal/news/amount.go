@@ -100,6 +100,14 @@ func prefixCurrency(toks []token, j int) (code string, n int) {
 // suffixCurrency reads "kroner", "danske kroner", "kr.", "euro", "Danish crowns", "DKK",
 // "pund sterling" after a number or scale word.
 func suffixCurrency(toks []token, j int) (code string, n int) {
+	if j < len(toks) && toks[j].kind == tSym && toks[j].nlBefore == 0 && (toks[j].text == "€" || toks[j].text == "£") &&
+		!(j+1 < len(toks) && toks[j+1].kind == tNum && !toks[j+1].spaceBefore) {
+		// "670 mio. €": the sign after the figure, not before the next one
+		if toks[j].text == "€" {
+			return "EUR", 1
+		}
+		return "GBP", 1
+	}
 	if j >= len(toks) || toks[j].kind != tWord || toks[j].nlBefore > 1 {
 		return "", 0
 	}
