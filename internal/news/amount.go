@@ -387,6 +387,11 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		} else if (t.lower == "en" || t.lower == "et") && j+1 < len(toks) && toks[j+1].lower == "kvart" {
 			num = ratDecimal(1, 4) // "en kvart milliard"
 			j++
+		} else if j+1 < len(toks) && (toks[j+1].lower == "hundred" || toks[j+1].lower == "hundrede") && t.lower != "hundred" &&
+			t.lower != "hundrede" && num.rat.IsInt() && num.rat.Sign() > 0 && num.rat.Cmp(big.NewRat(10, 1)) < 0 {
+			// "three hundred million dollars", "tre hundrede millioner kroner"
+			num.rat = new(big.Rat).Mul(num.rat, big.NewRat(100, 1))
+			j++
 		}
 	default:
 		return Amount{}, 0, false

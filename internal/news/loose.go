@@ -378,7 +378,7 @@ func (d *doc) looseAdjacent(a, b *Amount) bool {
 // pakke på", "another", "further".
 var otherWords = setOf("previous", "earlier", "last", "next", "another", "other", "second", "further",
 	"additional", "former", "forrige", "sidste", "tidligere", "næste", "anden", "andet", "andre",
-	"yderligere", "flere", "more", "mere", "than", "end", "compared", "sammenlignet", "against", "mod", "versus")
+	"yderligere", "flere", "more", "mere", "than", "end", "also", "også", "too", "desuden", "derudover", "additionally", "compared", "sammenlignet", "against", "mod", "versus")
 
 // newSubject reports that b is said of something other than a: in one sentence, a clause word
 // and then a name between them ("5 mia. kr. til Ukraine, og Norge giver et beløb svarende
