@@ -154,7 +154,7 @@ type markerPhrase struct {
 var markerPhrases = func() []markerPhrase {
 	m := map[string][]string{
 		"approx": {"cirka", "ca .", "ca", "omkring", "omtrent", "anslået", "rundt regnet", "about", "around", "some",
-			"approximately", "approx .", "roughly", "an estimated", "estimated", "circa", "i omegnen af"},
+			"approximately", "approx .", "roughly", "an estimated", "estimated", "circa", "i omegnen af", "c .", "≈", "~"},
 		"below": {"knap", "knapt", "næsten", "små", "nearly", "almost", "just under", "just below", "close to",
 			"lige under", "nær ved"},
 		"at_least": {"over", "mere end", "flere end", "godt", "mindst", "minimum", "more than", "at least", "upwards of",

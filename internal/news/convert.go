@@ -85,6 +85,9 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 	if hi < lo {
 		return "", false
 	}
+	if hi == lo && b.markStart < b.tokStart && (toks[hi].text == "≈" || toks[hi].text == "~") {
+		return toks[hi].text, true // "DKK 5 billion ≈ €670 million"
+	}
 	// sentences are numbered in order, so this counts the breaks between the two amounts
 	sents := toks[hi].sent - toks[lo-1].sent
 	if note, ok := d.rateNote(b); ok && sents <= 1 && hi-lo <= maxNoteGap && !d.numberIn(lo, hi) {

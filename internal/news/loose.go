@@ -26,13 +26,13 @@ var looseStrong = setOf("svarer", "svarende", "omregnet", "omregner", "omregnes"
 // package is worth about", "Bidraget beløber sig til", "DKK1bn ..., amounts to about". They
 // pair only with an amount the day's rate turns into the equivalent.
 var looseWeak = setOf("worth", "værd", "værdi", "valued", "value", "amounts", "amounting", "comes", "totals",
-	"totalling", "totaling", "beløber", "equates", "equating", "represents", "udgør", "i", "in")
+	"totalling", "totaling", "beløber", "equates", "equating", "represents", "udgør", "opgør", "opgøres", "i", "in")
 
 // looseAnaphors open a sentence that speaks of an amount named before: "Det", "Pakken",
 // "The package", "That", "It".
 var looseAnaphors = setOf("det", "dette", "denne", "beløbet", "summen", "pakken", "støtten", "hjælpen", "bidraget",
 	"donationen", "lånet", "tilsagnet", "rammen", "that", "this", "it", "the", "which", "hvilket", "its", "that's",
-	"it's", "i", "in", "at", "ved", "efter", "til", "med")
+	"it's", "i", "in", "at", "ved", "efter", "til", "med", "by", "based", "using", "on", "på", "per", "ud")
 
 // Bounds of the loose reading: how far back an equivalent may look, and how far off the day's
 // rate a mis-stated equivalent may be and still be read as one (sets 1-7 hold errors of 10-15 %).
