@@ -26,7 +26,7 @@ var looseStrong = setOf("svarer", "svarende", "omregnet", "omregner", "omregnes"
 // package is worth about", "Bidraget beløber sig til", "DKK1bn ..., amounts to about". They
 // pair only with an amount the day's rate turns into the equivalent.
 var looseWeak = setOf("worth", "værd", "værdi", "valued", "value", "amounts", "amounting", "comes", "totals",
-	"totalling", "totaling", "beløber", "equates", "equating", "represents", "udgør", "opgør", "opgøres", "i", "in")
+	"totalling", "totaling", "beløber", "equates", "equating", "represents", "udgør", "opgør", "opgøres", "put", "puts", "sætter", "satte", "i", "in")
 
 // looseAnaphors open a sentence that speaks of an amount named before: "Det", "Pakken",
 // "The package", "That", "It".
@@ -422,22 +422,42 @@ func (d *doc) newSubject(a, b *Amount) bool {
 	// a sentence that opens with a conversion word ("Omregnet til dollar er det", "Expressed in
 	// euros, that is") or a source ("Ifølge ministeriet svarer det til") speaks of what came before
 	w := toks[k].lower
+	if (w == "the" || w == "den" || w == "det") && k+1 < b.markStart && toks[k+1].kind == tWord && startsUpper(toks[k+1].text) &&
+		!demonym(toks[k+1].lower) {
+		return true // "The Netherlands gives the equivalent of": a name is the subject, not "The British package"
+	}
 	if looseAnaphors[w] || looseStrong[w] || w == "ifølge" || w == "according" {
 		return false
 	}
-	// "Ministeriet oplyser, at beløbet svarer til", "The ministry said that the sum equals": a
-	// source first, then the opening that points back
-	for j := k + 1; j+1 < b.markStart; j++ {
-		if speechVerbs[toks[j].lower] {
-			j++
-			for j < b.markStart && (toks[j].kind == tPunct || toks[j].lower == "at" || toks[j].lower == "that") {
-				j++
-			}
-			return j >= b.markStart || !looseAnaphors[toks[j].lower] && !looseStrong[toks[j].lower]
+	// "Ministeriet oplyser, at beløbet svarer til", "The ministry said that the sum equals",
+	// "Danish officials put the figure at": a source first, then words that point back
+	for j := k + 1; j < b.markStart; j++ {
+		t := toks[j]
+		if backNouns[t.lower] && (toks[j-1].lower == "the" || t.lower != strings.TrimSuffix(t.lower, "et") || t.lower != strings.TrimSuffix(t.lower, "en") || t.lower != strings.TrimSuffix(t.lower, "ene")) {
+			return false
+		}
+		if (t.lower == "that" || t.lower == "it" || t.lower == "det" || t.lower == "dette" || t.lower == "this") &&
+			(toks[j-1].kind == tPunct || speechVerbs[toks[j-1].lower] || toks[j-1].lower == "at" && j >= 2 && (speechVerbs[toks[j-2].lower] || toks[j-2].kind == tPunct)) {
+			return false
 		}
 	}
 	return true
 }
+
+// demonym reports an adjective of a country ("British", "Danish", "danske", "amerikanske"), which
+// describes a subject rather than naming it.
+func demonym(w string) bool {
+	for _, suf := range []string{"ish", "ian", "ese", "ske", "sk", "ic", "an"} {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+// backNouns name an amount already given: "the figure", "the sum", "beløbet", "pakken".
+var backNouns = setOf("figure", "sum", "amount", "total", "money", "package", "pledge", "aid", "contribution",
+	"beløbet", "summen", "tallet", "pengene", "pakken", "støtten", "bidraget", "hjælpen", "donationen", "tilsagnet")
 
 // pointsBack reports that the words before b name amount a: in a's sentence, a short phrase
 // with no clause word or name ("DKK1bn for reconstruction, amounts to", "3,2 mia. kr. er
