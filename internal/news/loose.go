@@ -32,7 +32,8 @@ var looseWeak = setOf("worth", "værd", "værdi", "valued", "value", "amounts", 
 // "The package", "That", "It".
 var looseAnaphors = setOf("det", "dette", "denne", "beløbet", "summen", "pakken", "støtten", "hjælpen", "bidraget",
 	"donationen", "lånet", "tilsagnet", "rammen", "that", "this", "it", "the", "which", "hvilket", "its", "that's",
-	"it's", "i", "in", "at", "ved", "efter", "til", "med", "by", "based", "using", "on", "på", "per", "ud")
+	"it's", "i", "in", "at", "ved", "efter", "til", "med", "by", "based", "using", "on", "på", "per", "ud", "or", "eller",
+	"værdien", "tallet", "pengene", "regningen", "prisen", "udgiften", "udgifterne", "bevillingen")
 
 // Bounds of the loose reading: how far back an equivalent may look, and how far off the day's
 // rate a mis-stated equivalent may be and still be read as one (sets 1-7 hold errors of 10-15 %).
@@ -252,6 +253,9 @@ func (d *doc) looseLeadIn(bi int) int {
 		if t.kind != tWord {
 			continue
 		}
+		if restatement(toks, k) {
+			return looseStrongCue
+		}
 		switch {
 		case looseStrong[t.lower]:
 			if t.lower == "terms" && (k == 0 || toks[k-1].kind != tWord) {
@@ -288,6 +292,15 @@ func (d *doc) looseLeadIn(bi int) int {
 		}
 	}
 	return strength
+}
+
+// restatement reads "in other words", "med andre ord", "that is to say" at token k.
+func restatement(toks []token, k int) bool {
+	if k+1 >= len(toks) {
+		return false
+	}
+	a, b := toks[k].lower, toks[k+1].lower
+	return a == "other" && b == "words" || a == "andre" && b == "ord" || a == "to" && b == "say" && k > 0 && toks[k-1].lower == "is"
 }
 
 // rateWordAt reads a rate named as such: "exchange rate(s)", "valutakurs", "dagens kurs",
@@ -393,7 +406,7 @@ func (d *doc) newSubject(a, b *Amount) bool {
 			if t.kind != tWord {
 				continue
 			}
-			if otherWords[t.lower] {
+			if otherWords[t.lower] && !restatement(toks, k) {
 				return true
 			}
 			if clauseWords[t.lower] {
@@ -415,7 +428,7 @@ func (d *doc) newSubject(a, b *Amount) bool {
 		return false
 	}
 	for j := k; j < b.markStart; j++ {
-		if otherWords[toks[j].lower] {
+		if otherWords[toks[j].lower] && !restatement(toks, j) {
 			return true
 		}
 	}
