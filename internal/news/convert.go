@@ -496,6 +496,7 @@ func equalWords(a, b []string) bool {
 }
 
 func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
+	d.settleByRate(rates, day)
 	am := d.amounts
 	origin := map[int]int{} // an equivalent's index -> the amount it restates
 	for k := 0; k+1 < len(am); k++ {
@@ -527,6 +528,52 @@ func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 	}
 	d.findLooseConversions(rates, day, dayPrecise)
 	d.res.Amounts = am
+}
+
+// settleByRate gives an amount with no currency word that the text restates in the currency it
+// was inferred to have ("Denmark's next package of 2.5 billion (about $364 million)" after a
+// dollar amount) the currency, among those the text names, that the day's rate turns into the
+// restatement: a restatement is never in the currency it restates.
+func (d *doc) settleByRate(rates RateFunc, day time.Time) {
+	if rates == nil || day.IsZero() {
+		return
+	}
+	am := d.amounts
+	named := map[string]bool{"DKK": true, "EUR": true, "USD": true}
+	for _, a := range am {
+		if !a.Inferred {
+			named[a.Currency] = true
+		}
+	}
+	for _, m := range d.currencyMentions(am) {
+		named[m.code] = true
+	}
+	for k := 0; k+1 < len(am); k++ {
+		a, b := &am[k], &am[k+1]
+		if !a.Inferred || b.Inferred || a.Currency != b.Currency || a.Value <= 0 || b.Value <= 0 {
+			continue
+		}
+		if _, ok := d.conversionCue(a, b); !ok {
+			continue
+		}
+		rb, ok := rateOf(rates, day, b.Currency)
+		if !ok {
+			continue
+		}
+		best, bestDev := "", 0.03
+		for c := range named {
+			rc, ok := rateOf(rates, day, c)
+			if c == b.Currency || !ok {
+				continue
+			}
+			if dev := math.Abs(b.Value/(a.Value*rb/rc) - 1); dev < bestDev || dev == bestDev && c < best {
+				best, bestDev = c, dev
+			}
+		}
+		if best != "" {
+			a.Currency, a.CurrencyFrom = best, "context"
+		}
+	}
 }
 
 func (d *doc) addConversion(rates RateFunc, day time.Time, dayPrecise bool, from, to int, cue string) {
