@@ -64,7 +64,10 @@ func (d *doc) findLooseConversions(rates RateFunc, day time.Time, dayPrecise boo
 		best, nearest := -1, -1
 		for ai := bi - 1; ai >= 0; ai-- {
 			a := &am[ai]
-			if d.toks[b.tokStart].sent-d.toks[a.tokStart].sent > looseSentences || b.markStart-a.tokEnd > looseTokens {
+			back := d.toks[b.tokStart].sent - d.toks[a.tokStart].sent
+			if back > looseSentences+1 || b.markStart-a.tokEnd > looseTokens ||
+				back > looseSentences && (strength != looseStrongCue || ai != bi-1) {
+				// a third sentence back only for a conversion word with no amount between
 				break
 			}
 			if a.Currency == b.Currency {
