@@ -156,9 +156,11 @@ var markerPhrases = func() []markerPhrase {
 		"approx": {"cirka", "ca .", "ca", "omkring", "omtrent", "anslået", "rundt regnet", "about", "around", "some",
 			"approximately", "approx .", "roughly", "an estimated", "estimated", "circa", "i omegnen af", "c .", "≈", "~"},
 		"below": {"knap", "knapt", "næsten", "små", "nearly", "almost", "just under", "just below", "close to",
-			"lige under", "nær ved"},
+			"lige under", "nær ved", "a little under", "slightly under", "slightly below", "just short of", "lidt under",
+			"en smule under", "a little below", "lidt mindre end", "slightly less than"},
 		"at_least": {"over", "mere end", "flere end", "godt", "mindst", "minimum", "more than", "at least", "upwards of",
-			"in excess of", "lidt over", "just over", "no less than", "et godt stykke over"},
+			"in excess of", "lidt over", "just over", "no less than", "et godt stykke over", "a little over",
+			"slightly over", "slightly more than", "a little more than", "lidt mere end", "just above", "lige over"},
 		"at_most": {"op til", "op mod", "up to", "as much as", "højst", "maksimalt", "maks .", "under", "less than",
 			"no more than", "mindre end", "højest", "maximum", "maksimum"},
 	}

@@ -10,8 +10,9 @@ import (
 // Conversions the cue rules of convert.go do not see, read the way a careful editor reads them:
 // an amount restated in another currency is recognised by what the text says about it (a
 // conversion word anywhere in its lead-in, a rate note, "the package is worth") and by its
-// figure, which the day's rate turns the earlier amount into. Each amount joins at most one
-// conversion; pairs the cue rules found come first.
+// figure, which the day's rate turns the earlier amount into. An amount is restated at most
+// once and converted at most once, except that every equivalent of one original restates that
+// original; the pairs the cue rules found come first.
 
 // looseStrong are words that name a conversion wherever they stand in an equivalent's lead-in:
 // "Det svarer ifølge ministeriet til", "In euro terms the increase equals", "Regnet om til
@@ -155,13 +156,27 @@ const (
 // rate statement's unit.
 func (d *doc) looseEnd(k int) bool {
 	a := &d.amounts[k]
-	if a.rangeStart || a.rateUnit || a.Value <= 0 {
+	if a.rangeStart || a.rateUnit || a.Value <= 0 || d.rateFigure(k) {
 		return false
 	}
 	if k > 0 && d.amounts[k-1].rangeStart {
 		return false
 	}
 	return true
+}
+
+// rateFigure reports an exchange rate written as an amount: "7.46 crowns per euro", "6,87 kr.
+// pr. dollar", "7.46 crowns to the euro".
+func (d *doc) rateFigure(k int) bool {
+	a := &d.amounts[k]
+	if a.Scale != "" || a.Value >= 100 || a.tokEnd >= len(d.toks) {
+		return false
+	}
+	switch d.toks[a.tokEnd].lower {
+	case "per", "pr", "to", "for", "mod", "a", "an", "til":
+		return true
+	}
+	return false
 }
 
 // looseDeviation compares b with a converted at the day's rate: looseMatch when the verdict
@@ -224,8 +239,12 @@ func (d *doc) looseLeadIn(bi int) int {
 	toks := d.toks
 	b := &d.amounts[bi]
 	lo := 0
-	if bi > 0 {
-		prev := &d.amounts[bi-1]
+	pi := bi - 1
+	for pi >= 0 && d.rateFigure(pi) {
+		pi-- // "at an exchange rate of 7.46 crowns per euro is": the rate is part of the lead-in
+	}
+	if pi >= 0 {
+		prev := &d.amounts[pi]
 		lo = prev.tokEnd
 		if note, ok := d.rateNote(prev); ok {
 			// "$54 billion at current exchange rates": the note belongs to the amount before
@@ -315,7 +334,9 @@ func (d *doc) rateWordAt(k int) bool {
 	case "valutakurs", "valutakurser", "vekselkurs", "vekselkurser", "valutakursen", "kursen", "exchange-rate":
 		return true
 	case "rate", "rates", "kurs", "kurser":
-		return k > 0 && (toks[k-1].lower == "exchange" || noteNows[toks[k-1].lower])
+		// "at current rates", "exchange rate", "til en kurs af 7,46", "at a rate of 7.46 crowns"
+		return k > 0 && (toks[k-1].lower == "exchange" || noteNows[toks[k-1].lower]) ||
+			k+2 < len(toks) && (toks[k+1].lower == "af" || toks[k+1].lower == "of" || toks[k+1].lower == "på") && toks[k+2].kind == tNum
 	}
 	return false
 }
