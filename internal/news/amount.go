@@ -302,7 +302,8 @@ var inferFollow = setOf("og", "eller", "til", "i", "fra", "på", "om", "for", "m
 	"blev", "bliver", "hvert", "årligt", "and", "or", "to", "in", "from", "for", "this", "last", "next", "per",
 	"each", "every", "annually", "is", "was", "will", "were", "are", "over", "a", "ud", "heraf", "with", "med",
 	"siden", "since", "in", "at", "by", "af", "the", "til", "skal", "har", "have", "has", "kan",
-	"inden", "before", "lån", "tilskud", "loans", "grants", "end", "than", "could", "would", "may", "might", "kunne", "vil", "goes", "går", "went", "gik")
+	"inden", "before", "lån", "tilskud", "loans", "grants", "end", "than", "could", "would", "may", "might", "kunne", "vil", "goes", "går", "went", "gik",
+	"when", "når")
 
 // inferVerbs are verbs that make a scaled number the subject or object of giving and spending,
 // "17 milliarder gives som tilskud", "2 billion goes to", "1 billion was earmarked".
@@ -820,6 +821,8 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 		switch {
 		case d.currencyPhraseBefore(a.markStart) != "":
 			a.Currency = d.currencyPhraseBefore(a.markStart)
+		case d.currencyPhraseAfter(a.tokEnd) != "":
+			a.Currency = d.currencyPhraseAfter(a.tokEnd)
 		case restated != "" && prevAt < a.tokStart && d.toks[a.tokStart].sent == restatedSent:
 			a.Currency = restated
 		case prev != "":
@@ -916,6 +919,39 @@ func (d *doc) currencyPhraseBefore(k int) string {
 		if c := d.currencyTargetAt(j, k); c != "" {
 			return c
 		}
+	}
+	return ""
+}
+
+// phraseAfterWords may stand between an amount and the currency phrase that names it: "670
+// million when converted into euros", "670 mio., når det omregnes til euro".
+var phraseAfterWords = setOf("when", "if", "once", "converted", "expressed", "measured", "når", "hvis", "det", "it",
+	"is", "er", "omregnes", "omregnet", "regnet", "om", "målt", "udtrykt")
+
+// currencyPhraseAfter reads a currency phrase that follows an amount with no currency word: "586
+// million in euro terms", "670 mio. i euro", "727 million in U.S. currency", "670 million when
+// converted into euros".
+func (d *doc) currencyPhraseAfter(k int) string {
+	toks := d.toks
+	if k >= len(toks) || k == 0 {
+		return ""
+	}
+	for j := k; j < len(toks) && j < k+8 && toks[j].sent == toks[k-1].sent; j++ {
+		t := toks[j]
+		if c := d.currencyTargetAt(j, min(j+4, len(toks))); c != "" {
+			return c
+		}
+		if (t.lower == "in" || t.lower == "i") && j+2 < len(toks) {
+			// "in U.S. currency", "in dollar terms" written with an adjective
+			adj, noun := toks[j+1].lower, toks[j+2].lower
+			if code := currencyAdjectives[adj]; code != "" && (noun == "currency" || noun == "valuta" || noun == "terms") {
+				return code
+			}
+		}
+		if t.kind == tPunct && t.text == "," || t.kind == tWord && phraseAfterWords[t.lower] {
+			continue
+		}
+		return ""
 	}
 	return ""
 }
