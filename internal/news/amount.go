@@ -8,7 +8,8 @@ import (
 )
 
 // currencyCodes are ISO codes recognised when written in capitals before or after a number.
-var currencyCodes = setOf("EUR", "DKK", "USD", "GBP", "SEK", "NOK", "CHF", "JPY", "PLN", "CAD", "AUD", "UAH", "ISK", "CZK", "NZD")
+var currencyCodes = setOf("EUR", "DKK", "USD", "GBP", "SEK", "NOK", "CHF", "JPY", "PLN", "CAD", "AUD", "UAH", "ISK", "CZK", "NZD",
+	"RUB", "HUF", "RON", "BGN", "KRW", "CNY", "TRY")
 
 // currencyNouns map a currency word to its family's default code; adjectives refine it.
 var currencyNouns = map[string]string{
@@ -18,6 +19,8 @@ var currencyNouns = map[string]string{
 	"pund": "GBP", "pounds": "GBP", "pound": "GBP", "sterling": "GBP",
 	"yen": "JPY", "franc": "CHF", "francs": "CHF", "schweizerfranc": "CHF", "zloty": "PLN", "zlotys": "PLN",
 	"hryvnia": "UAH", "hryvnias": "UAH", "hryvnja": "UAH", "hryvnjaer": "UAH",
+	"rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "rouble": "RUB", "rubler": "RUB", "rubel": "RUB",
+	"koruna": "CZK", "korunas": "CZK", "koruny": "CZK", "forint": "HUF", "forints": "HUF",
 }
 
 // currencyAdjectives refine a currency noun: "svenske kroner" is SEK, "canadiske dollar" CAD.
