@@ -283,6 +283,11 @@ func (d *doc) looseLeadIn(bi int) int {
 			if t.lower == "terms" && (k == 0 || toks[k-1].kind != tWord) {
 				continue
 			}
+			if (t.lower == "svarer" || t.lower == "svarende" || t.lower == "corresponds" ||
+				t.lower == "corresponding" || t.lower == "equal") && !d.tilWithin(k, b.markStart) {
+				// "svarer til", "svarer ifølge ministeriet til", not "Ministeren svarer, at ..."
+				continue
+			}
 			if (t.lower == "regnet" || t.lower == "målt") && !(k+1 < len(toks) && (toks[k+1].lower == "om" || toks[k+1].lower == "i")) {
 				continue
 			}
@@ -314,6 +319,20 @@ func (d *doc) looseLeadIn(bi int) int {
 		}
 	}
 	return strength
+}
+
+// tilWithin reports "til"/"to" within a few words after token k, before token end: the
+// preposition that makes "svarer" and "equal" name an equivalence.
+func (d *doc) tilWithin(k, end int) bool {
+	for j := k + 1; j < end && j <= k+5; j++ {
+		if w := d.toks[j].lower; w == "til" || w == "to" {
+			return true
+		}
+		if w := d.toks[j].lower; w == "," || w == "at" || w == "that" {
+			return false
+		}
+	}
+	return end <= k+5 && end > k+1 && d.toks[end-1].lower != "," // "svarende omtrent 670 mio. euro"
 }
 
 // restatement reads "in other words", "med andre ord", "that is to say" at token k.
