@@ -269,19 +269,20 @@ func (d *doc) looseLeadIn(bi int) int {
 			}
 		}
 	}
-	strength := looseNoCue
+	strength, cueAt, rateCue := looseNoCue, -1, false
 	for k := lo; k < b.markStart; k++ {
 		t := toks[k]
 		if t.kind != tWord {
 			continue
 		}
 		if restatement(toks, k) {
-			return looseStrongCue
+			strength, cueAt = looseStrongCue, k
+			continue
 		}
 		switch {
 		case looseStrong[t.lower]:
-			if t.lower == "terms" && (k == 0 || toks[k-1].kind != tWord) {
-				continue
+			if t.lower == "terms" && (k == 0 || !currencyWord(toks[k-1])) {
+				continue // "in euro terms", not "in real terms"
 			}
 			if (t.lower == "svarer" || t.lower == "svarende" || t.lower == "corresponds" ||
 				t.lower == "corresponding" || t.lower == "equal") && !d.tilWithin(k, b.markStart) {
@@ -300,25 +301,40 @@ func (d *doc) looseLeadIn(bi int) int {
 				// "lig med", "omsat til euro", "expressed in euros", "valued in dollars"; "valued
 				// at" is a value word
 				if t.lower == "valued" && strength < looseWeakCue && toks[k].sent == sb {
-					strength = looseWeakCue
+					strength, cueAt = looseWeakCue, k
 				}
 				continue
 			}
-			return looseStrongCue
+			strength, cueAt, rateCue = looseStrongCue, k, false
 		case d.rateWordAt(k):
-			return looseStrongCue
+			strength, cueAt, rateCue = looseStrongCue, k, true
 		case looseWeak[t.lower] && toks[k].sent == sb:
 			if t.lower == "i" || t.lower == "in" {
 				// "i euro", "in dollars": names b's currency
-				if c, n := suffixCurrency(toks, k+1); n > 0 && c == b.Currency {
-					strength = looseWeakCue
+				if c, n := suffixCurrency(toks, k+1); n > 0 && c == b.Currency && strength < looseWeakCue {
+					strength, cueAt = looseWeakCue, k
 				}
 				continue
 			}
-			strength = looseWeakCue
+			if strength < looseWeakCue {
+				strength, cueAt = looseWeakCue, k
+			}
+		}
+	}
+	// a figure after the cue is what the cue speaks of: "the equivalent of 1.5 % of GDP; Norway
+	// gave €5 billion"; a rate's own figure ("kurs af 7,46") is part of its note
+	for k := cueAt + 1; cueAt >= 0 && !rateCue && k < b.markStart; k++ {
+		if toks[k].kind == tNum && !d.dateNumber(k) && !d.countNumber(k) {
+			return looseNoCue
 		}
 	}
 	return strength
+}
+
+// currencyWord reports a currency noun, code or adjective: "euro terms", "dollar terms".
+func currencyWord(t token) bool {
+	_, noun := currencyNouns[t.lower]
+	return noun || currencyCodes[t.text] || currencyAdjectives[t.lower] != ""
 }
 
 // tilWithin reports "til"/"to" within a few words after token k, before token end: the
