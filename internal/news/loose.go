@@ -388,6 +388,9 @@ func (d *doc) looseAdjacent(a, b *Amount) bool {
 	switch sb - sa {
 	case 0:
 		brk, words := false, 0
+		// "DKK 5 billion to the fund for air defence and demining (about €670 million)": a
+		// parenthesis that holds only the figure restates, whatever the phrase before it joins
+		paren := b.markStart > 0 && toks[b.markStart-1].text == "("
 		for k := a.tokEnd; k < b.markStart; k++ {
 			t := toks[k]
 			switch t.kind {
@@ -401,7 +404,7 @@ func (d *doc) looseAdjacent(a, b *Amount) bool {
 					brk = true
 				}
 			case tWord:
-				if clauseWords[t.lower] || startsUpper(t.text) {
+				if (clauseWords[t.lower] || startsUpper(t.text)) && !paren {
 					return false
 				}
 				if t.lower == "or" || t.lower == "eller" {
@@ -460,6 +463,7 @@ func (d *doc) newSubject(a, b *Amount) bool {
 	sa, sb := toks[a.tokStart].sent, toks[b.tokStart].sent
 	if sa == sb {
 		clause := false
+		paren := b.markStart > 0 && toks[b.markStart-1].text == "(" // a figure in parentheses restates
 		for k := a.tokEnd; k < b.markStart; k++ {
 			t := toks[k]
 			if t.kind != tWord {
@@ -470,7 +474,7 @@ func (d *doc) newSubject(a, b *Amount) bool {
 			}
 			if clauseWords[t.lower] {
 				clause = true
-			} else if clause && startsUpper(t.text) {
+			} else if clause && startsUpper(t.text) && !paren {
 				return true
 			}
 		}
@@ -610,5 +614,5 @@ func (d *doc) looseCueText(ai, bi int) string {
 	if hi <= lo {
 		return ""
 	}
-	return d.src[d.toks[lo].start:d.toks[hi-1].end]
+	return strings.TrimRight(d.src[d.toks[lo].start:d.toks[hi-1].end], " ([")
 }
