@@ -260,6 +260,10 @@ func (d *doc) looseLeadIn(bi int) int {
 	if _, ok := d.rateNote(b); ok {
 		return looseStrongCue
 	}
+	if b.markStart > 0 && toks[b.markStart-1].text == "(" && pi >= 0 && toks[d.amounts[pi].tokStart].sent == sb {
+		// a figure alone in parentheses after an amount of its sentence restates it
+		return looseStrongCue
+	}
 	if bi > 0 {
 		// verb-second: "Ifølge regeringen svarer 5 mia. kr. til 670 mio. euro"
 		if a := &d.amounts[bi-1]; a.markStart > 0 && b.markStart-a.tokEnd == 1 && (toks[a.tokEnd].lower == "til" || toks[a.tokEnd].lower == "to") {
