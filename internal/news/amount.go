@@ -305,8 +305,7 @@ var inferFollow = setOf("og", "eller", "til", "i", "fra", "på", "om", "for", "m
 	"blev", "bliver", "hvert", "årligt", "and", "or", "to", "in", "from", "for", "this", "last", "next", "per",
 	"each", "every", "annually", "is", "was", "will", "were", "are", "over", "a", "ud", "heraf", "with", "med",
 	"siden", "since", "in", "at", "by", "af", "the", "til", "skal", "har", "have", "has", "kan",
-	"inden", "before", "lån", "tilskud", "loans", "grants", "end", "than", "could", "would", "may", "might", "kunne", "vil", "goes", "går", "went", "gik",
-	"when", "når")
+	"inden", "before", "lån", "tilskud", "loans", "grants", "end", "than", "could", "would", "may", "might", "kunne", "vil", "goes", "går", "went", "gik")
 
 // inferVerbs are verbs that make a scaled number the subject or object of giving and spending,
 // "17 milliarder gives som tilskud", "2 billion goes to", "1 billion was earmarked".
@@ -322,7 +321,7 @@ var inferVerbs = setOf("gives", "bruges", "sendes", "udbetales", "afsættes", "b
 	"allerede", "nu", "straks", "først", "senere", "også", "already", "now", "immediately", "later", "also",
 	"følger", "fulgte", "follows", "followed", "follow", "arrives", "arrive", "flows", "flyder", "as", "apiece",
 	// infinitives after a modal: "kan yderligere 300 millioner komme til", "could 2 billion go"
-	"komme", "gå", "følge", "lande", "ankomme", "tilfalde", "flyde", "land", "flow")
+	"komme", "gå", "følge", "ankomme", "tilfalde", "flyde")
 
 // mayFollowInferred reports that word w may follow an amount with no currency word: a
 // preposition, conjunction or verb, not a noun that says what is counted ("2 millioner
@@ -479,7 +478,10 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		if written && sc.factor < 1e6 {
 			return Amount{}, 0, false // "a thousand" with no currency counts things
 		}
-		if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[i].sent && !mayFollowInferred(d.lang, toks[j].lower) {
+		if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[i].sent && !mayFollowInferred(d.lang, toks[j].lower) &&
+			d.currencyPhraseAfter(j) == "" {
+			// "670 million when converted into euros" names its currency after a word that
+			// would otherwise count things
 			return Amount{}, 0, false
 		}
 		inferred = true
