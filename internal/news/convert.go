@@ -505,7 +505,7 @@ func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 			continue
 		}
 		cue, ok := d.conversionCue(a, b)
-		if !ok {
+		if !ok || farApart(rates, day, a, b) {
 			continue
 		}
 		if b.respectively && k >= 1 && k+2 < len(am) {
@@ -528,6 +528,21 @@ func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 	}
 	d.findLooseConversions(rates, day, dayPrecise)
 	d.res.Amounts = am
+}
+
+// farApart reports two amounts too far apart at the day's rate to be the same money, mis-stated
+// or not: "8 billion euros, or about 10,000 crowns per Dane".
+func farApart(rates RateFunc, day time.Time, a, b *Amount) bool {
+	if rates == nil || day.IsZero() {
+		return false
+	}
+	ra, ok1 := rateOf(rates, day, a.Currency)
+	rb, ok2 := rateOf(rates, day, b.Currency)
+	if !ok1 || !ok2 {
+		return false
+	}
+	r := b.Value / (a.Value * rb / ra)
+	return r < 0.5 || r > 2
 }
 
 // settleByRate gives an amount with no currency word that the text restates in the currency it
