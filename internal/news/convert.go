@@ -505,7 +505,7 @@ func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 			continue
 		}
 		cue, ok := d.conversionCue(a, b)
-		if !ok || farApart(rates, day, a, b) {
+		if !ok || d.perUnit(a) != d.perUnit(b) {
 			continue
 		}
 		if b.respectively && k >= 1 && k+2 < len(am) {
@@ -530,20 +530,25 @@ func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 	d.res.Amounts = am
 }
 
-// farApart reports two amounts too far apart at the day's rate to be the same money, mis-stated
-// or not: "8 billion euros, or about 10,000 crowns per Dane".
-func farApart(rates RateFunc, day time.Time, a, b *Amount) bool {
-	if rates == nil || day.IsZero() {
+// perUnit reports an amount given per person or item: "10,000 crowns per Dane", "500 kr. pr.
+// indbygger", "$2 million each". It is no equivalent of a total, whatever cue joins them.
+func (d *doc) perUnit(a *Amount) bool {
+	if a.tokEnd >= len(d.toks) {
 		return false
 	}
-	ra, ok1 := rateOf(rates, day, a.Currency)
-	rb, ok2 := rateOf(rates, day, b.Currency)
-	if !ok1 || !ok2 {
-		return false
+	switch d.toks[a.tokEnd].lower {
+	case "per", "pr", "each", "apiece", "hver", "pro":
+		k := a.tokEnd + 1
+		if k < len(d.toks) && d.toks[k].text == "." {
+			k++
+		}
+		// "per year", "pr. år" and "per month" are rates in time, not per person
+		return k >= len(d.toks) || !timeUnits[d.toks[k].lower]
 	}
-	r := b.Value / (a.Value * rb / ra)
-	return r < 0.5 || r > 2
+	return false
 }
+
+var timeUnits = setOf("year", "years", "month", "months", "week", "day", "annum", "år", "måned", "md", "uge", "dag", "kvartal", "quarter")
 
 // settleByRate gives an amount with no currency word that the text restates in the currency it
 // was inferred to have ("Denmark's next package of 2.5 billion (about $364 million)" after a
