@@ -505,7 +505,7 @@ func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 			continue
 		}
 		cue, ok := d.conversionCue(a, b)
-		if !ok || d.perUnit(a) != d.perUnit(b) {
+		if !ok || d.perUnit(b) && !d.perUnit(a) {
 			continue
 		}
 		if b.respectively && k >= 1 && k+2 < len(am) {
@@ -531,7 +531,8 @@ func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 }
 
 // perUnit reports an amount given per person or item: "10,000 crowns per Dane", "500 kr. pr.
-// indbygger", "$2 million each". It is no equivalent of a total, whatever cue joins them.
+// indbygger", "$2 million each". It is no equivalent of a total, whatever cue joins them;
+// "850 kr. pr. indbygger, eller godt 110 euro" restates one.
 func (d *doc) perUnit(a *Amount) bool {
 	if a.tokEnd >= len(d.toks) {
 		return false

@@ -74,7 +74,7 @@ func (d *doc) findLooseConversions(rates RateFunc, day time.Time, dayPrecise boo
 			if a.Currency == b.Currency {
 				break // an amount in the equivalent's own currency stands between
 			}
-			if from[ai] || to[ai] && from[bi] || !d.looseEnd(ai) || a.Value <= 0 || d.perUnit(a) != d.perUnit(b) || d.newSubject(a, b) {
+			if from[ai] || to[ai] && from[bi] || !d.looseEnd(ai) || a.Value <= 0 || d.perUnit(b) && !d.perUnit(a) || d.newSubject(a, b) {
 				continue
 			}
 			if nearest < 0 {
