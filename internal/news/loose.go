@@ -165,6 +165,15 @@ func (d *doc) looseEnd(k int) bool {
 	return true
 }
 
+// parenRestates reports b alone in parentheses restating a: "to Ukraine and Moldova ($190
+// million)". When a stands in parentheses too, "Sweden (SEK 2 billion) and Norway (NOK 2
+// billion)", each parenthesis gives the amount of the name before it.
+func (d *doc) parenRestates(a, b *Amount) bool {
+	toks := d.toks
+	inParen := func(x *Amount) bool { return x.markStart > 0 && toks[x.markStart-1].text == "(" }
+	return inParen(b) && !inParen(a)
+}
+
 // rateFigure reports an exchange rate written as an amount: "7.46 crowns per euro", "6,87 kr.
 // pr. dollar", "7.46 crowns to the euro".
 func (d *doc) rateFigure(k int) bool {
@@ -260,7 +269,7 @@ func (d *doc) looseLeadIn(bi int) int {
 	if _, ok := d.rateNote(b); ok {
 		return looseStrongCue
 	}
-	if b.markStart > 0 && toks[b.markStart-1].text == "(" && pi >= 0 && toks[d.amounts[pi].tokStart].sent == sb {
+	if pi >= 0 && d.parenRestates(&d.amounts[pi], b) && toks[d.amounts[pi].tokStart].sent == sb {
 		// a figure alone in parentheses after an amount of its sentence restates it
 		return looseStrongCue
 	}
@@ -394,7 +403,7 @@ func (d *doc) looseAdjacent(a, b *Amount) bool {
 		brk, words := false, 0
 		// "DKK 5 billion to the fund for air defence and demining (about €670 million)": a
 		// parenthesis that holds only the figure restates, whatever the phrase before it joins
-		paren := b.markStart > 0 && toks[b.markStart-1].text == "("
+		paren := d.parenRestates(a, b)
 		for k := a.tokEnd; k < b.markStart; k++ {
 			t := toks[k]
 			switch t.kind {
@@ -467,7 +476,7 @@ func (d *doc) newSubject(a, b *Amount) bool {
 	sa, sb := toks[a.tokStart].sent, toks[b.tokStart].sent
 	if sa == sb {
 		clause := false
-		paren := b.markStart > 0 && toks[b.markStart-1].text == "(" // a figure in parentheses restates
+		paren := d.parenRestates(a, b) // a figure in parentheses restates
 		for k := a.tokEnd; k < b.markStart; k++ {
 			t := toks[k]
 			if t.kind != tWord {
