@@ -81,9 +81,9 @@ func TestEvalCorpus(t *testing.T) {
 }
 
 // blindFloors are the figures the blind held-out set must hold: its first run, recorded by
-// the lead (README.md) when the set is added. Empty while no blind set is in the corpus: set 7
-// was retired for work on its misses, and set 8 is being written by someone else.
-var blindFloors = map[string]float64{}
+// the lead (README.md) when the set is added. Set 8, first run on 2026-11-29: amounts
+// 130/131 and 130/133, verdicts 40/40 and 40/40.
+var blindFloors = map[string]float64{"amounts P": 0.992, "amounts R": 0.977, "verdicts P": 1, "verdicts R": 1}
 
 // TestHeldoutBlind scores the blind held-out set, which nobody tuning the reader has read. Its
 // floors guard against regressions; the set must be retired, not tuned on, if anyone works on
