@@ -12,31 +12,24 @@ import (
 	"github.com/fairshare/fairshare"
 )
 
-// Bulk inserts on PostgreSQL: the rows go by COPY (pgx's binary protocol,
-// no statement per row) into a temporary table, and one
-// INSERT ... SELECT ... ON CONFLICT DO NOTHING moves them into the ledger in
-// the same transaction, so that an import stays all-or-nothing and rows
-// already recorded (by an earlier import or a concurrent one) are skipped,
-// exactly as the row-by-row path does.
-//
-// SQLite keeps one prepared statement for the whole import (insertVersions):
-// on modernc SQLite, binding the parameters costs as much as the insert, and
-// neither many rows per statement nor one JSON parameter per batch unpacked
-// by json_each was faster (measured: 0.6x and 0.1x).
+// Bulk inserts on PostgreSQL: the entries go by COPY (pgx's binary
+// protocol, no statement per row, read from the source as COPY sends them)
+// into a temporary table, and one INSERT ... SELECT ... ORDER BY id ... ON
+// CONFLICT DO NOTHING moves them into the ledger in the same transaction,
+// so that an import stays all-or-nothing, rows already recorded (by an
+// earlier import or a concurrent one) are skipped, and concurrent imports
+// of overlapping files take their row locks in the same order. The
+// constant columns (version, time, author, reason) are parameters of the
+// INSERT, not copied with every row.
 
-// pgBulkMin is the smallest import that goes by COPY: below it the
-// temporary table costs more than it saves.
-const pgBulkMin = 500
-
-// addVersionsPG records versions by COPY in one transaction and returns how
-// many were new.
-func (s *Store) addVersionsPG(ctx context.Context, vs []fairshare.Contribution, progress func(done int)) (int, error) {
+// streamPG records version 1 of every entry of src by COPY in one
+// transaction and returns how many were new and how many src held.
+func (s *Store) streamPG(ctx context.Context, src ContributionSource, at int64, ch fairshare.Change) (added, read int, err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer conn.Close()
-	var added int
 	err = conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
@@ -44,7 +37,10 @@ func (s *Store) addVersionsPG(ctx context.Context, vs []fairshare.Contribution, 
 		}
 		pc := sc.Conn()
 		for attempt := 0; ; attempt++ {
-			added, err = copyVersions(ctx, pc, vs, progress)
+			if err := src.Rewind(); err != nil {
+				return err
+			}
+			added, read, err = copyContributions(ctx, pc, src, at, ch)
 			if err == nil || !retryable(err) || attempt == 7 {
 				return err
 			}
@@ -55,122 +51,151 @@ func (s *Store) addVersionsPG(ctx context.Context, vs []fairshare.Contribution, 
 			}
 		}
 	})
-	return added, err
+	return added, read, err
 }
 
-func copyVersions(ctx context.Context, pc *pgx.Conn, vs []fairshare.Contribution, progress func(done int)) (int, error) {
+func copyContributions(ctx context.Context, pc *pgx.Conn, src ContributionSource, at int64, ch fairshare.Change) (int, int, error) {
 	tx, err := pc.Begin(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if _, err := tx.Exec(ctx, `CREATE TEMPORARY TABLE bulk_versions (LIKE contribution_versions INCLUDING DEFAULTS) ON COMMIT DROP`); err != nil {
-		return 0, fmt.Errorf("bulk insert: %w", err)
+	if _, err := tx.Exec(ctx, `CREATE TEMPORARY TABLE bulk_import (
+		id TEXT, donor TEXT, recipient TEXT, day TEXT, amount BIGINT, currency TEXT, category TEXT, status TEXT,
+		dataset TEXT, description TEXT, source_url TEXT, source_title TEXT, publisher TEXT, source_date TEXT,
+		seq BIGINT) ON COMMIT DROP`); err != nil {
+		return 0, 0, fmt.Errorf("bulk insert: %w", err)
 	}
-	cols := []string{"id", "version", "recorded_us", "deleted", "donor", "recipient", "day", "amount", "currency", "category", "status",
-		"dataset", "description", "source_url", "source_title", "publisher", "source_date", "author", "reason"}
-	src := &versionSource{vs: vs, i: -1, progress: progress}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"bulk_versions"}, cols, src); err != nil {
-		return 0, fmt.Errorf("bulk insert: copy: %w", err)
+	cols := []string{"id", "donor", "recipient", "day", "amount", "currency", "category", "status",
+		"dataset", "description", "source_url", "source_title", "publisher", "source_date", "seq"}
+	cs := &copySource{ctx: ctx, src: src, progress: ch.Progress}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"bulk_import"}, cols, cs); err != nil {
+		if cs.err != nil {
+			return 0, cs.read, cs.err
+		}
+		return 0, cs.read, fmt.Errorf("bulk insert: copy: %w", err)
 	}
-	// The temporary table holds the rows in the order they were copied (by
-	// id), so two imports of overlapping files lock rows in the same order;
-	// should they deadlock anyway, PostgreSQL aborts one (40P01) and it is
-	// retried. An ORDER BY would sort every row again (on disk at 10^7).
-	tag, err := tx.Exec(ctx, `INSERT INTO contribution_versions SELECT * FROM bulk_versions ON CONFLICT DO NOTHING`)
+	tag, err := tx.Exec(ctx, `INSERT INTO contribution_versions (`+versionCols+`)
+		SELECT id, 1, $1, 0, donor, recipient, day, amount, currency, category, status, dataset,
+			description, source_url, source_title, publisher, source_date, $2, $3
+		FROM bulk_import ORDER BY id, seq ON CONFLICT DO NOTHING`, at, ch.Author, ch.Reason)
 	if err != nil {
-		return 0, fmt.Errorf("bulk insert: %w", err)
+		return 0, cs.read, fmt.Errorf("bulk insert: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return 0, err
+		return 0, cs.read, err
 	}
-	return int(tag.RowsAffected()), nil
+	return int(tag.RowsAffected()), cs.read, nil
 }
 
-// versionSource feeds COPY one version at a time, in versionCols order.
-type versionSource struct {
-	vs       []fairshare.Contribution
-	i        int
-	row      [19]any
+// copySource feeds COPY one entry at a time, in the order of its columns.
+type copySource struct {
+	ctx      context.Context
+	src      ContributionSource
+	c        fairshare.Contribution
+	read     int
+	row      [15]any
+	err      error
 	progress func(done int)
 }
 
-func (s *versionSource) Next() bool {
-	s.i++
-	if s.progress != nil && s.i > 0 && (s.i%1000 == 0 || s.i == len(s.vs)) {
-		s.progress(s.i)
+func (s *copySource) Next() bool {
+	ok, err := s.src.Next(&s.c)
+	if err == nil && ok {
+		err = s.c.CheckBytes()
 	}
-	return s.i < len(s.vs)
+	if err != nil {
+		s.err = err
+		return false
+	}
+	if !ok {
+		if s.progress != nil {
+			s.progress(s.read)
+		}
+		return false
+	}
+	if s.c.ID == "" {
+		s.c.ID = s.c.NaturalID()
+	}
+	s.read++
+	if s.read%1000 == 0 {
+		if err := s.ctx.Err(); err != nil {
+			s.err = err
+			return false
+		}
+		if s.progress != nil {
+			s.progress(s.read)
+		}
+	}
+	return true
 }
 
-func (s *versionSource) Values() ([]any, error) {
-	c := &s.vs[s.i]
-	del := int32(0)
-	if c.Deleted {
-		del = 1
-	}
+func (s *copySource) Values() ([]any, error) {
+	c := &s.c
 	r := &s.row
-	r[0], r[1], r[2], r[3] = c.ID, int32(c.Version), c.RecordedAt.UnixMicro(), del
-	r[4], r[5], r[6], r[7] = c.Donor, c.Recipient, c.Date.String(), int64(c.Amount)
-	r[8], r[9], r[10], r[11] = c.Currency, string(c.Category), string(c.Status), c.Dataset
-	r[12], r[13], r[14], r[15] = c.Description, c.Source.URL, c.Source.Title, c.Source.Publisher
-	r[16], r[17], r[18] = c.Source.Date, c.Author, c.Reason
+	r[0], r[1], r[2], r[3] = c.ID, c.Donor, c.Recipient, c.Date.String()
+	r[4], r[5], r[6], r[7] = int64(c.Amount), c.Currency, string(c.Category), string(c.Status)
+	r[8], r[9], r[10], r[11] = c.Dataset, c.Description, c.Source.URL, c.Source.Title
+	r[12], r[13], r[14] = c.Source.Publisher, c.Source.Date, int64(s.read)
 	return r[:], nil
 }
 
-func (s *versionSource) Err() error { return nil }
+func (s *copySource) Err() error { return s.err }
 
-// insertVersionsSQLite inserts versions inside tx. A large import into a
-// smaller ledger (the first import of a big file) drops the ledger's
-// secondary indexes first and builds them again at the end, in the same
-// transaction: building an index from sorted rows costs a fraction of
+// importSQLite records version 1 of every entry of src inside tx. A large
+// import into a smaller ledger (the first import of a big file) drops the
+// ledger's secondary indexes first and builds them again at the end, in the
+// same transaction: building an index from sorted rows costs a fraction of
 // updating it row by row, and the transaction keeps the import
 // all-or-nothing (SQLite's schema changes are transactional, and readers
 // see the old ledger with its indexes until the commit).
-func (s *Store) insertVersionsSQLite(ctx context.Context, tx *sql.Tx, vs []fairshare.Contribution, progress func(done int)) (int, error) {
-	if len(vs) < sqliteReindexMin {
-		return s.insertVersions(ctx, tx, vs, progress)
+func (s *Store) importSQLite(ctx context.Context, tx *sql.Tx, n int, src ContributionSource, at int64, ch fairshare.Change) (int, int, error) {
+	if err := src.Rewind(); err != nil {
+		return 0, 0, err
+	}
+	if n < sqliteReindexMin {
+		return s.streamSQLite(ctx, tx, src, at, ch)
 	}
 	var have int64
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM contribution_versions`).Scan(&have); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	if int64(len(vs)) < have {
-		return s.insertVersions(ctx, tx, vs, progress)
+	if int64(n) < have {
+		return s.streamSQLite(ctx, tx, src, at, ch)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master
 		WHERE type = 'index' AND tbl_name = 'contribution_versions' AND sql IS NOT NULL`)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	var names, defs []string
 	for rows.Next() {
 		var name, def string
 		if err := rows.Scan(&name, &def); err != nil {
 			rows.Close()
-			return 0, err
+			return 0, 0, err
 		}
 		names, defs = append(names, name), append(defs, def)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	for _, name := range names {
 		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
-			return 0, fmt.Errorf("bulk insert: %w", err)
+			return 0, 0, fmt.Errorf("bulk insert: %w", err)
 		}
 	}
-	n, err := s.insertVersions(ctx, tx, vs, progress)
+	added, read, err := s.streamSQLite(ctx, tx, src, at, ch)
 	if err != nil {
-		return n, err
+		return added, read, err
 	}
 	for _, def := range defs {
 		if _, err := tx.ExecContext(ctx, def); err != nil {
-			return n, fmt.Errorf("bulk insert: rebuild index: %w", err)
+			return added, read, fmt.Errorf("bulk insert: rebuild index: %w", err)
 		}
 	}
-	return n, nil
+	return added, read, nil
 }
 
 // sqliteReindexMin is the smallest import that rebuilds the indexes.
