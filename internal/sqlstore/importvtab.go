@@ -121,8 +121,8 @@ func (t *importTable) BestIndex(info *vtab.IndexInfo) error {
 }
 
 func (t *importTable) Open() (vtab.Cursor, error) { return &importCursor{f: t.f}, nil }
-func (t *importTable) Disconnect() error           { return nil }
-func (t *importTable) Destroy() error              { return nil }
+func (t *importTable) Disconnect() error          { return nil }
+func (t *importTable) Destroy() error             { return nil }
 
 type importCursor struct {
 	f   *importFeed
