@@ -232,17 +232,6 @@ func (s *Store) importSQLite(ctx context.Context, tx *sql.Tx, n int, src Contrib
 	if err := src.Rewind(); err != nil {
 		return 0, 0, err
 	}
-	// A larger page cache for the import's sorts (the ORDER BY id and the
-	// index rebuilds), which otherwise spill to temporary files every 2 MB;
-	// bounded, so memory does not grow with the file.
-	var cache int64
-	if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
-		return 0, 0, err
-	}
-	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(sqliteImportCacheKiB)); err != nil {
-		return 0, 0, err
-	}
-	defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(cache, 10))
 	if n < sqliteReindexMin {
 		return s.streamSQLite(ctx, tx, src, at, ch)
 	}
@@ -289,7 +278,30 @@ func (s *Store) importSQLite(ctx context.Context, tx *sql.Tx, n int, src Contrib
 }
 
 // sqliteImportCacheKiB is the page cache of a large import on SQLite.
-var sqliteImportCacheKiB = 64 << 10
+const sqliteImportCacheKiB = 64 << 10
+
+// sqliteImportPragmas sets the page cache and sorter threads of a large
+// import and returns what sets them back.
+func (s *Store) sqliteImportPragmas(ctx context.Context) (func(), error) {
+	var cache, threads int64
+	if err := s.db.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
+		return nil, err
+	}
+	if err := s.db.QueryRowContext(ctx, `PRAGMA threads`).Scan(&threads); err != nil {
+		return nil, err
+	}
+	if _, err := s.db.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(sqliteImportCacheKiB)); err != nil {
+		return nil, err
+	}
+	if _, err := s.db.ExecContext(ctx, `PRAGMA threads = 2`); err != nil {
+		return nil, err
+	}
+	return func() {
+		ctx := context.WithoutCancel(ctx)
+		s.db.ExecContext(ctx, `PRAGMA cache_size = `+strconv.FormatInt(cache, 10))
+		s.db.ExecContext(ctx, `PRAGMA threads = `+strconv.FormatInt(threads, 10))
+	}, nil
+}
 
 // sqliteReindexMin is the smallest import that rebuilds the indexes.
 const sqliteReindexMin = 20000
