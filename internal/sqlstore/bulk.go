@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -343,32 +342,6 @@ func (s *Store) importSQLite(ctx context.Context, tx *sql.Tx, n int, src Contrib
 		}
 	}
 	return added, read, nil
-}
-
-// sqliteImportCacheKiB is the page cache of a large import on SQLite.
-const sqliteImportCacheKiB = 64 << 10
-
-// sqliteImportPragmas sets the page cache and sorter threads of a large
-// import and returns what sets them back.
-func (s *Store) sqliteImportPragmas(ctx context.Context) (func(), error) {
-	var cache, threads int64
-	if err := s.db.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
-		return nil, err
-	}
-	if err := s.db.QueryRowContext(ctx, `PRAGMA threads`).Scan(&threads); err != nil {
-		return nil, err
-	}
-	if _, err := s.db.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(sqliteImportCacheKiB)); err != nil {
-		return nil, err
-	}
-	if _, err := s.db.ExecContext(ctx, `PRAGMA threads = 2`); err != nil {
-		return nil, err
-	}
-	return func() {
-		ctx := context.WithoutCancel(ctx)
-		s.db.ExecContext(ctx, `PRAGMA cache_size = `+strconv.FormatInt(cache, 10))
-		s.db.ExecContext(ctx, `PRAGMA threads = `+strconv.FormatInt(threads, 10))
-	}, nil
 }
 
 // sqliteReindexMin is the smallest import that rebuilds the indexes.
