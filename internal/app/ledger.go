@@ -214,7 +214,7 @@ func (a *App) RecordImport(ctx context.Context, v *ValidImport, ch fairshare.Cha
 	}
 	res, err := a.sql.AddContributionsFrom(ctx, v.n, v, ch)
 	if err == nil {
-		_, err = a.freshEngine(ctx, true)
+		_, err = a.freshEngine(ctx, true, nil)
 	}
 	return res, err
 }
@@ -297,6 +297,6 @@ func (a *App) RemoveContribution(ctx context.Context, id string, base int, ch fa
 
 // refresh brings the report engine up to date after a write.
 func (a *App) refresh(ctx context.Context) error {
-	_, err := a.freshEngine(ctx, true)
+	_, err := a.freshEngine(ctx, true, nil)
 	return err
 }
