@@ -200,6 +200,28 @@ func (s *Store) AddContributionsFrom(ctx context.Context, n int, src Contributio
 	if err := ch.Check(); err != nil {
 		return fairshare.ImportResult{}, err
 	}
+	if n < streamMin {
+		// A few entries: the row-by-row path, as AddContributions takes.
+		if err := src.Rewind(); err != nil {
+			return fairshare.ImportResult{}, fmt.Errorf("add contributions: %w", err)
+		}
+		var cs []fairshare.Contribution
+		for {
+			var c fairshare.Contribution
+			ok, err := src.Next(&c)
+			if err != nil {
+				return fairshare.ImportResult{}, fmt.Errorf("add contributions: %w", err)
+			}
+			if !ok {
+				break
+			}
+			if len(cs) >= streamMin {
+				return fairshare.ImportResult{}, fmt.Errorf("add contributions: the source holds more than the %d entries announced", n)
+			}
+			cs = append(cs, c)
+		}
+		return s.AddContributions(ctx, cs, ch)
+	}
 	at := changeTime(ch).UnixMicro()
 	var added, read int
 	var err error
