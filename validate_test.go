@@ -1,6 +1,9 @@
 package fairshare
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -105,4 +108,32 @@ func FuzzCheckSourceURL(f *testing.F) {
 			t.Fatalf("%q: the fast path accepts what the full check refuses: %v", u, CheckURL("source_url", u))
 		}
 	})
+}
+
+// TestNaturalIDUnchanged: the natural id is the hash of the same bytes as
+// when it was built with fmt, so ids already recorded stay the ids of
+// their rows (importing a file again adds nothing).
+func TestNaturalIDUnchanged(t *testing.T) {
+	old := func(c *Contribution) string {
+		h := sha256.New()
+		fmt.Fprintf(h, "%s|%s|%s|%s|%d|%s|%s|%s|%s|%s", c.Dataset, c.Donor, c.Recipient, c.Date,
+			int64(c.Amount), c.Currency, c.Category, c.Status, c.Source.URL, c.Description)
+		u := make([]byte, 16)
+		copy(u, h.Sum(nil))
+		u[6] = (u[6] & 0x0f) | 0x50
+		u[8] = (u[8] & 0x3f) | 0x80
+		s := hex.EncodeToString(u)
+		return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:32]
+	}
+	for _, c := range []Contribution{
+		{},
+		{Dataset: "user", Donor: "DNK", Recipient: "UKR", Date: MustDate("2024-06-14"), Amount: 123456, Currency: "DKK",
+			Category: InKind, Status: Delivered, Source: Source{URL: "https://example.org/a"}, Description: "F-16 | spare parts"},
+		{Dataset: "x", Donor: "EUI", Recipient: "UKR", Date: MustDate("1999-12-31"), Amount: -5, Currency: "JPY",
+			Category: Financial, Status: Pledged, Source: Source{URL: "https://e.org/" + strings.Repeat("long/", 80)}, Description: "æøå \xff\x00 " + strings.Repeat("x", 300)},
+	} {
+		if got, want := c.NaturalID(), old(&c); got != want {
+			t.Errorf("NaturalID(%+v) = %s, want %s", c, got, want)
+		}
+	}
 }

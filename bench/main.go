@@ -30,6 +30,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/fairshare/fairshare"
@@ -80,6 +81,7 @@ type bench struct {
 	pagesN   int
 	reuse    bool
 	coldOnly bool
+	only     string
 }
 
 const target = "nato-2024"
@@ -97,6 +99,7 @@ func main() {
 	httpDur := flag.Duration("http", 5*time.Second, "duration of each HTTP load test (report and chart at n <= 100000, pages at -pages-n)")
 	pagesN := flag.Int("pages-n", 1000000, "n at which the dashboard pages are load-tested (0: never)")
 	csvOnly := flag.Bool("csv-only", false, "skip the databases: fairshare --from-csv and an engine built in process from the CSV, against DuckDB")
+	only := flag.String("only", "", "'import': generate, import into SQLite and PostgreSQL, and stop (no reports, peers or HTTP)")
 	coldOnly := flag.Bool("cold-only", false, "only the cold report from the database files (fairshare and DuckDB, alternately) and serve's first report")
 	reuse := flag.Bool("reuse", false, "with -dir: use the data and databases an earlier run left there instead of generating and importing again")
 	flag.Parse()
@@ -128,7 +131,7 @@ func main() {
 	var notes []string
 	for _, n := range ns {
 		b := &bench{n: n, seed: *seed, runs: *runs, totals: map[string]map[string]int64{}, log: os.Stderr, csvOnly: *csvOnly,
-			pgDSN: pgDSN, pagesN: *pagesN, reuse: *reuse && *work != "", coldOnly: *coldOnly, work: filepath.Join(root, strconv.Itoa(n))}
+			pgDSN: pgDSN, pagesN: *pagesN, reuse: *reuse && *work != "", coldOnly: *coldOnly, only: *only, work: filepath.Join(root, strconv.Itoa(n))}
 		if err := os.MkdirAll(b.work, 0o755); err != nil {
 			fatal(err)
 		}
@@ -281,6 +284,20 @@ func (b *bench) run(httpDur time.Duration) (bool, error) {
 	dbPath := filepath.Join(b.work, "fairshare.db")
 	if err := b.importStore(ctx, "sqlite", dbPath); err != nil {
 		return false, err
+	}
+	if b.only == "import" {
+		if b.pgDSN != "off" {
+			if schemaDSN, drop, err := b.pgSchema(ctx); err != nil {
+				b.note("PostgreSQL skipped: %v", err)
+			} else {
+				defer drop()
+				if err := b.importStore(ctx, "postgres", schemaDSN); err != nil {
+					b.note("PostgreSQL import: %v", err)
+				}
+			}
+		}
+		b.note("-only import: no reports, peers or HTTP")
+		return true, nil
 	}
 	// 2. fairshare cold from the database, against DuckDB's cold query on
 	// its own file (alternately), then warm and as-of in process.
@@ -461,8 +478,8 @@ func (b *bench) fairshareFromCSV() (map[string]int64, error) {
 }
 
 // importStore imports the generated files into a fresh fairshare store the
-// way the CLI does (fx import; contributions import = ledgerio.ReadCSV +
-// Store.AddContributions), then loads the synthetic GDP and describes the
+// way the CLI does (fx import; contributions import = App.ImportContributions:
+// validate into a temporary file, then one streaming transaction), then loads the synthetic GDP and describes the
 // dataset so that 'report --dataset synthetic' answers the same question.
 func (b *bench) importStore(ctx context.Context, engine, dsn string) error {
 	a, err := app.Open(ctx, dsn, app.Options{})
@@ -481,30 +498,27 @@ func (b *bench) importStore(ctx context.Context, engine, dsn string) error {
 	if _, err := app.TestSQLStore(a).AddRates(ctx, rates); err != nil {
 		return err
 	}
-	ref, err := a.Reference(ctx)
-	if err != nil {
-		return err
-	}
-	t0 := time.Now()
 	f, err := os.Open(filepath.Join(b.gen, synth.ContributionsFile))
 	if err != nil {
 		return err
 	}
-	cs, err := ledgerio.ReadCSV(f, synth.ContributionsFile, ref, ledgerio.Options{})
+	cpu0 := cpuTime()
+	t0 := time.Now()
+	res, err := a.ImportContributions(ctx, f, synth.ContributionsFile, "csv", ledgerio.Options{},
+		fairshare.Change{Author: "bench", Reason: "synthetic import"})
+	el := time.Since(t0)
+	cpu := cpuTime() - cpu0
 	f.Close()
 	if err != nil {
 		return err
 	}
-	res, err := app.TestSQLStore(a).AddContributions(ctx, cs, fairshare.Change{Author: "bench", Reason: "synthetic import"})
-	if err != nil {
-		return err
-	}
-	el := time.Since(t0)
 	if res.Added != b.n {
 		return fmt.Errorf("%s import added %d of %d rows", engine, res.Added, b.n)
 	}
 	b.add(Result{Engine: engineName(engine), Phase: "import", Variant: "fairshare import", MS: ms(el),
-		RowsPerS: float64(b.n) / el.Seconds(), Note: "ledgerio.ReadCSV + Store.AddContributions, one transaction"})
+		RowsPerS: float64(b.n) / el.Seconds(),
+		Note: fmt.Sprintf("App.ImportContributions, one transaction; %.0f rows per CPU second of this process (load %s)",
+			float64(b.n)/cpu.Seconds(), loadAvg())})
 	// Synthetic GDP instead of the real one, and a description of the dataset.
 	rd, err := refdata.Load()
 	if err != nil {
@@ -530,6 +544,15 @@ func (b *bench) importStore(ctx context.Context, engine, dsn string) error {
 	}
 	b.logf("%s: rates filled to every day for the SQL peers in %v", engine, time.Since(t1).Round(time.Millisecond))
 	return app.TestSQLStore(a).PutDataset(ctx, fairshare.Dataset{ID: synth.Dataset, Name: "Synthetic benchmark ledger (not real data)"})
+}
+
+// cpuTime is the CPU time this process has used (user and system).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func engineName(s string) string {

@@ -392,13 +392,14 @@ same id) are skipped, so importing a file twice adds nothing.
 		r = "import " + arg
 	}
 	reading := newProgress(e, size, "reading  ")
-	cs, err := a.ReadContributions(e.ctx, reading.reader(in), arg, "", ledgerio.Options{Dataset: *dataset, ForceDataset: *force, Decimal: style})
+	v, err := a.ReadContributions(e.ctx, reading.reader(in), arg, "", ledgerio.Options{Dataset: *dataset, ForceDataset: *force, Decimal: style})
 	reading.done()
 	if err != nil {
 		return err
 	}
-	bar := newProgress(e, len(cs), "recording")
-	res, err := a.AddContributions(e.ctx, cs, fairshare.Change{Author: author(e), Reason: r, Progress: bar.set})
+	defer v.Close()
+	bar := newProgress(e, v.Len(), "recording")
+	res, err := a.RecordImport(e.ctx, v, fairshare.Change{Author: author(e), Reason: r, Progress: bar.set})
 	bar.done()
 	if err != nil {
 		return err

@@ -156,17 +156,19 @@ type ImportFormat string
 // nothing and is EINVALID naming file, line and field; entries already
 // recorded are skipped, so importing a file twice adds nothing.
 func (a *App) ImportContributions(ctx context.Context, r io.Reader, name string, format ImportFormat, opt ledgerio.Options, ch fairshare.Change) (fairshare.ImportResult, error) {
-	cs, err := a.ReadContributions(ctx, r, name, format, opt)
+	v, err := a.ReadContributions(ctx, r, name, format, opt)
 	if err != nil {
 		return fairshare.ImportResult{}, err
 	}
-	return a.AddContributions(ctx, cs, ch)
+	defer v.Close()
+	return a.RecordImport(ctx, v, ch)
 }
 
 // ReadContributions is the first half of an import, for a caller that
 // shows progress: it reads and validates a whole file without recording
-// it; AddContributions then records the result, all or nothing.
-func (a *App) ReadContributions(ctx context.Context, r io.Reader, name string, format ImportFormat, opt ledgerio.Options) ([]fairshare.Contribution, error) {
+// it; RecordImport then records the result, all or nothing. The caller
+// closes what it returns.
+func (a *App) ReadContributions(ctx context.Context, r io.Reader, name string, format ImportFormat, opt ledgerio.Options) (*ValidImport, error) {
 	ref, err := a.Reference(ctx)
 	if err != nil {
 		return nil, err
@@ -184,7 +186,7 @@ func (a *App) ReadContributions(ctx context.Context, r io.Reader, name string, f
 	if b, _ := br.Peek(3); format == "json" && bytes.Equal(b, utf8BOM) {
 		br.Discard(3) // JSON has none, but editors on Windows write one
 	}
-	cs, err := readImport(br, name, format, ref, opt)
+	v, err := readImport(br, name, format, ref, opt)
 	if err != nil {
 		fe := &fairshare.Error{Code: fairshare.EINVALID, Message: err.Error()}
 		var ce *csvio.Error
@@ -193,7 +195,28 @@ func (a *App) ReadContributions(ctx context.Context, r io.Reader, name string, f
 		}
 		return nil, &inputError{coded: fe, err: err}
 	}
-	return cs, nil
+	return v, nil
+}
+
+// RecordImport records the entries of a validated import (new entries in
+// one transaction, as AddContributions) and brings the engine up to date.
+func (a *App) RecordImport(ctx context.Context, v *ValidImport, ch fairshare.Change) (fairshare.ImportResult, error) {
+	if ch.Role != "" {
+		ref, err := a.Reference(ctx)
+		if err != nil {
+			return fairshare.ImportResult{}, err
+		}
+		for _, ds := range v.datasets {
+			if err := canWrite(ref, ch, ds); err != nil {
+				return fairshare.ImportResult{}, err
+			}
+		}
+	}
+	res, err := a.sql.AddContributionsFrom(ctx, v.n, v, ch)
+	if err == nil {
+		_, err = a.freshEngine(ctx, true, nil)
+	}
+	return res, err
 }
 
 // inputError is a bad file: EINVALID, and still the reader's error (with

@@ -90,8 +90,11 @@ func eachCSV(rd *csvio.Reader, name string, chk Checker, opt Options, fn func(fa
 		if err != nil {
 			return err
 		}
-		get := func(col string) string { return csvio.UndoSafeCell(rec.Get(col)) }
-		c, field, err := fromFields(get, chk, opt)
+		var f cells
+		for i, col := range cellCols {
+			f[i] = csvio.UndoSafeCell(rec.Get(col))
+		}
+		c, field, err := fromCells(&f, chk, opt)
 		if err != nil {
 			return csvio.FieldErr(name, rec, field, err)
 		}
@@ -101,62 +104,106 @@ func eachCSV(rd *csvio.Reader, name string, chk Checker, opt Options, fn func(fa
 	}
 }
 
+// cells are the values of one entry's columns, in cellCols order: each
+// column is looked up once a row.
+type cells [15]string
+
+// cellCols are Required, then Optional, then "deleted".
+var cellCols = append(append(append([]string{}, Required...), Optional...), "deleted")
+
+const (
+	cDonor = iota
+	cDate
+	cAmount
+	cCurrency
+	cCategory
+	cStatus
+	cSourceURL
+	cRecipient
+	cDataset
+	cDescription
+	cSourceTitle
+	cPublisher
+	cSourceDate
+	cID
+	cDeleted
+)
+
+func init() {
+	// The constants above name cellCols' places.
+	for i, col := range []string{"donor", "date", "amount", "currency", "category", "status", "source_url",
+		"recipient", "dataset", "description", "source_title", "publisher", "source_date", "id", "deleted"} {
+		if cellCols[i] != col {
+			panic("ledgerio: cellCols out of order at " + col)
+		}
+	}
+}
+
 // fromFields builds and validates one contribution; on error it names the field.
 func fromFields(get func(string) string, chk Checker, opt Options) (fairshare.Contribution, string, error) {
+	var f cells
+	for i, col := range cellCols {
+		f[i] = get(col)
+	}
+	return fromCells(&f, chk, opt)
+}
+
+// fromCells builds and validates one contribution; on error it names the field.
+func fromCells(f *cells, chk Checker, opt Options) (fairshare.Contribution, string, error) {
 	var c fairshare.Contribution
-	for _, col := range append(append([]string{}, Required...), Optional...) {
-		if err := fairshare.CheckText(col, get(col)); err != nil {
+	for i, col := range cellCols[:cDeleted] {
+		if err := fairshare.CheckText(col, f[i]); err != nil {
 			return c, col, errors.New(err.(*fairshare.Error).Message)
 		}
 	}
-	if strings.EqualFold(get("deleted"), "true") {
+	if strings.EqualFold(f[cDeleted], "true") {
 		// A history export holds deleted versions: importing one as a live
 		// entry would bring back what was deleted.
 		return c, "deleted", errors.New("a deleted version (from a history export) cannot be imported as an entry")
 	}
-	c.ID = get("id")
-	c.Donor = strings.ToUpper(get("donor"))
+	c.ID = f[cID]
+	c.Donor = strings.ToUpper(f[cDonor])
 	if c.Donor == "" {
 		return c, "donor", fairshare.ErrRequired
 	}
 	if chk != nil && !chk.KnownDonor(c.Donor) {
 		return c, "donor", fairshare.UnknownDonorError(c.Donor)
 	}
-	c.Recipient = strings.ToUpper(get("recipient"))
+	c.Recipient = strings.ToUpper(f[cRecipient])
 	if c.Recipient == "" {
 		c.Recipient = opt.Recipient
 		if c.Recipient == "" {
 			c.Recipient = "UKR"
 		}
 	}
-	d, err := fairshare.ParseDate(get("date"))
+	d, err := fairshare.ParseDate(f[cDate])
 	if err != nil {
 		return c, "date", err
 	}
 	c.Date = d
-	c.Currency = strings.ToUpper(get("currency"))
+	c.Currency = strings.ToUpper(f[cCurrency])
 	if len(c.Currency) != 3 || (chk != nil && !chk.KnownCurrency(c.Currency)) {
-		return c, "currency", fmt.Errorf("unknown currency %q (no reference rates for it)", get("currency"))
+		return c, "currency", fmt.Errorf("unknown currency %q (no reference rates for it)", f[cCurrency])
 	}
-	a, err := fairshare.ParseAmountStyle(get("amount"), c.Currency, opt.Decimal)
+	a, err := fairshare.ParseAmountStyle(f[cAmount], c.Currency, opt.Decimal)
 	if err != nil {
 		return c, "amount", err
 	}
-	if err := fairshare.CheckPositive(a, get("amount")); err != nil {
+	if err := fairshare.CheckPositive(a, f[cAmount]); err != nil {
 		return c, "amount", err
 	}
 	c.Amount = a
-	cat, err := fairshare.ParseCategory(strings.ToLower(get("category")))
+	cat, err := fairshare.ParseCategory(strings.ToLower(f[cCategory]))
 	if err != nil {
 		return c, "category", errors.New(err.(*fairshare.Error).Message)
 	}
 	c.Category = cat
-	st, err := fairshare.ParseStatus(strings.ToLower(get("status")))
+	st, err := fairshare.ParseStatus(strings.ToLower(f[cStatus]))
 	if err != nil {
 		return c, "status", errors.New(err.(*fairshare.Error).Message)
 	}
 	c.Status = st
-	c.Dataset = get("dataset")
+	c.Dataset = f[cDataset]
 	if c.Dataset == "" || opt.ForceDataset {
 		c.Dataset = opt.Dataset
 		if c.Dataset == "" {
@@ -166,8 +213,8 @@ func fromFields(get func(string) string, chk Checker, opt Options) (fairshare.Co
 	if !fairshare.ValidID(c.Dataset) {
 		return c, "dataset", fairshare.InvalidIDError(c.Dataset)
 	}
-	c.Description = get("description")
-	c.Source = fairshare.Source{URL: get("source_url"), Title: get("source_title"), Publisher: get("publisher"), Date: get("source_date")}
+	c.Description = f[cDescription]
+	c.Source = fairshare.Source{URL: f[cSourceURL], Title: f[cSourceTitle], Publisher: f[cPublisher], Date: f[cSourceDate]}
 	if err := fairshare.CheckSourceURL(c.Source.URL); err != nil {
 		return c, "source_url", err
 	}
