@@ -1,0 +1,62 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/fairshare/fairshare/internal/app"
+)
+
+// BenchmarkPages renders the dashboard pages the bench load-tests, one at a
+// time and uncached (a query parameter the page ignores makes every URL
+// new), on the SQLite file named by FAIRSHARE_BENCH_DB (for example one the
+// bench imported at 10^6: cd bench && go run . -dir DIR ...); skipped
+// without it. The first request of each page is made before the timer.
+func BenchmarkPages(b *testing.B) {
+	db := os.Getenv("FAIRSHARE_BENCH_DB")
+	if db == "" {
+		b.Skip("FAIRSHARE_BENCH_DB names no database")
+	}
+	a, err := app.Open(context.Background(), db, app.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	h := NewHandler(a, Options{})
+	for _, pg := range []struct{ name, path string }{
+		{"overview", "/targets/nato-2024?dataset=synthetic"},
+		{"overview-da", "/targets/nato-2024?dataset=synthetic&lang=da"},
+		{"donor", "/donors/DEU?dataset=synthetic"},
+		{"compare", "/compare/nato-2024?datasets=synthetic"},
+		{"dataset", "/datasets/synthetic"},
+	} {
+		get := func(u string) int {
+			req := httptest.NewRequest("GET", u, nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != http.StatusOK {
+				b.Fatalf("%s: %d %s", u, w.Code, w.Body.String())
+			}
+			return w.Body.Len()
+		}
+		get(pg.path)
+		b.Run(pg.name, func(b *testing.B) {
+			b.ReportAllocs()
+			sep := "?"
+			if strings.Contains(pg.path, "?") {
+				sep = "&"
+			}
+			n := 0
+			for i := 0; b.Loop(); i++ {
+				n = get(fmt.Sprintf("%s%sbench=%d", pg.path, sep, i))
+			}
+			b.ReportMetric(float64(n), "gzip-bytes/page")
+		})
+	}
+}
