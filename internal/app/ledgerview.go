@@ -46,6 +46,7 @@ type ledgerView struct {
 	reportMonthly map[string]*MonthlyGiving  // ReportMonthly, by target definition and selection
 	statuses      map[string][]string        // counted statuses per target, dataset group and donor (compare.go)
 	days          map[string]*donorDays
+	recent        map[string][]fairshare.Contribution // RecentContributions, by donor and limit
 }
 
 type groupKey struct {
@@ -690,7 +691,8 @@ func (a *App) DonorContributionCount(ctx context.Context, donor string, asOf tim
 // RecentContributions returns a donor's newest current contributions (as
 // of asOf; zero: now), at most limit of them (whole days, so a few more
 // when a day is split), newest first, and how many it has in all. The
-// grouped ledger finds the first day to read, so only those rows are read.
+// grouped ledger finds the first day to read, so only those rows are read,
+// once per ledger version; callers must not change the slice.
 func (a *App) RecentContributions(ctx context.Context, donor string, asOf time.Time, limit int) ([]fairshare.Contribution, int, error) {
 	v, err := a.view(ctx, asOf)
 	if err != nil {
@@ -707,11 +709,29 @@ func (a *App) RecentContributions(ctx context.Context, donor string, asOf time.T
 			break
 		}
 	}
-	cs, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
+	key := fmt.Sprintf("%s/%d", donor, limit)
+	v.mu.Lock()
+	cs, ok := v.recent[key]
+	v.mu.Unlock()
+	if ok {
+		return cs, dd.total, nil
+	}
+	cs, err = a.store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
 	if err != nil {
 		return nil, 0, err
 	}
 	slices.Reverse(cs)
+	// Kept with the view only when the ledger read is the view's: a write
+	// committed between the view's check and this read must not be shown
+	// under the older version (nor, worse, be missing under the newer one).
+	if after, err := a.sql.LedgerStamp(ctx); err == nil && after == v.stamp {
+		v.mu.Lock()
+		if v.recent == nil || len(v.recent) >= 64 {
+			v.recent = map[string][]fairshare.Contribution{}
+		}
+		v.recent[key] = cs
+		v.mu.Unlock()
+	}
 	return cs, dd.total, nil
 }
 
