@@ -75,6 +75,7 @@ web dashboard in Danish and English from this binary. Anyone may read
 		return err
 	}
 	defer a.Close()
+	a.WarmPages(e.ctx)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
