@@ -28,7 +28,7 @@ type ledgerView struct {
 	// changes a group has its own copy of it. A group whose Count fell to
 	// 0 stays, and is skipped.
 	groups  []*fairshare.LedgerGroup
-	index   map[groupKey]int     // into groups; shared, read only
+	index   map[groupKey]int     // into groups; shared, read only; nil until the first advance
 	extra   map[groupKey]int     // groups added since index was made; this view's own
 	byDonor map[string][]int     // indexes into groups
 	pairs   map[[2]string]int    // contributions per dataset and donor: coverage
@@ -61,12 +61,11 @@ func keyOf(g *fairshare.LedgerGroup) groupKey {
 }
 
 func newView(gs []fairshare.LedgerGroup, stamp sqlstore.LedgerStamp, ref string) *ledgerView {
-	v := &ledgerView{groups: make([]*fairshare.LedgerGroup, len(gs)), index: make(map[groupKey]int, len(gs)),
+	v := &ledgerView{groups: make([]*fairshare.LedgerGroup, len(gs)),
 		byDonor: map[string][]int{}, pairs: map[[2]string]int{}, stamp: stamp, ref: ref}
 	for i := range gs {
 		g := &gs[i]
 		v.groups[i] = g
-		v.index[keyOf(g)] = i
 		v.byDonor[g.Donor] = append(v.byDonor[g.Donor], i)
 		v.pairs[[2]string{g.Dataset, g.Donor}] += g.Count
 	}
@@ -246,9 +245,19 @@ func (a *App) advance(ctx context.Context, cur *ledgerView, ref string) (*ledger
 	for i := range vs {
 		batch[idv{vs[i].ID, vs[i].Version}] = &vs[i]
 	}
+	index := cur.index
+	if index == nil {
+		// Made at the first change a view meets, not with the view: a
+		// server only read never holds it (at 10^6 contributions some
+		// 100 MB that every garbage collection marks).
+		index = make(map[groupKey]int, len(cur.groups))
+		for i, g := range cur.groups {
+			index[keyOf(g)] = i
+		}
+	}
 	// Copies of what changes: the group pointers (not the groups), the
 	// small maps; the big index is shared and new groups go to extra.
-	v := &ledgerView{groups: slices.Clone(cur.groups), index: cur.index, extra: maps.Clone(cur.extra),
+	v := &ledgerView{groups: slices.Clone(cur.groups), index: index, extra: maps.Clone(cur.extra),
 		byDonor: maps.Clone(cur.byDonor), pairs: maps.Clone(cur.pairs), stamp: stamp, ref: ref}
 	if v.extra == nil {
 		v.extra = map[groupKey]int{}
