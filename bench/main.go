@@ -48,6 +48,7 @@ type Result struct {
 	Phase    string  `json:"phase"`
 	Variant  string  `json:"variant,omitempty"`
 	MS       float64 `json:"ms"`
+	CPUMS    float64 `json:"cpu_ms,omitempty"` // CPU time (user + system) of a new process
 	RowsPerS float64 `json:"rows_per_s"`
 	RPS      float64 `json:"rps"`
 	P99      float64 `json:"p99_ms"`
@@ -64,19 +65,21 @@ type output struct {
 }
 
 type bench struct {
-	n       int
-	seed    uint64
-	work    string
-	gen     string
-	bin     string
-	pgDSN   string
-	runs    int
-	results []Result
-	totals  map[string]map[string]int64 // engine/variant -> donor -> cents
-	notes   []string
-	log     io.Writer
-	csvOnly bool
-	pagesN  int
+	n        int
+	seed     uint64
+	work     string
+	gen      string
+	bin      string
+	pgDSN    string
+	runs     int
+	results  []Result
+	totals   map[string]map[string]int64 // engine/variant -> donor -> cents
+	notes    []string
+	log      io.Writer
+	csvOnly  bool
+	pagesN   int
+	reuse    bool
+	coldOnly bool
 }
 
 const target = "nato-2024"
@@ -94,6 +97,8 @@ func main() {
 	httpDur := flag.Duration("http", 5*time.Second, "duration of each HTTP load test (report and chart at n <= 100000, pages at -pages-n)")
 	pagesN := flag.Int("pages-n", 1000000, "n at which the dashboard pages are load-tested (0: never)")
 	csvOnly := flag.Bool("csv-only", false, "skip the databases: fairshare --from-csv and an engine built in process from the CSV, against DuckDB")
+	coldOnly := flag.Bool("cold-only", false, "only the cold report from the database files (fairshare and DuckDB, alternately) and serve's first report")
+	reuse := flag.Bool("reuse", false, "with -dir: use the data and databases an earlier run left there instead of generating and importing again")
 	flag.Parse()
 	var ns []int
 	for _, f := range strings.Split(*nList, ",") {
@@ -123,7 +128,7 @@ func main() {
 	var notes []string
 	for _, n := range ns {
 		b := &bench{n: n, seed: *seed, runs: *runs, totals: map[string]map[string]int64{}, log: os.Stderr, csvOnly: *csvOnly,
-			pgDSN: pgDSN, pagesN: *pagesN, work: filepath.Join(root, strconv.Itoa(n))}
+			pgDSN: pgDSN, pagesN: *pagesN, reuse: *reuse && *work != "", coldOnly: *coldOnly, work: filepath.Join(root, strconv.Itoa(n))}
 		if err := os.MkdirAll(b.work, 0o755); err != nil {
 			fatal(err)
 		}
@@ -218,8 +223,8 @@ func (b *bench) note(format string, args ...any) {
 func (b *bench) add(r Result) {
 	r.N = b.n
 	b.results = append(b.results, r)
-	b.logf("%-9s %-6s %-22s %10.1f ms %12.0f rows/s %8.0f rps p99 %.2f ms peak %.0f MB %s",
-		r.Engine, r.Phase, r.Variant, r.MS, r.RowsPerS, r.RPS, r.P99, r.PeakMB, r.Note)
+	b.logf("%-9s %-6s %-22s %10.1f ms (cpu %.1f ms) %12.0f rows/s %8.0f rps p99 %.2f ms peak %.0f MB %s",
+		r.Engine, r.Phase, r.Variant, r.MS, r.CPUMS, r.RowsPerS, r.RPS, r.P99, r.PeakMB, r.Note)
 }
 
 func (b *bench) run(httpDur time.Duration) (bool, error) {
@@ -239,7 +244,9 @@ func (b *bench) run(httpDur time.Duration) (bool, error) {
 	// 1. Generate once.
 	b.gen = filepath.Join(b.work, "gen")
 	t0 := time.Now()
-	if out, err := exec.Command(b.bin, "gen", "--contributions", strconv.Itoa(b.n), "--seed", strconv.FormatUint(b.seed, 10), "--out", b.gen).CombinedOutput(); err != nil {
+	if b.reuse && exists(filepath.Join(b.gen, synth.ContributionsFile)) {
+		b.logf("reusing the data in %s", b.gen)
+	} else if out, err := exec.Command(b.bin, "gen", "--contributions", strconv.Itoa(b.n), "--seed", strconv.FormatUint(b.seed, 10), "--out", b.gen).CombinedOutput(); err != nil {
 		return false, fmt.Errorf("gen: %v\n%s", err, out)
 	}
 	st, _ := os.Stat(filepath.Join(b.gen, synth.ContributionsFile))
@@ -251,6 +258,9 @@ func (b *bench) run(httpDur time.Duration) (bool, error) {
 		return false, err
 	}
 
+	if b.coldOnly {
+		return b.runCold(ref)
+	}
 	if b.csvOnly {
 		if err := b.duckdbCold(); err != nil {
 			b.note("duckdb cold: %v", err)
@@ -272,8 +282,14 @@ func (b *bench) run(httpDur time.Duration) (bool, error) {
 	if err := b.importStore(ctx, "sqlite", dbPath); err != nil {
 		return false, err
 	}
-	// 2. fairshare cold from the database, then warm and as-of in process.
-	if err := b.fairshareCold(dbPath); err != nil {
+	// 2. fairshare cold from the database, against DuckDB's cold query on
+	// its own file (alternately), then warm and as-of in process.
+	duckPath := filepath.Join(b.work, "duck.db")
+	if err := b.duckImportFile(duckPath); err != nil {
+		b.note("duckdb file: %v", err)
+		duckPath = ""
+	}
+	if err := b.coldPair(dbPath, duckPath); err != nil {
 		return false, err
 	}
 	if err := b.serveFirst(dbPath); err != nil {
@@ -343,10 +359,23 @@ func repoDir() (string, error) {
 }
 
 // runProc runs a command and returns wall time, peak RSS in MB and stdout.
-// The peak comes from /usr/bin/time when installed: a child's own rusage is
-// useless here, because Linux records the parent's high-water mark at exec
-// and this process is large after an import.
 func runProc(name string, args ...string) (time.Duration, float64, []byte, error) {
+	p, out, err := runProcStat(name, args...)
+	return p.wall, p.peakMB, out, err
+}
+
+// procStat is what one new process cost: wall time, CPU time (user +
+// system, the figure that holds on a shared machine) and peak RSS.
+type procStat struct {
+	wall, cpu time.Duration
+	peakMB    float64
+}
+
+// runProcStat runs a command and measures it. The peak comes from
+// /usr/bin/time when installed: a child's own rusage is useless for it
+// here, because Linux records the parent's high-water mark at exec and this
+// process is large after an import.
+func runProcStat(name string, args ...string) (procStat, []byte, error) {
 	timeFile := ""
 	if _, err := os.Stat("/usr/bin/time"); err == nil {
 		f, err := os.CreateTemp("", "bench-time")
@@ -363,18 +392,20 @@ func runProc(name string, args ...string) (time.Duration, float64, []byte, error
 	cmd.Stderr = &errb
 	t0 := time.Now()
 	out, err := cmd.Output()
-	el := time.Since(t0)
+	p := procStat{wall: time.Since(t0)}
 	if err != nil {
-		return el, 0, out, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, errb.String())
+		return p, out, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, errb.String())
 	}
-	peak := 0.0
 	if timeFile != "" {
 		if data, err := os.ReadFile(timeFile); err == nil {
 			kb, _ := strconv.ParseFloat(strings.TrimSpace(string(data)), 64)
-			peak = kb / 1024
+			p.peakMB = kb / 1024
 		}
 	}
-	return el, peak, out, nil
+	// wait4's rusage includes the waited-for children of the child (the
+	// command under /usr/bin/time), in microseconds.
+	p.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return p, out, nil
 }
 
 func median(ds []time.Duration) time.Duration {
@@ -409,22 +440,22 @@ func reportTotals(out []byte) (map[string]int64, error) {
 
 // fairshareFromCSV: the question straight from the CSVs, new process each run.
 func (b *bench) fairshareFromCSV() (map[string]int64, error) {
-	var ds []time.Duration
+	var ds, cpu []time.Duration
 	var peak float64
 	var out []byte
 	for i := 0; i < max(3, b.runs); i++ {
-		el, p, o, err := runProc(b.bin, "report", target, "--from-csv", b.gen, "--format", "json")
+		p, o, err := runProcStat(b.bin, "report", target, "--from-csv", b.gen, "--format", "json")
 		if err != nil {
 			return nil, err
 		}
-		ds, peak, out = append(ds, el), max(peak, p), o
+		ds, cpu, peak, out = append(ds, p.wall), append(cpu, p.cpu), max(peak, p.peakMB), o
 	}
 	tot, err := reportTotals(out)
 	if err != nil {
 		return nil, err
 	}
 	b.totals["fairshare/from-csv"] = tot
-	b.add(Result{Engine: "fairshare", Phase: "cold", Variant: "from-csv", MS: ms(median(ds)), PeakMB: peak,
+	b.add(Result{Engine: "fairshare", Phase: "cold", Variant: "from-csv", MS: ms(median(ds)), CPUMS: ms(median(cpu)), PeakMB: peak,
 		RowsPerS: float64(b.n) / median(ds).Seconds(), Note: "new process: parse CSVs, aggregate, report"})
 	return tot, nil
 }
@@ -526,34 +557,116 @@ func readGDP(path string) ([]fairshare.Indicator, error) {
 	return out, nil
 }
 
-// fairshareCold: a new process answers from the database file.
-func (b *bench) fairshareCold(db string) error {
-	var ds []time.Duration
-	var peak float64
-	var out []byte
-	// The first process after the import finds no saved engine: it reads
-	// the ledger's rows and saves the engine's columns in the database.
-	first, firstPeak, _, err := runProc(b.bin, "report", target, "--dataset", synth.Dataset, "--db", db, "--format", "json")
+// coldPair times the cold report from a database file in new processes:
+// fairshare on its SQLite file (db; "" skips) and DuckDB on its own file
+// (duck; "" skips), alternately, so that both meet the same machine load.
+// The first fairshare process after an import finds no saved engine: it
+// reads the ledger's rows and saves the engine's columns in the database
+// (timed apart as "first open").
+func (b *bench) coldPair(db, duck string) error {
+	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	b.add(Result{Engine: "fairshare", Phase: "cold", Variant: "sqlite file, first open", MS: ms(first), PeakMB: firstPeak,
-		Note: "new process after the import: load the engine from the ledger rows, save it, report"})
-	for i := 0; i < max(3, b.runs); i++ {
-		el, p, o, err := runProc(b.bin, "report", target, "--dataset", synth.Dataset, "--db", db, "--format", "json")
+	fsArgs := []string{"report", target, "--dataset", synth.Dataset, "--db", db, "--format", "json"}
+	if db != "" {
+		first, _, err := runProcStat(b.bin, fsArgs...)
 		if err != nil {
 			return err
 		}
-		ds, peak, out = append(ds, el), max(peak, p), o
+		b.add(Result{Engine: "fairshare", Phase: "cold", Variant: "sqlite file, first open", MS: ms(first.wall), CPUMS: ms(first.cpu), PeakMB: first.peakMB,
+			Note: "new process after the import: load the engine from the ledger rows, save it, report (with -reuse: a saved engine may exist)"})
 	}
-	tot, err := reportTotals(out)
-	if err != nil {
-		return err
+	type series struct {
+		wall, cpu []time.Duration
+		peak      float64
+		out       []byte
 	}
-	b.totals["fairshare/cold-db"] = tot
-	b.add(Result{Engine: "fairshare", Phase: "cold", Variant: "sqlite file", MS: ms(median(ds)), PeakMB: peak,
-		Note: "new process: open, read the saved engine, check it against the ledger stamp, report"})
+	var fs, dk series
+	measure := func(s *series, name string, args ...string) error {
+		p, out, err := runProcStat(name, args...)
+		if err != nil {
+			return err
+		}
+		s.wall, s.cpu, s.peak, s.out = append(s.wall, p.wall), append(s.cpu, p.cpu), max(s.peak, p.peakMB), out
+		return nil
+	}
+	for i := 0; i < max(3, b.runs); i++ {
+		if db != "" {
+			if err := measure(&fs, b.bin, fsArgs...); err != nil {
+				return err
+			}
+		}
+		if duck != "" {
+			if err := measure(&dk, self, "child", "duckdb-file", duck); err != nil {
+				return err
+			}
+		}
+	}
+	if db != "" {
+		tot, err := reportTotals(fs.out)
+		if err != nil {
+			return err
+		}
+		b.totals["fairshare/cold-db"] = tot
+		b.add(Result{Engine: "fairshare", Phase: "cold", Variant: "sqlite file", MS: ms(median(fs.wall)), CPUMS: ms(median(fs.cpu)), PeakMB: fs.peak,
+			Note: "new process: open, read the saved engine, check it against the ledger stamp, report"})
+	}
+	if duck != "" {
+		var m map[string]int64
+		if err := json.Unmarshal(dk.out, &m); err != nil {
+			return err
+		}
+		b.totals["duckdb/cold-file"] = m
+		b.add(Result{Engine: "duckdb", Phase: "cold", Variant: "database file", MS: ms(median(dk.wall)), CPUMS: ms(median(dk.cpu)), PeakMB: dk.peak,
+			Note: "new process: open its persisted file, ASOF JOIN, sum"})
+	}
+	if db != "" && duck != "" {
+		b.logf("cold ratios fairshare/duckdb: wall %.2f, cpu %.2f, peak %.2f (load %s)",
+			median(fs.wall).Seconds()/median(dk.wall).Seconds(), median(fs.cpu).Seconds()/median(dk.cpu).Seconds(), fs.peak/dk.peak, loadAvg())
+	}
 	return nil
+}
+
+// loadAvg is the machine's one-minute load average, for the log.
+func loadAvg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(data))[0]
+}
+
+// runCold measures the cold phases only (-cold-only): the cold report from
+// the database files of fairshare and DuckDB and serve's first report. With
+// -reuse, data and databases left in -dir by an earlier run are used again.
+func (b *bench) runCold(ref map[string]int64) (bool, error) {
+	ctx := context.Background()
+	dbPath, duckPath := filepath.Join(b.work, "fairshare.db"), filepath.Join(b.work, "duck.db")
+	if !b.reuse || !exists(dbPath) {
+		os.Remove(dbPath)
+		if err := b.importStore(ctx, "sqlite", dbPath); err != nil {
+			return false, err
+		}
+	}
+	if !b.reuse || !exists(duckPath) {
+		if err := b.duckImportFile(duckPath); err != nil {
+			return false, err
+		}
+	}
+	if err := b.coldPair(dbPath, duckPath); err != nil {
+		return false, err
+	}
+	if err := b.serveFirst(dbPath); err != nil {
+		b.note("serve first report: %v", err)
+	}
+	b.note("-cold-only: only the cold report from the database files and serve's first report")
+	return b.agree(ref), nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func rssBytes() int64 {
@@ -776,7 +889,7 @@ func machine() string {
 
 func printTable(w io.Writer, o output, notes []string) {
 	fmt.Fprintf(w, "machine: %s\n\n", o.Machine)
-	fmt.Fprintf(w, "%-9s %-9s %-7s %-18s %11s %12s %9s %8s %8s  %s\n", "n", "engine", "phase", "variant", "ms", "rows/s", "rps", "p99 ms", "peak MB", "note")
+	fmt.Fprintf(w, "%-9s %-9s %-7s %-18s %11s %9s %12s %9s %8s %8s  %s\n", "n", "engine", "phase", "variant", "ms", "cpu ms", "rows/s", "rps", "p99 ms", "peak MB", "note")
 	for _, r := range o.Results {
 		opt := func(v float64, f string) string {
 			if v == 0 {
@@ -784,7 +897,7 @@ func printTable(w io.Writer, o output, notes []string) {
 			}
 			return fmt.Sprintf(f, v)
 		}
-		fmt.Fprintf(w, "%-9d %-9s %-7s %-18s %11s %12s %9s %8s %8s  %s\n", r.N, r.Engine, r.Phase, r.Variant, opt(r.MS, "%.2f"),
+		fmt.Fprintf(w, "%-9d %-9s %-7s %-18s %11s %9s %12s %9s %8s %8s  %s\n", r.N, r.Engine, r.Phase, r.Variant, opt(r.MS, "%.2f"), opt(r.CPUMS, "%.1f"),
 			opt(r.RowsPerS, "%.0f"), opt(r.RPS, "%.0f"), opt(r.P99, "%.2f"), opt(r.PeakMB, "%.0f"), r.Note)
 	}
 	if len(o.Growth) > 0 {

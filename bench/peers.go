@@ -169,49 +169,21 @@ func (b *bench) duckdbCold() error {
 
 // duckdbFile is DuckDB on its own persisted database file: the tables
 // written once (timed as its import), then the query in a new process that
-// opens the file (cold) and again with the file open (warm).
+// opens the file (cold, coldPair, unless measured already) and again with
+// the file open (warm).
 func (b *bench) duckdbFile() error {
 	path := filepath.Join(b.work, "duck.db")
-	os.Remove(path)
-	db, err := sql.Open("duckdb", path)
-	if err != nil {
-		return err
-	}
-	t0 := time.Now()
-	for _, q := range []string{`CREATE TABLE contrib AS ` + duckContribSQL(b.gen), `CREATE TABLE rates AS ` + duckRatesSQL(b.gen), `CHECKPOINT`} {
-		if _, err := db.Exec(q); err != nil {
-			db.Close()
+	if _, err := os.Stat(path); err != nil {
+		if err := b.duckImportFile(path); err != nil {
 			return err
 		}
 	}
-	el := time.Since(t0)
-	db.Close()
-	st, _ := os.Stat(path)
-	b.add(Result{Engine: "duckdb", Phase: "import", Variant: "file", MS: ms(el), RowsPerS: float64(b.n) / el.Seconds(),
-		Note: fmt.Sprintf("CREATE TABLE AS from the CSVs into a database file (%.0f MB)", float64(st.Size())/1e6)})
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	var ds []time.Duration
-	var peak float64
-	var out []byte
-	for i := 0; i < max(3, b.runs); i++ {
-		el, p, o, err := runProc(self, "child", "duckdb-file", path)
-		if err != nil {
+	if b.totals["duckdb/cold-file"] == nil {
+		if err := b.coldPair("", path); err != nil {
 			return err
 		}
-		ds, peak, out = append(ds, el), max(peak, p), o
 	}
-	var m map[string]int64
-	if err := json.Unmarshal(out, &m); err != nil {
-		return err
-	}
-	b.totals["duckdb/cold-file"] = m
-	b.add(Result{Engine: "duckdb", Phase: "cold", Variant: "database file", MS: ms(median(ds)), PeakMB: peak,
-		Note: "new process: open its persisted file, ASOF JOIN, sum"})
-
-	db, err = sql.Open("duckdb", path+"?access_mode=read_only")
+	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
 	if err != nil {
 		return err
 	}
@@ -220,7 +192,8 @@ func (b *bench) duckdbFile() error {
 	if _, err := db.Exec(`SET asof_loop_join_threshold=0`); err != nil {
 		return err
 	}
-	ds = ds[:0]
+	var ds []time.Duration
+	var m map[string]int64
 	for i := 0; i < max(b.runs, 10); i++ {
 		t := time.Now()
 		rows, err := db.Query(duckQuery("contrib", "rates"))
@@ -457,4 +430,32 @@ func (b *bench) plainTextPeers() {
 			b.note("%s: installed but not wired into this benchmark yet, skipped", tool)
 		}
 	}
+}
+
+// duckImportFile writes DuckDB's database file: both tables from the CSVs
+// (timed as its import).
+func (b *bench) duckImportFile(path string) error {
+	os.Remove(path)
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	for _, q := range []string{`CREATE TABLE contrib AS ` + duckContribSQL(b.gen), `CREATE TABLE rates AS ` + duckRatesSQL(b.gen), `CHECKPOINT`} {
+		if _, err := db.Exec(q); err != nil {
+			db.Close()
+			return err
+		}
+	}
+	el := time.Since(t0)
+	if err := db.Close(); err != nil {
+		return err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	b.add(Result{Engine: "duckdb", Phase: "import", Variant: "file", MS: ms(el), RowsPerS: float64(b.n) / el.Seconds(),
+		Note: fmt.Sprintf("CREATE TABLE AS from the CSVs into a database file (%.0f MB)", float64(st.Size())/1e6)})
+	return nil
 }

@@ -210,14 +210,25 @@ within 0.5 % and the same currency) and of conversion verdicts, per subfolder.`,
 	rates := rateFunc(ref.Rates)
 	// A corpus may pin the rates its labels were made with (rates.csv in the
 	// ECB format, the last earlier date standing in for a day without one), so
-	// that its scores do not depend on which rates a database holds.
-	if data, err := os.ReadFile(filepath.Join(arg, "rates.csv")); err == nil {
-		rs, err := fx.ParseECB(data, filepath.Join(arg, "rates.csv"), nil)
+	// that its scores do not depend on which rates a database holds. A set may
+	// bring its own days in its folder's rates.csv, as the package tests read it.
+	pinned, _ := filepath.Glob(filepath.Join(arg, "*", "rates.csv"))
+	pinned = append([]string{filepath.Join(arg, "rates.csv")}, pinned...)
+	var rs []fairshare.Rate
+	for _, p := range pinned {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		got, err := fx.ParseECB(data, p, nil)
 		if err != nil {
 			return err
 		}
+		rs = append(rs, got...)
+		fmt.Fprintf(e.stdout, "rates: %s (%d rates pinned by the corpus)\n", p, len(got))
+	}
+	if len(rs) > 0 {
 		rates = pinnedRates(rs)
-		fmt.Fprintf(e.stdout, "rates: %s (%d rates pinned by the corpus)\n", filepath.Join(arg, "rates.csv"), len(rs))
 	}
 	res, err := news.Eval(arg, rates)
 	if err != nil {

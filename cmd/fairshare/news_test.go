@@ -94,3 +94,32 @@ func TestNewsEvalCorpus(t *testing.T) {
 		t.Fatalf("eval output: %s", out)
 	}
 }
+
+// TestNewsEvalSetRates: a set may pin the days of its own articles in its folder's rates.csv
+// (as a new held-out set does before its days join the corpus's rates.csv); without them the
+// verdict of an article dated before every corpus rate could not be checked.
+func TestNewsEvalSetRates(t *testing.T) {
+	dir := t.TempDir()
+	set := filepath.Join(dir, "heldout-blind")
+	files := map[string]string{
+		filepath.Join(dir, "rates.csv"): "Date,USD,DKK,\n2024-05-31,1.0852,7.4588,\n",
+		filepath.Join(set, "rates.csv"): "Date,USD,DKK,\n2021-01-04,1.2296,7.4393,\n",
+		filepath.Join(set, "a.txt"):     "Regeringen afsætter 2 mia. kr. Det er cirka 269 mio. euro.\n",
+		filepath.Join(set, "a.json"): `{"lang": "da", "date": "2021-01-04", "amounts": [
+ {"text": "2 mia. kr.", "value": 2000000000, "currency": "DKK", "marker": "", "inferred": false, "per_year": false},
+ {"text": "269 mio. euro", "value": 269000000, "currency": "EUR", "marker": "approx", "inferred": false, "per_year": false}],
+ "conversions": [{"from": 0, "to": 1, "consistent": true}]}`,
+	}
+	if err := os.MkdirAll(set, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range files {
+		if err := os.WriteFile(name, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := mustFS(t, filepath.Join(t.TempDir(), "f.db"), "news", "eval", dir)
+	if !strings.Contains(out, filepath.Join(set, "rates.csv")) || !strings.Contains(out, "conversion verdicts  precision 1.000 (1/1)  recall 1.000 (1/1)") {
+		t.Fatalf("eval output: %s", out)
+	}
+}

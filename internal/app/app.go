@@ -36,12 +36,16 @@ type App struct {
 	sql   *sqlstore.Store
 	DSN   string
 
-	mu       sync.Mutex
-	ref      *Reference // cached while the store's reference stamp is unchanged
-	refStamp string
+	mu          sync.Mutex
+	ref         *Reference // cached while the store's reference stamp is unchanged
+	refStamp    string
+	refMark     dataMark                // SQLite's data_version before refStamp was read
+	targets     *sqlstore.TargetHistory // every target version (report.go targetAsOf)
+	targetsMark dataMark
 
 	engine engineState // the report engine, built on first use (engine.go)
 	views  viewCache   // the grouped ledger per version (ledgerview.go)
+	marks  markReader  // SQLite's data_version, read once for concurrent callers (stampcheck.go)
 }
 
 // Reference is the reference data indexed for computing.
@@ -188,6 +192,19 @@ func (a *App) syncShipped(ctx context.Context, dataset string, cs []fairshare.Co
 // reference stamp changes: another process (a CLI import of rates, another
 // server adding a target) may write it.
 func (a *App) Reference(ctx context.Context) (*Reference, error) {
+	return a.referenceAt(ctx, a.freshMark(ctx))
+}
+
+// referenceAt is Reference given a mark read after the caller began: with
+// nothing committed since the stamp was last read, it is unchanged
+// (stampcheck.go).
+func (a *App) referenceAt(ctx context.Context, mark dataMark) (*Reference, error) {
+	a.mu.Lock()
+	if a.ref != nil && a.refMark.unchanged(mark) {
+		defer a.mu.Unlock()
+		return a.ref, nil
+	}
+	a.mu.Unlock()
 	stamp, err := a.store.ReferenceStamp(ctx)
 	if err != nil {
 		return nil, err
@@ -195,6 +212,7 @@ func (a *App) Reference(ctx context.Context) (*Reference, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.ref != nil && stamp == a.refStamp {
+		a.refMark = mark
 		return a.ref, nil
 	}
 	r := &Reference{ByCode: map[string]*fairshare.Donor{}}
@@ -212,11 +230,7 @@ func (a *App) Reference(ctx context.Context) (*Reference, error) {
 		return nil, err
 	}
 	r.indicators = ind
-	rates, err := a.store.Rates(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if r.Rates, err = fairshare.NewRateTable(rates); err != nil {
+	if r.Rates, err = a.rateTable(ctx, stamp); err != nil {
 		return nil, err
 	}
 	if r.Datasets, err = a.store.Datasets(ctx); err != nil {
@@ -225,8 +239,36 @@ func (a *App) Reference(ctx context.Context) (*Reference, error) {
 	if r.Targets, err = a.store.Targets(ctx); err != nil {
 		return nil, err
 	}
-	a.ref, a.refStamp = r, stamp
+	a.ref, a.refStamp, a.refMark = r, stamp, mark
 	return r, nil
+}
+
+// rateTable returns the rate table of reference stamp: from its saved copy
+// (sqlstore engine_cache) when that was taken at the same stamp, else from
+// the rates, saving a copy for the next process. Every write of rates
+// changes the stamp (a random value, never reused), so a copy taken at the
+// current stamp holds the current rates; a copy read and labelled at an
+// older stamp is never used again. Reading and checking the copy costs a
+// new process far less than the 17k rows of the ECB's daily rates.
+func (a *App) rateTable(ctx context.Context, stamp string) (*fairshare.RateTable, error) {
+	if stamp == "" || cacheOff() {
+		return a.sql.RateTable(ctx)
+	}
+	if at, data, found, err := a.sql.ReadRateCache(ctx); err == nil && found && at == stamp {
+		if t, err := fairshare.DecodeRateTable(data); err == nil {
+			return t, nil
+		}
+	}
+	t, err := a.sql.RateTable(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Failing to save costs the next process time, not correctness (a
+	// read-only database, say).
+	if data, err := t.AppendBinary(nil); err == nil {
+		_ = a.sql.WriteRateCache(ctx, stamp, data)
+	}
+	return t, nil
 }
 
 // KnownDonor implements ledgerio.Checker.

@@ -73,7 +73,7 @@ func (a *App) Restore(ctx context.Context, snap fairshare.Snapshot, intoOlder bo
 	}
 	n, err := a.store.Restore(ctx, snap)
 	if err == nil {
-		_, err = a.freshEngine(ctx, true)
+		_, err = a.freshEngine(ctx, true, nil)
 	}
 	return n, err
 }

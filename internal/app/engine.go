@@ -28,10 +28,13 @@ import (
 //     refreshed to; when it differs (another process or a direct Store
 //     write) only the versions recorded since are read, and the whole
 //     ledger is reloaded if the counts still disagree;
+//   - on SQLite the stamp is read only when the file's data_version has
+//     changed since the last check (dataMark, stampcheck.go): any commit
+//     by any connection changes it;
 //   - on PostgreSQL with a big ledger, a stamp check that itself costs 1 ms
 //     or more (COUNT(*) on a large table) is made at most every 100 times
-//     its cost, capped at 1 s (skipStampCheck, stampcheck.go). On SQLite,
-//     and on a small ledger, the stamp is checked before every report.
+//     its cost, capped at 1 s (skipStampCheck, stampcheck.go). On a small
+//     ledger it is checked before every report.
 //
 // The versions a refresh reads are appended to the saved engine as a
 // segment, so the next process need not read them again; past 1 % of the
@@ -59,6 +62,8 @@ type engineState struct {
 	stamp     sqlstore.LedgerStamp
 	lastCheck time.Time
 	checkCost time.Duration
+	mark      dataMark      // SQLite's data_version before the last full check (stampcheck.go)
+	reads     int           // stamp reads after the first (TestStampReads)
 	started   atomic.Uint64 // stamp checks begun
 	doneStart uint64        // sequence number of the last completed check
 }
@@ -73,10 +78,28 @@ const lookback = 10 * time.Minute
 // Engine returns the App's report engine, built from the database on first
 // use and refreshed from it when the ledger changed.
 func (a *App) Engine(ctx context.Context) (*engine.Engine, error) {
-	return a.freshEngine(ctx, false)
+	return a.freshEngine(ctx, false, nil)
 }
 
-func (a *App) freshEngine(ctx context.Context, force bool) (*engine.Engine, error) {
+// CurrentVersion brings the engine and the reference data up to date with
+// the database and returns ReportVersion: what a rendering made from
+// reports and the ledger's aggregates may be kept under. On SQLite one
+// data_version read serves both checks.
+func (a *App) CurrentVersion(ctx context.Context) (string, error) {
+	mark := a.freshMark(ctx)
+	if _, err := a.referenceAt(ctx, mark); err != nil {
+		return "", err
+	}
+	if _, err := a.freshEngine(ctx, false, &mark); err != nil {
+		return "", err
+	}
+	return a.ReportVersion(), nil
+}
+
+// freshEngine returns the engine brought up to date (force: even when a
+// check just made says it is). mark, when given, was read after the caller
+// began; nil reads one.
+func (a *App) freshEngine(ctx context.Context, force bool, mark *dataMark) (*engine.Engine, error) {
 	st := a.engineState()
 	arrival := st.started.Load()
 	st.mu.Lock()
@@ -95,6 +118,9 @@ func (a *App) freshEngine(ctx context.Context, force bool) (*engine.Engine, erro
 			return nil, err
 		}
 		st.eng, st.stamp, st.doneStart, st.lastCheck = e, stamp, seq, time.Now()
+		if mark != nil {
+			st.mark = *mark // read before the stamp
+		}
 		return e, nil
 	}
 	if !force {
@@ -107,6 +133,15 @@ func (a *App) freshEngine(ctx context.Context, force bool) (*engine.Engine, erro
 	}
 	seq := st.started.Add(1)
 	t0 := time.Now()
+	if mark == nil {
+		m := a.freshMark(ctx)
+		mark = &m
+	}
+	if !force && st.mark.unchanged(*mark) {
+		st.doneStart, st.lastCheck = seq, t0
+		return st.eng, nil
+	}
+	st.reads++
 	stamp, err := a.sql.LedgerStamp(ctx)
 	if err != nil {
 		return nil, err
@@ -120,7 +155,7 @@ func (a *App) freshEngine(ctx context.Context, force bool) (*engine.Engine, erro
 		st.stamp = stamp
 		a.saveEngine(ctx, st, st.eng, stamp, applied, reloaded)
 	}
-	st.doneStart, st.lastCheck = seq, t0
+	st.doneStart, st.lastCheck, st.mark = seq, t0, *mark
 	return st.eng, nil
 }
 
@@ -294,11 +329,11 @@ func (a *App) saveEngine(ctx context.Context, st *engineState, e *engine.Engine,
 
 // engineReport answers from the engine; ok is false when the reference
 // path must answer instead.
-func (a *App) engineReport(ctx context.Context, p *reportPlan) (rep *fairshare.Report, err error, ok bool) {
+func (a *App) engineReport(ctx context.Context, p *reportPlan, mark dataMark) (rep *fairshare.Report, err error, ok bool) {
 	if engineOff {
 		return nil, nil, false
 	}
-	e, err := a.freshEngine(ctx, false)
+	e, err := a.freshEngine(ctx, false, &mark)
 	if err != nil {
 		return nil, nil, false // the reference path reports the database's error
 	}
@@ -317,7 +352,7 @@ func (a *App) AddContributions(ctx context.Context, cs []fairshare.Contribution,
 	}
 	res, err := a.store.AddContributions(ctx, cs, ch)
 	if err == nil {
-		_, err = a.freshEngine(ctx, true)
+		_, err = a.freshEngine(ctx, true, nil)
 	}
 	return res, err
 }
@@ -327,7 +362,7 @@ func (a *App) AddContributions(ctx context.Context, cs []fairshare.Contribution,
 func (a *App) AmendContribution(ctx context.Context, c fairshare.Contribution, ch fairshare.Change) (fairshare.Contribution, error) {
 	out, err := a.store.AmendContribution(ctx, c, ch)
 	if err == nil {
-		_, err = a.freshEngine(ctx, true)
+		_, err = a.freshEngine(ctx, true, nil)
 	}
 	return out, err
 }
@@ -336,7 +371,7 @@ func (a *App) AmendContribution(ctx context.Context, c fairshare.Contribution, c
 func (a *App) DeleteContribution(ctx context.Context, id string, ch fairshare.Change) error {
 	err := a.store.DeleteContribution(ctx, id, ch)
 	if err == nil {
-		_, err = a.freshEngine(ctx, true)
+		_, err = a.freshEngine(ctx, true, nil)
 	}
 	return err
 }
@@ -393,6 +428,13 @@ func ReportFromCSV(ref *Reference, r io.Reader, name string, req ReportRequest) 
 	return rep, err
 }
 
+// Warm begins reading the saved report engine and the reference data in
+// the background, so that a server's first report need not wait for them.
+func (a *App) Warm(ctx context.Context) {
+	a.startEngine(ctx)
+	go a.Reference(context.WithoutCancel(ctx))
+}
+
 // startEngine begins building the engine in the background when no engine
 // is built yet, so that a new process reads its reference data and its
 // saved engine at the same time (two cores, and PostgreSQL connections, in
@@ -408,6 +450,6 @@ func (a *App) startEngine(ctx context.Context) {
 	built := st.eng != nil
 	st.mu.Unlock()
 	if !built {
-		go a.freshEngine(context.WithoutCancel(ctx), false)
+		go a.freshEngine(context.WithoutCancel(ctx), false, nil)
 	}
 }

@@ -274,6 +274,6 @@ func (a *App) RemoveContribution(ctx context.Context, id string, base int, ch fa
 
 // refresh brings the report engine up to date after a write.
 func (a *App) refresh(ctx context.Context) error {
-	_, err := a.freshEngine(ctx, true)
+	_, err := a.freshEngine(ctx, true, nil)
 	return err
 }

@@ -92,7 +92,8 @@ type viewCache struct {
 
 	lastCheck time.Time
 	checkCost time.Duration
-	advanced  int // refreshes made by applying new versions (for tests)
+	mark      dataMark // SQLite's data_version before cur's last full check
+	advanced  int      // refreshes made by applying new versions (for tests)
 }
 
 const maxViews = 16
@@ -159,7 +160,8 @@ func (a *App) WarmPages(ctx context.Context) {
 }
 
 // currentView returns the grouped current ledger. Its stamp is checked as
-// the engine's is (skipStampCheck): before every use, except on a big
+// the engine's is (stampcheck.go): before every use, except when SQLite's
+// data_version shows nothing committed since the last check, or on a big
 // PostgreSQL ledger whose check is slow.
 func (a *App) currentView(ctx context.Context, ref string) (*ledgerView, error) {
 	vc := &a.views
@@ -173,6 +175,14 @@ func (a *App) currentView(ctx context.Context, ref string) (*ledgerView, error) 
 	vc.build.Lock()
 	defer vc.build.Unlock()
 	t0 := time.Now()
+	mark := a.freshMark(ctx)
+	vc.mu.Lock()
+	cur = vc.cur
+	same := vc.mark.unchanged(mark)
+	vc.mu.Unlock()
+	if cur != nil && same && cur.ref == ref {
+		return cur, nil
+	}
 	stamp, err := a.sql.LedgerStamp(ctx)
 	if err != nil {
 		return nil, err
@@ -184,6 +194,9 @@ func (a *App) currentView(ctx context.Context, ref string) (*ledgerView, error) 
 	var v *ledgerView
 	switch {
 	case cur != nil && cur.stamp == stamp && cur.ref == ref:
+		vc.mu.Lock()
+		vc.mark = mark
+		vc.mu.Unlock()
 		return cur, nil
 	case cur != nil && cur.stamp == stamp:
 		v = cur.withRef(ref)
@@ -201,6 +214,7 @@ func (a *App) currentView(ctx context.Context, ref string) (*ledgerView, error) 
 	}
 	vc.mu.Lock()
 	vc.cur = v
+	vc.mark = mark // read before v's ledger was: v holds every commit before it
 	vc.mu.Unlock()
 	return v, nil
 }

@@ -124,7 +124,11 @@ func (p *reportPlan) noData(datasetOf map[string]string) map[string]bool {
 }
 
 func (a *App) planReport(ctx context.Context, req ReportRequest) (*reportPlan, error) {
-	ref, err := a.Reference(ctx)
+	return a.planReportAt(ctx, req, a.freshMark(ctx))
+}
+
+func (a *App) planReportAt(ctx context.Context, req ReportRequest, mark dataMark) (*reportPlan, error) {
+	ref, err := a.referenceAt(ctx, mark)
 	if err != nil {
 		return nil, err
 	}
@@ -134,12 +138,35 @@ func (a *App) planReport(ctx context.Context, req ReportRequest) (*reportPlan, e
 	}
 	// Targets are versioned: a report as of a past time uses the
 	// definition in force then.
-	t, err := a.store.TargetAsOf(ctx, req.Target, req.AsOf)
+	t, err := a.targetAsOf(ctx, mark, req.Target, req.AsOf)
 	if err != nil {
 		return nil, err
 	}
 	p.in.Target = t
 	return p, nil
+}
+
+// targetAsOf is Store.TargetAsOf; on SQLite it answers from the targets'
+// history, read again only when something was committed since
+// (stampcheck.go): a server answering reports as of many times would
+// otherwise query and parse every target's definition for each.
+func (a *App) targetAsOf(ctx context.Context, mark dataMark, id string, asOf time.Time) (fairshare.Target, error) {
+	if !mark.ok {
+		return a.store.TargetAsOf(ctx, id, asOf)
+	}
+	a.mu.Lock()
+	h, hm := a.targets, a.targetsMark
+	a.mu.Unlock()
+	if h == nil || !hm.unchanged(mark) {
+		var err error
+		if h, err = a.sql.TargetHistory(ctx); err != nil {
+			return fairshare.Target{}, err
+		}
+		a.mu.Lock()
+		a.targets, a.targetsMark = h, mark // mark read before the history
+		a.mu.Unlock()
+	}
+	return h.Target(id, asOf)
 }
 
 // planFor validates a request against reference data; knownDatasets says
@@ -193,16 +220,19 @@ func planFor(ref *Reference, req ReportRequest, knownDatasets bool) (*reportPlan
 // engine cannot answer exactly. Both give the same report.
 func (a *App) Report(ctx context.Context, req ReportRequest) (*fairshare.Report, error) {
 	a.startEngine(ctx) // engine.go: read while the plan reads the reference data
-	p, err := a.planReport(ctx, req)
+	// One look at the database's data_version serves the reference data's
+	// and the engine's checks (stampcheck.go).
+	mark := a.freshMark(ctx)
+	p, err := a.planReportAt(ctx, req, mark)
 	if err != nil {
 		return nil, err
 	}
-	rep, err, ok := a.engineReport(ctx, p)
+	rep, err, ok := a.engineReport(ctx, p, mark)
 	if !ok {
 		rep, err = a.reportSlow(ctx, p)
 	}
 	if err == nil {
-		rep.Notes = a.releaseNotes(ctx, p)
+		rep.Notes = a.releaseNotes(p)
 		a.warnLeftOut(ctx, p, rep, !ok)
 	}
 	return rep, err
@@ -211,11 +241,8 @@ func (a *App) Report(ctx context.Context, req ReportRequest) (*fairshare.Report,
 // releaseNotes says which counted datasets were published after the ledger
 // time asked for: their figures are not in such a report, which is right
 // (the ledger did not hold them yet) but easy to mistake for zeros.
-func (a *App) releaseNotes(ctx context.Context, p *reportPlan) []string {
-	ref, err := a.Reference(ctx)
-	if err != nil {
-		return nil
-	}
+func (a *App) releaseNotes(p *reportPlan) []string {
+	ref := p.ref // what the report was planned with
 	var notes []string
 	for _, g := range p.sel {
 		for _, id := range g {
@@ -240,7 +267,7 @@ func (a *App) ReportSlow(ctx context.Context, req ReportRequest) (*fairshare.Rep
 	}
 	rep, err := a.reportSlow(ctx, p)
 	if err == nil {
-		rep.Notes = a.releaseNotes(ctx, p)
+		rep.Notes = a.releaseNotes(p)
 		a.warnLeftOut(ctx, p, rep, true)
 	}
 	return rep, err

@@ -14,3 +14,12 @@ func TestStore(a *App) fairshare.Store { return a.store }
 // TestSQLStore gives tests the SQL store behind a: the report engine's
 // saved columns, row counts. Only tests call it.
 func TestSQLStore(a *App) *sqlstore.Store { return a.sql }
+
+// TestStampReads counts the ledger stamp reads a's engine has made (those
+// its data_version check did not spare). Only tests call it.
+func TestStampReads(a *App) int {
+	st := a.engineState()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.reads
+}

@@ -151,11 +151,21 @@ func benchEngine(b *testing.B, d *benchData, corrected bool) (*Engine, time.Time
 func BenchmarkAggregation(b *testing.B) {
 	d := loadBench(b)
 	for _, tc := range []struct {
-		name      string
-		corrected bool
-	}{{"current", false}, {"asof", true}} {
+		name                string
+		corrected, restored bool
+	}{{"current", false, false}, {"asof", true, false}, {"current-restored", false, true}, {"asof-restored", true, true}} {
 		b.Run(tc.name, func(b *testing.B) {
 			e, asOf := benchEngine(b, d, tc.corrected)
+			if tc.restored { // as a new process reads it: (day, currency) runs, recorded-time codes
+				cols, _, err := e.Snapshot()
+				if err != nil {
+					b.Fatal(err)
+				}
+				e = New()
+				if err := e.Restore(cols); err != nil {
+					b.Fatal(err)
+				}
+			}
 			q := Query{Input: fairshare.ReportInput{Target: d.target, AsOf: asOf, Donors: d.donors, Indicators: d.ind,
 				Rates: d.rates, Datasets: synth.Dataset}, Selection: [][]string{{synth.Dataset}}}
 			if _, err := e.Report(q); err != nil {

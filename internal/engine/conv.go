@@ -57,11 +57,13 @@ func (ct *convTable) eurDenOf(cur int) *eurDen {
 	ed := ct.eden[cur]
 	ed.once.Do(func() {
 		lcm := big.NewInt(1)
-		g := new(big.Int)
+		g, m := new(big.Int), new(big.Int)
 		for _, r := range ct.eur[cur] {
 			p := r.rate.Num()
-			g.GCD(nil, nil, lcm, p)
-			lcm.Mul(lcm, new(big.Int).Quo(p, g))
+			// gcd(lcm, p) = gcd(p, lcm mod p): one pass over the long lcm
+			// by a short p, then Euclid on short numbers.
+			g.GCD(nil, nil, p, m.Mod(lcm, p))
+			lcm.Mul(lcm, m.Quo(p, g))
 		}
 		ed.mul = make([]*big.Int, len(ct.eur[cur]))
 		for k, r := range ct.eur[cur] {
@@ -123,6 +125,12 @@ func (ct *convTable) extend(curs []string) {
 				eur = append(eur, eurRate{qf.Rate})
 			}
 			e := convEntry{eur: k}
+			if n, d, ok := smallRatio(qf.Rate, ct.qt[i], tenTo, tenFrom); ok {
+				e.n, e.d = n, d
+				e.ratio = float64(n) / float64(d)
+				ents[i] = e
+				continue
+			}
 			// a/10^df / (pf/qf) * (pt/qt) * 10^dt = a * qf*pt*10^dt / (10^df*pf*qt)
 			n := new(big.Int).Mul(qf.Rate.Denom(), ct.qt[i].Num())
 			n.Mul(n, tenTo)
@@ -147,6 +155,43 @@ func (ct *convTable) extend(curs []string) {
 }
 
 func pow10(n int) *big.Int { return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil) }
+
+// smallRatio is the conversion factor of extend, qf.denom*qt.num*tenTo /
+// (qf.num*qt.denom*tenFrom) reduced, in machine integers when every factor
+// fits in 32 bits and the result below maxFast (ECB rates have a handful of
+// digits): the same numbers as the big.Int path, without its allocations.
+func smallRatio(qf, qt *big.Rat, tenTo, tenFrom *big.Int) (n, d uint64, ok bool) {
+	var f [6]uint64
+	for k, x := range []*big.Int{qf.Denom(), qt.Num(), tenTo, qf.Num(), qt.Denom(), tenFrom} {
+		if x.Sign() <= 0 || x.BitLen() > 32 {
+			return 0, 0, false
+		}
+		f[k] = x.Uint64()
+	}
+	mul := func(a, b, c uint64) (uint64, bool) {
+		hi, ab := bits.Mul64(a, b)
+		if hi != 0 {
+			return 0, false
+		}
+		hi, abc := bits.Mul64(ab, c)
+		return abc, hi == 0
+	}
+	n, ok1 := mul(f[0], f[1], f[2])
+	d, ok2 := mul(f[3], f[4], f[5])
+	if !ok1 || !ok2 {
+		return 0, 0, false
+	}
+	g := gcd(n, d)
+	n, d = n/g, d/g
+	return n, d, n < maxFast && d < maxFast
+}
+
+func gcd(a, b uint64) uint64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
 
 // convert returns round_half_even(a*n/d) for a > 0 with an integer
 // quotient estimate corrected exactly; ok is false when the amount is out of

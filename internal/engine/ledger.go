@@ -79,7 +79,9 @@ type columns struct {
 	cs    []uint8
 }
 
-func (c *columns) len() int { return len(c.day) }
+// len counts rows by amt, the one column never held in another form
+// (runs, dictionary codes: see ledger.runs).
+func (c *columns) len() int { return len(c.amt) }
 
 // ledger is the versioned ledger in columns. It is not safe for concurrent
 // use; Engine guards it.
@@ -98,6 +100,50 @@ type ledger struct {
 	nid   int       // entries, while noIDs
 	saved newestRow // the newest version, while noIDs
 	token [8]byte   // pairs a snapshot's two parts
+	// While noIDs, the day and currency columns stay as the snapshot's runs
+	// and recorded times as its dictionary codes (nil: expanded in col);
+	// only a report's scan reads them then. The id index brings the columns
+	// (expand), since writes need them: a process that only reports keeps
+	// 14 bytes a version less and never writes them.
+	runs *dayRuns
+	recs *recCodes
+}
+
+// dayRuns are sorted rows' (day, currency) as runs: rows [start[k],
+// start[k+1]) have day[k] and cur[k].
+type dayRuns struct {
+	day   []int32
+	cur   []uint16
+	start []int32
+}
+
+// recCodes are recorded times through a dictionary.
+type recCodes struct {
+	vals  []int64
+	codes []uint16
+}
+
+// expand writes the columns held as runs and codes.
+func (l *ledger) expand() {
+	c := &l.col
+	n := c.len()
+	if r := l.runs; r != nil {
+		c.day, c.cur = make([]int32, n), make([]uint16, n)
+		for k := range r.day {
+			d, cu := r.day[k], r.cur[k]
+			for j := r.start[k]; j < r.start[k+1]; j++ {
+				c.day[j], c.cur[j] = d, cu
+			}
+		}
+		l.runs = nil
+	}
+	if rc := l.recs; rc != nil {
+		c.rec = make([]int64, n)
+		for i, k := range rc.codes {
+			c.rec[i] = rc.vals[k]
+		}
+		l.recs = nil
+	}
 }
 
 // apply adds one version; it reports whether it was new.
@@ -236,5 +282,11 @@ func (l *ledger) bytes() int64 {
 	b := cap(c.day)*4 + cap(c.amt)*8 + cap(c.rec)*8 + cap(c.next)*4 + cap(c.idx)*4 + cap(c.ver)*4 +
 		cap(c.donor)*2 + cap(c.ds)*2 + cap(c.cur)*2 + cap(c.cs)
 	b += cap(l.ids.keys)*16 + cap(l.ids.table)*4 + cap(l.latest)*4 + len(l.ids.other)*64
+	if r := l.runs; r != nil {
+		b += cap(r.day)*4 + cap(r.cur)*2 + cap(r.start)*4
+	}
+	if rc := l.recs; rc != nil {
+		b += cap(rc.vals)*8 + cap(rc.codes)*2
+	}
 	return int64(b)
 }

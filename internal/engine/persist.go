@@ -113,22 +113,25 @@ func (e *Engine) Snapshot() (cols, ids []byte, err error) {
 
 // reader reads a saved form that may come in chunks (as stored: a cold
 // start then never holds the whole form in one piece, only the columns it
-// keeps). more returns the next chunk, or nil at the end.
+// keeps). more returns the next chunk, or nil at the end; a chunk need only
+// stay valid until more is called again (the store hands out its read
+// buffer), so nothing of it is kept past that.
 type reader struct {
-	b    []byte
+	b    []byte // unread bytes: of the current chunk, or a value joined across chunks
+	rest []byte // when b is a joined value: the unread rest of the chunk after it
 	more func() ([]byte, error)
 	err  error
 }
 
-// fill makes at least n bytes available in r.b, joining chunks when a value
-// spans two.
-func (r *reader) fill(n int) bool {
-	if r.err != nil || n < 0 {
-		r.fail(nil)
-		return false
-	}
-	for len(r.b) < n {
-		if r.more == nil {
+// load makes r.b non-empty, from the chunk after a joined value or the next
+// chunk.
+func (r *reader) load() bool {
+	for len(r.b) == 0 {
+		if r.rest != nil {
+			r.b, r.rest = r.rest, nil
+			continue
+		}
+		if r.err != nil || r.more == nil {
 			r.fail(nil)
 			return false
 		}
@@ -137,13 +140,55 @@ func (r *reader) fill(n int) bool {
 			r.fail(err)
 			return false
 		}
-		if len(r.b) == 0 {
-			r.b = c
-		} else {
-			r.b = append(append(make([]byte, 0, len(r.b)+len(c)), r.b...), c...)
-		}
+		r.b = c
 	}
 	return true
+}
+
+// fill makes at least n bytes available in r.b: a value that spans chunks
+// is joined in a buffer of its own, copying the unread bytes before the
+// next chunk is asked for.
+func (r *reader) fill(n int) bool {
+	if r.err != nil || n < 0 {
+		r.fail(nil)
+		return false
+	}
+	if len(r.b) >= n {
+		return true
+	}
+	j := append(make([]byte, 0, n), r.b...)
+	src := r.rest
+	r.b, r.rest = nil, nil
+	for len(j) < n {
+		if len(src) == 0 {
+			if r.more == nil {
+				r.fail(nil)
+				return false
+			}
+			c, err := r.more()
+			if err != nil || c == nil {
+				r.fail(err)
+				return false
+			}
+			src = c
+			continue
+		}
+		k := min(n-len(j), len(src))
+		j, src = append(j, src[:k]...), src[k:]
+	}
+	r.b = j
+	if len(src) > 0 {
+		r.rest = src
+	}
+	return true
+}
+
+// skip consumes k bytes of r.b.
+func (r *reader) skip(k int) {
+	r.b = r.b[k:]
+	if len(r.b) == 0 && r.rest != nil {
+		r.b, r.rest = r.rest, nil
+	}
 }
 
 func (r *reader) fail(err error) {
@@ -157,7 +202,7 @@ func (r *reader) fail(err error) {
 
 // done reports whether everything was read and nothing is left over.
 func (r *reader) done() bool {
-	if r.err != nil || len(r.b) != 0 {
+	if r.err != nil || len(r.b) != 0 || len(r.rest) != 0 {
 		return false
 	}
 	if r.more != nil {
@@ -173,7 +218,7 @@ func (r *reader) int() int64 {
 	for r.err == nil {
 		v, k := binary.Varint(r.b)
 		if k > 0 {
-			r.b = r.b[k:]
+			r.skip(k)
 			return v
 		}
 		if k < 0 || !r.fill(len(r.b)+1) {
@@ -191,18 +236,43 @@ func (r *reader) str() string {
 		return ""
 	}
 	s := string(r.b[:n])
-	r.b = r.b[n:]
+	r.skip(int(n))
 	return s
 }
 
-// view returns the next n bytes, copied only when they span chunks.
+// view returns the next n bytes, valid until the next read.
 func (r *reader) view(n int) []byte {
 	if !r.fill(n) {
 		return nil
 	}
 	b := r.b[:n]
-	r.b = r.b[n:]
+	r.skip(n)
 	return b
+}
+
+// each hands the next n values of size bytes to fn, in pieces as they lie
+// in the chunks: b holds whole values, the first of them value number at.
+// Only a value that spans two chunks is copied.
+func (r *reader) each(n, size int, fn func(b []byte, at int)) {
+	if r.err != nil || n < 0 {
+		r.fail(nil)
+		return
+	}
+	for at := 0; at < n; {
+		if !r.load() {
+			return
+		}
+		k := min(len(r.b)/size, n-at)
+		if k == 0 {
+			if !r.fill(size) {
+				return
+			}
+			k = 1
+		}
+		fn(r.b[:k*size], at)
+		r.skip(k * size)
+		at += k
+	}
 }
 
 // unraw copies n values of T, chunk by chunk.
@@ -219,11 +289,12 @@ func unraw[T any](r *reader, n int) []T {
 	}
 	dst := unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), size)
 	for len(dst) > 0 {
-		if len(r.b) == 0 && !r.fill(1) {
+		if !r.load() {
 			return nil
 		}
 		k := copy(dst, r.b)
-		dst, r.b = dst[k:], r.b[k:]
+		dst = dst[k:]
+		r.skip(k)
 	}
 	return out
 }
@@ -303,14 +374,19 @@ func (e *Engine) RestoreChunks(next func() ([]byte, error)) error {
 		return ErrSnapshot
 	}
 	c := &l.col
-	decodeCols(r, c, n)
+	decodeCols(r, &l, n)
 	if !r.done() || l.sorted != n {
 		return ErrSnapshot
 	}
 	nd, nc, ns := uint16(len(l.donors.names)), uint16(len(l.curs.names)), uint16(len(l.dss.names))
 	for i := 0; i < n; i++ {
-		if x := c.next[i]; x < -1 || int(x) >= n || c.donor[i] >= nd || c.cur[i] >= nc || c.ds[i] >= ns {
+		if x := c.next[i]; x < -1 || int(x) >= n || c.donor[i] >= nd || c.ds[i] >= ns {
 			return fmt.Errorf("%w: row %d out of range", ErrSnapshot, i)
+		}
+	}
+	for _, cu := range l.runs.cur {
+		if cu >= nc {
+			return fmt.Errorf("%w: currency out of range", ErrSnapshot)
 		}
 	}
 	l.noIDs = true
@@ -385,6 +461,7 @@ func (e *Engine) RestoreIDChunks(next func() ([]byte, error)) error {
 	}
 	x.rehash()
 	l.col.idx, l.col.ver, l.ids, l.latest = idx, ver, x, latest
+	l.expand()
 	l.noIDs = false
 	return nil
 }
@@ -586,63 +663,58 @@ func encodeCols(w *writer, c *columns) {
 	raw(w, c.cs)
 }
 
-// decodeCols reads what encodeCols wrote; errors are left in r. The runs,
-// dictionary codes and sparse links are read in place (view), not copied:
-// a cold start's peak memory is the columns it keeps.
-func decodeCols(r *reader, c *columns, n int) {
+// decodeCols reads what encodeCols wrote into l, whose columns are still
+// empty; errors are left in r. Each column is written straight from the
+// chunks as they come (each); (day, currency) stay runs and recorded times
+// dictionary codes (see ledger.runs): a cold start's time and peak memory
+// are the columns it keeps.
+func decodeCols(r *reader, l *ledger, n int) {
+	c := &l.col
 	nr := int(r.int())
 	if r.err != nil || nr < 0 || nr > n {
 		r.err = ErrSnapshot
 		return
 	}
-	runDay, runCur, runLen := r.view(nr*4), r.view(nr*2), r.view(nr*4)
+	runs := &dayRuns{day: unraw[int32](r, nr), cur: unraw[uint16](r, nr), start: make([]int32, nr+1)}
+	runLen := unraw[int32](r, nr)
 	if r.err != nil {
 		return
 	}
-	le := binary.LittleEndian
-	c.day, c.cur = make([]int32, n), make([]uint16, n)
 	i := 0
 	for k := 0; k < nr; k++ {
-		ln := int(int32(le.Uint32(runLen[4*k:])))
-		if ln <= 0 || i+ln > n {
-			r.err = ErrSnapshot
+		ln := int(runLen[k])
+		if ln <= 0 || i+ln > n || (k > 0 && runs.day[k] < runs.day[k-1]) {
+			r.err = ErrSnapshot // the scan's binary search needs the days in order
 			return
 		}
-		d, cu := int32(le.Uint32(runDay[4*k:])), le.Uint16(runCur[2*k:])
-		for j := i; j < i+ln; j++ {
-			c.day[j], c.cur[j] = d, cu
-		}
 		i += ln
+		runs.start[k+1] = int32(i)
 	}
 	if i != n {
 		r.err = ErrSnapshot
 		return
 	}
+	l.runs = runs
+	le := binary.LittleEndian
 	c.amt = unraw[int64](r, n)
 	if nv := int(r.int()); nv < 0 {
 		c.rec = unraw[int64](r, n)
 	} else {
-		vals := unraw[int64](r, nv)
-		codes := r.view(n * 2)
-		if r.err != nil {
-			return
-		}
-		c.rec = make([]int64, n)
-		for i := range c.rec {
-			k := int(le.Uint16(codes[2*i:]))
-			if k >= len(vals) {
+		rc := &recCodes{vals: unraw[int64](r, nv), codes: unraw[uint16](r, n)}
+		for _, k := range rc.codes {
+			if int(k) >= len(rc.vals) {
 				r.err = ErrSnapshot
 				return
 			}
-			c.rec[i] = vals[k]
 		}
+		l.recs = rc
 	}
 	ns := int(r.int())
 	if r.err != nil || ns < 0 || ns > n {
 		r.err = ErrSnapshot
 		return
 	}
-	rows, next := r.view(ns*4), r.view(ns*4)
+	rows := unraw[int32](r, ns)
 	if r.err != nil {
 		return
 	}
@@ -650,25 +722,27 @@ func decodeCols(r *reader, c *columns, n int) {
 	for i := range c.next {
 		c.next[i] = -1
 	}
-	for k := 0; k < ns; k++ {
-		row := int32(le.Uint32(rows[4*k:]))
+	for _, row := range rows {
 		if row < 0 || int(row) >= n {
 			r.err = ErrSnapshot
 			return
 		}
-		c.next[row] = int32(le.Uint32(next[4*k:]))
 	}
+	r.each(ns, 4, func(b []byte, at int) {
+		for k := range len(b) / 4 {
+			c.next[rows[at+k]] = int32(le.Uint32(b[4*k:]))
+		}
+	})
 	for _, col := range []*[]uint16{&c.donor, &c.ds} {
 		switch r.int() {
 		case 1:
-			b := r.view(n)
-			if r.err != nil {
-				return
-			}
 			out := make([]uint16, n)
-			for i, v := range b {
-				out[i] = uint16(v)
-			}
+			r.each(n, 1, func(b []byte, at int) {
+				o := out[at : at+len(b)]
+				for i, v := range b {
+					o[i] = uint16(v)
+				}
+			})
 			*col = out
 		case 2:
 			*col = unraw[uint16](r, n)

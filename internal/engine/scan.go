@@ -13,36 +13,53 @@ func (l *ledger) scan(g *agg, t *fairshare.Target, asOf int64, slotOf []int) {
 	mask := countMask(t)
 	d0, d1 := int32(t.Start.Days()), int32(t.End.Days())
 	c := &l.col
-	lo := sort.Search(l.sorted, func(i int) bool { return c.day[i] >= d0 })
-	hi := sort.Search(l.sorted, func(i int) bool { return c.day[i] > d1 })
 	all := asOf >= l.maxRec // every version is visible: only superseded rows drop out
-	for _, r := range [2][2]int{{lo, hi}, {l.sorted, c.len()}} {
-		tail := r[0] == l.sorted
-		for i := r[0]; i < r[1]; i++ {
+	rec := func(i int32) int64 { return c.rec[i] }
+	if rc := l.recs; rc != nil {
+		rec = func(i int32) int64 { return rc.vals[rc.codes[i]] }
+	}
+	// rows scans rows [a, b): with byRow, each row's day and currency are
+	// read from the columns, else they are d and cu (a run).
+	rows := func(a, b int, byRow bool, d int32, cu uint16) {
+		for i := a; i < b; i++ {
 			if !mask[c.cs[i]] {
 				continue
 			}
-			if nx := c.next[i]; nx >= 0 && (all || c.rec[nx] <= asOf) {
+			if nx := c.next[i]; nx >= 0 && (all || rec(nx) <= asOf) {
 				continue
 			}
-			if !all && c.rec[i] > asOf {
+			if !all && rec(int32(i)) > asOf {
 				continue
 			}
 			s := slotOf[c.ds[i]]
 			if s < 0 {
 				continue
 			}
-			d := c.day[i]
-			if tail && (d < d0 || d > d1) {
-				continue
+			if byRow {
+				d, cu = c.day[i], c.cur[i]
+				if i >= l.sorted && (d < d0 || d > d1) {
+					continue
+				}
 			}
-			if !g.add(int(c.donor[i]), s, int(c.cur[i]), d, c.amt[i]) {
+			if !g.add(int(c.donor[i]), s, int(cu), d, c.amt[i]) {
 				id := "" // Report falls back on a missing rate; the id is for messages
 				if !l.noIDs {
 					id = l.idString(c.idx[i])
 				}
-				g.noRate(int(c.donor[i]), s, int(c.cur[i]), d, id)
+				g.noRate(int(c.donor[i]), s, int(cu), d, id)
 			}
 		}
 	}
+	if r := l.runs; r != nil { // restored for reports: every row sorted, in runs
+		lo := sort.Search(len(r.day), func(k int) bool { return r.day[k] >= d0 })
+		hi := sort.Search(len(r.day), func(k int) bool { return r.day[k] > d1 })
+		for k := lo; k < hi; k++ {
+			rows(int(r.start[k]), int(r.start[k+1]), false, r.day[k], r.cur[k])
+		}
+		return
+	}
+	lo := sort.Search(l.sorted, func(i int) bool { return c.day[i] >= d0 })
+	hi := sort.Search(l.sorted, func(i int) bool { return c.day[i] > d1 })
+	rows(lo, hi, true, 0, 0)
+	rows(l.sorted, c.len(), true, 0, 0) // the unsorted tail, filtered by day
 }

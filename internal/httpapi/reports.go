@@ -67,19 +67,36 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 	if l := q.v.Get("lang"); l != "" && l != "en" && l != "da" {
 		return fairshare.FieldError("lang", fmt.Sprintf("%q: want en or da (CSV in that language's spreadsheet format)", l))
 	}
-	// A report asked again under the same ledger and reference data is
-	// served from its rendering; the version is read before and after, so
-	// a write in between is never cached under the newer version.
-	v0 := s.app.ReportVersion()
-	rep, err := s.app.Report(r.Context(), req)
-	if err != nil {
-		return err
-	}
 	cc := "no-cache"
 	if explicit && req.AsOf.Before(time.Now()) {
 		// The ledger as it stood at a past time no longer changes; only
 		// corrected reference data could, so a short lifetime is safe.
 		cc = "public, max-age=300"
+	}
+	key := format + " " + r.URL.Path + "?" + q.v.Encode()
+	// A report asked again under the same ledger and reference data is
+	// served from its rendering. The report's time is the one asked for,
+	// or now (a report's as_of is given to the second): with the engine and
+	// the reference data brought up to date first, a JSON rendering kept
+	// for this version and second is the report computed now.
+	asOfAt := req.AsOf
+	if asOfAt.IsZero() {
+		asOfAt = time.Now()
+	}
+	if format != "csv" {
+		if v, err := s.app.CurrentVersion(r.Context()); err == nil {
+			if e, ok := s.renders.Get(key, v, asOfAt.UTC().Format(time.RFC3339)); ok {
+				httpx.ServeEncoded(w, r, contentType(format), e, cc)
+				return nil
+			}
+		}
+	}
+	// The version is read before and after the report, so a write in
+	// between is never cached under the newer version.
+	v0 := s.app.ReportVersion()
+	rep, err := s.app.Report(r.Context(), req)
+	if err != nil {
+		return err
 	}
 	version := ""
 	if v1 := s.app.ReportVersion(); v0 != "" && v0 == v1 {
@@ -88,7 +105,6 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 	if format == "csv" {
 		w.Header().Set("Content-Disposition", `attachment; filename="`+rep.Target.ID+"-"+strings.ToLower(rep.Currency)+`.csv"`)
 	}
-	key := format + " " + r.URL.Path + "?" + q.v.Encode()
 	asOf := rep.AsOf.UTC().Format(time.RFC3339)
 	if e, ok := s.renders.Get(key, version, asOf); ok {
 		httpx.ServeEncoded(w, r, contentType(format), e, cc)
@@ -118,9 +134,10 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 		}
 		e = httpx.NewEncoded(body, "W/"+httpx.ETag(noTime))
 	}
-	if httpx.AcceptsGzip(r) {
-		e.Gzipped()
-	}
+	// The gzip form is made before the rendering is kept, whoever asked
+	// first: made on a copy served from the cache it would be lost, and
+	// made again for every client that takes gzip.
+	e.Gzipped()
 	s.renders.Put(key, version, asOf, e)
 	httpx.ServeEncoded(w, r, contentType(format), e, cc)
 	return nil

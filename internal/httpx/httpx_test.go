@@ -1,6 +1,8 @@
 package httpx
 
 import (
+	"bytes"
+	"compress/gzip"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -94,5 +96,24 @@ func TestSessionCookie(t *testing.T) {
 	ClearSessionCookie(w, true)
 	if c := w.Result().Cookies(); len(c) != 1 || c[0].MaxAge >= 0 || !c[0].Secure || !c[0].HttpOnly {
 		t.Fatalf("clear: %+v", c)
+	}
+}
+
+// TestGzippedSameBytes: compressors are reused (a pool); the bytes must be
+// those of a new writer, whatever was compressed before.
+func TestGzippedSameBytes(t *testing.T) {
+	for i, body := range [][]byte{
+		bytes.Repeat([]byte(`{"donor":"DNK","amount":"12.34"},`), 200),
+		bytes.Repeat([]byte("abcdefghij"), 5000),
+		bytes.Repeat([]byte(`{"donor":"DNK","amount":"12.34"},`), 200),
+	} {
+		var want bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&want, gzip.BestSpeed)
+		zw.Write(body)
+		zw.Close()
+		e := NewEncoded(body, "")
+		if got := e.Gzipped(); !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("%d: pooled gzip differs from a new writer's (%d bytes, want %d)", i, len(got), want.Len())
+		}
 	}
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // currencyCodes are ISO codes recognised when written in capitals before or after a number.
-var currencyCodes = setOf("EUR", "DKK", "USD", "GBP", "SEK", "NOK", "CHF", "JPY", "PLN", "CAD", "AUD", "UAH", "ISK", "CZK", "NZD")
+var currencyCodes = setOf("EUR", "DKK", "USD", "GBP", "SEK", "NOK", "CHF", "JPY", "PLN", "CAD", "AUD", "UAH", "ISK", "CZK", "NZD",
+	"RUB", "HUF", "RON", "BGN", "KRW", "CNY", "TRY")
 
 // currencyNouns map a currency word to its family's default code; adjectives refine it.
 var currencyNouns = map[string]string{
@@ -18,6 +19,8 @@ var currencyNouns = map[string]string{
 	"pund": "GBP", "pounds": "GBP", "pound": "GBP", "sterling": "GBP",
 	"yen": "JPY", "franc": "CHF", "francs": "CHF", "schweizerfranc": "CHF", "zloty": "PLN", "zlotys": "PLN",
 	"hryvnia": "UAH", "hryvnias": "UAH", "hryvnja": "UAH", "hryvnjaer": "UAH",
+	"rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "rouble": "RUB", "rubler": "RUB", "rubel": "RUB",
+	"koruna": "CZK", "korunas": "CZK", "koruny": "CZK", "forint": "HUF", "forints": "HUF",
 }
 
 // currencyAdjectives refine a currency noun: "svenske kroner" is SEK, "canadiske dollar" CAD.
@@ -100,6 +103,14 @@ func prefixCurrency(toks []token, j int) (code string, n int) {
 // suffixCurrency reads "kroner", "danske kroner", "kr.", "euro", "Danish crowns", "DKK",
 // "pund sterling" after a number or scale word.
 func suffixCurrency(toks []token, j int) (code string, n int) {
+	if j < len(toks) && toks[j].kind == tSym && toks[j].nlBefore == 0 && (toks[j].text == "€" || toks[j].text == "£") &&
+		!(j+1 < len(toks) && toks[j+1].kind == tNum && !toks[j+1].spaceBefore) {
+		// "670 mio. €": the sign after the figure, not before the next one
+		if toks[j].text == "€" {
+			return "EUR", 1
+		}
+		return "GBP", 1
+	}
 	if j >= len(toks) || toks[j].kind != tWord || toks[j].nlBefore > 1 {
 		return "", 0
 	}
@@ -146,11 +157,13 @@ type markerPhrase struct {
 var markerPhrases = func() []markerPhrase {
 	m := map[string][]string{
 		"approx": {"cirka", "ca .", "ca", "omkring", "omtrent", "anslået", "rundt regnet", "about", "around", "some",
-			"approximately", "approx .", "roughly", "an estimated", "estimated", "circa", "i omegnen af"},
+			"approximately", "approx .", "roughly", "an estimated", "estimated", "circa", "i omegnen af", "c .", "≈", "~"},
 		"below": {"knap", "knapt", "næsten", "små", "nearly", "almost", "just under", "just below", "close to",
-			"lige under", "nær ved"},
+			"lige under", "nær ved", "a little under", "slightly under", "slightly below", "just short of", "lidt under",
+			"en smule under", "a little below", "lidt mindre end", "slightly less than"},
 		"at_least": {"over", "mere end", "flere end", "godt", "mindst", "minimum", "more than", "at least", "upwards of",
-			"in excess of", "lidt over", "just over", "no less than", "et godt stykke over"},
+			"in excess of", "lidt over", "just over", "no less than", "et godt stykke over", "a little over",
+			"slightly over", "slightly more than", "a little more than", "lidt mere end", "just above", "lige over"},
 		"at_most": {"op til", "op mod", "up to", "as much as", "højst", "maksimalt", "maks .", "under", "less than",
 			"no more than", "mindre end", "højest", "maximum", "maksimum"},
 	}
@@ -306,7 +319,9 @@ var inferVerbs = setOf("gives", "bruges", "sendes", "udbetales", "afsættes", "b
 	"transferred", "invested", "covers", "covered", "dækker", "dækkes",
 	// adverbs of time before the verb: "20 milliarder allerede i år", "5 billion already"
 	"allerede", "nu", "straks", "først", "senere", "også", "already", "now", "immediately", "later", "also",
-	"følger", "fulgte", "follows", "followed", "follow", "arrives", "arrive", "flows", "flyder", "as", "apiece")
+	"følger", "fulgte", "follows", "followed", "follow", "arrives", "arrive", "flows", "flyder", "as", "apiece",
+	// infinitives after a modal: "kan yderligere 300 millioner komme til", "could 2 billion go"
+	"komme", "gå", "følge", "ankomme", "tilfalde", "flyde")
 
 // mayFollowInferred reports that word w may follow an amount with no currency word: a
 // preposition, conjunction or verb, not a noun that says what is counted ("2 millioner
@@ -376,6 +391,11 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 			j++
 		} else if (t.lower == "en" || t.lower == "et") && j+1 < len(toks) && toks[j+1].lower == "kvart" {
 			num = ratDecimal(1, 4) // "en kvart milliard"
+			j++
+		} else if j+1 < len(toks) && (toks[j+1].lower == "hundred" || toks[j+1].lower == "hundrede") && t.lower != "hundred" &&
+			t.lower != "hundrede" && num.rat.IsInt() && num.rat.Sign() > 0 && num.rat.Cmp(big.NewRat(10, 1)) < 0 {
+			// "three hundred million dollars", "tre hundrede millioner kroner"
+			num.rat = new(big.Rat).Mul(num.rat, big.NewRat(100, 1))
 			j++
 		}
 	default:
@@ -458,7 +478,10 @@ func (d *doc) amountAt(i int) (Amount, int, bool) {
 		if written && sc.factor < 1e6 {
 			return Amount{}, 0, false // "a thousand" with no currency counts things
 		}
-		if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[i].sent && !mayFollowInferred(d.lang, toks[j].lower) {
+		if j < len(toks) && toks[j].kind == tWord && toks[j].sent == toks[i].sent && !mayFollowInferred(d.lang, toks[j].lower) &&
+			d.currencyPhraseAfter(j) == "" {
+			// "670 million when converted into euros" names its currency after a word that
+			// would otherwise count things
 			return Amount{}, 0, false
 		}
 		inferred = true
@@ -603,6 +626,7 @@ func (d *doc) findAmounts() {
 	out = d.addRangeStarts(out)
 	d.bareCrowns(out) // first, so that amounts with no currency word follow settled crowns
 	out = d.inferCurrencies(out)
+	d.openRanges(out)
 	for k := range out {
 		out[k].PerYear = d.perYear(&out[k])
 	}
@@ -617,6 +641,25 @@ func (d *doc) findAmounts() {
 		out = []Amount{}
 	}
 	d.amounts = out
+}
+
+// openRanges reads "2.5 billion to 3 billion euros", "2 til 3 milliarder kroner": a scaled
+// figure with no currency word joined by "to"/"til" or a dash to an amount that names one is the
+// first end of a range, in the second end's currency, as if "between" led it.
+func (d *doc) openRanges(am []Amount) {
+	toks := d.toks
+	for k := 0; k+1 < len(am); k++ {
+		a, b := &am[k], &am[k+1]
+		if !a.Inferred || b.Inferred || a.Scale == "" || b.markStart != b.tokStart || a.tokEnd+1 != b.tokStart {
+			continue
+		}
+		switch toks[a.tokEnd].lower {
+		case "to", "til", "-", "–":
+		default:
+			continue
+		}
+		a.Currency, a.CurrencyFrom, a.Inferred, a.rangeStart = b.Currency, b.CurrencyFrom, false, true
+	}
 }
 
 // rangePair reports a and b as the two ends of one range: "2,5-3 mia.", "mellem 5 og 10",
@@ -783,6 +826,8 @@ func (d *doc) inferCurrencies(in []Amount) []Amount {
 		switch {
 		case d.currencyPhraseBefore(a.markStart) != "":
 			a.Currency = d.currencyPhraseBefore(a.markStart)
+		case d.currencyPhraseAfter(a.tokEnd) != "":
+			a.Currency = d.currencyPhraseAfter(a.tokEnd)
 		case restated != "" && prevAt < a.tokStart && d.toks[a.tokStart].sent == restatedSent:
 			a.Currency = restated
 		case prev != "":
@@ -879,6 +924,39 @@ func (d *doc) currencyPhraseBefore(k int) string {
 		if c := d.currencyTargetAt(j, k); c != "" {
 			return c
 		}
+	}
+	return ""
+}
+
+// phraseAfterWords may stand between an amount and the currency phrase that names it: "670
+// million when converted into euros", "670 mio., når det omregnes til euro".
+var phraseAfterWords = setOf("when", "if", "once", "converted", "expressed", "measured", "når", "hvis", "det", "it",
+	"is", "er", "omregnes", "omregnet", "regnet", "om", "målt", "udtrykt")
+
+// currencyPhraseAfter reads a currency phrase that follows an amount with no currency word: "586
+// million in euro terms", "670 mio. i euro", "727 million in U.S. currency", "670 million when
+// converted into euros".
+func (d *doc) currencyPhraseAfter(k int) string {
+	toks := d.toks
+	if k >= len(toks) || k == 0 {
+		return ""
+	}
+	for j := k; j < len(toks) && j < k+8 && toks[j].sent == toks[k-1].sent; j++ {
+		t := toks[j]
+		if c := d.currencyTargetAt(j, min(j+4, len(toks))); c != "" {
+			return c
+		}
+		if (t.lower == "in" || t.lower == "i") && j+2 < len(toks) {
+			// "in U.S. currency", "in dollar terms" written with an adjective
+			adj, noun := toks[j+1].lower, toks[j+2].lower
+			if code := currencyAdjectives[adj]; code != "" && (noun == "currency" || noun == "valuta" || noun == "terms") {
+				return code
+			}
+		}
+		if t.kind == tPunct && t.text == "," || t.kind == tWord && phraseAfterWords[t.lower] {
+			continue
+		}
+		return ""
 	}
 	return ""
 }

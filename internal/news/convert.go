@@ -85,6 +85,9 @@ func (d *doc) conversionCue(a, b *Amount) (string, bool) {
 	if hi < lo {
 		return "", false
 	}
+	if hi == lo && b.markStart < b.tokStart && (toks[hi].text == "≈" || toks[hi].text == "~") {
+		return toks[hi].text, true // "DKK 5 billion ≈ €670 million"
+	}
 	// sentences are numbered in order, so this counts the breaks between the two amounts
 	sents := toks[hi].sent - toks[lo-1].sent
 	if note, ok := d.rateNote(b); ok && sents <= 1 && hi-lo <= maxNoteGap && !d.numberIn(lo, hi) {
@@ -383,7 +386,7 @@ var backRefEnds = [][]string{
 }
 
 var backRefStarts = setOf("det", "dette", "beløbet", "summen", "pakken", "omregnet", "that", "this", "the", "it",
-	"which", "hvilket", "i", "in", "amount", "sum", "package", "svarer")
+	"which", "hvilket", "i", "in", "amount", "sum", "package", "svarer", "that's", "it's")
 
 func (d *doc) backReference(a, b *Amount) (string, bool) {
 	toks := d.toks
@@ -429,12 +432,31 @@ func (d *doc) backReference(a, b *Amount) (string, bool) {
 	if len(words) == 0 || !backRefStarts[words[0]] {
 		return "", false
 	}
+	if len(words) == 2 && pronounCopula(words[0], words[1]) {
+		// "Det er cirka 295 mio. euro.", "That is roughly $5.4 billion.": the whole opening
+		// is a pronoun and a copula, so the sentence only restates the amount before
+		return d.src[toks[start].start:toks[b.markStart-1].end], true
+	}
 	for _, end := range backRefEnds {
 		if len(words) >= len(end) && equalWords(words[len(words)-len(end):], end) {
 			return d.src[toks[start].start:toks[b.markStart-1].end], true
 		}
 	}
 	return "", false
+}
+
+// pronounCopula is "det er", "that is", "this was": an opening that restates.
+func pronounCopula(p, v string) bool {
+	switch p {
+	case "det", "dette", "that", "this", "it":
+	default:
+		return false
+	}
+	switch v {
+	case "er", "var", "is", "was":
+		return true
+	}
+	return false
 }
 
 // dropCurrencyTarget reads an opening "[conversion verb] til/into/in CURRENCY" from token start
@@ -474,14 +496,16 @@ func equalWords(a, b []string) bool {
 }
 
 func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
+	d.settleByRate(rates, day)
 	am := d.amounts
+	origin := map[int]int{} // an equivalent's index -> the amount it restates
 	for k := 0; k+1 < len(am); k++ {
 		a, b := &am[k], &am[k+1]
 		if a.Currency == b.Currency || a.Value <= 0 || b.Value <= 0 {
 			continue
 		}
 		cue, ok := d.conversionCue(a, b)
-		if !ok {
+		if !ok || d.perUnit(b) && !d.perUnit(a) {
 			continue
 		}
 		if b.respectively && k >= 1 && k+2 < len(am) {
@@ -491,9 +515,86 @@ func (d *doc) findConversions(rates RateFunc, day time.Time, dayPrecise bool) {
 			k++
 			continue
 		}
+		if j, ok := origin[k]; ok && am[j].Currency != b.Currency {
+			// "DKK 5 billion ($727 million, €670 million)", "svarende til 670 mio. euro eller 727
+			// mio. dollar", "Det svarer til 268 mio. euro (291 mio. dollar)": a second equivalent
+			// restates the same original
+			d.addConversion(rates, day, dayPrecise, j, k+1, cue)
+			origin[k+1] = j
+			continue
+		}
 		d.addConversion(rates, day, dayPrecise, k, k+1, cue)
+		origin[k+1] = k
 	}
+	d.findLooseConversions(rates, day, dayPrecise)
 	d.res.Amounts = am
+}
+
+// perUnit reports an amount given per person or item: "10,000 crowns per Dane", "500 kr. pr.
+// indbygger", "$2 million each". It is no equivalent of a total, whatever cue joins them;
+// "850 kr. pr. indbygger, eller godt 110 euro" restates one.
+func (d *doc) perUnit(a *Amount) bool {
+	if a.tokEnd >= len(d.toks) {
+		return false
+	}
+	switch d.toks[a.tokEnd].lower {
+	case "per", "pr", "each", "apiece", "hver", "pro":
+		k := a.tokEnd + 1
+		if k < len(d.toks) && d.toks[k].text == "." {
+			k++
+		}
+		// "per year", "pr. år" and "per month" are rates in time, not per person
+		return k >= len(d.toks) || !timeUnits[d.toks[k].lower]
+	}
+	return false
+}
+
+var timeUnits = setOf("year", "years", "month", "months", "week", "day", "annum", "år", "måned", "md", "uge", "dag", "kvartal", "quarter")
+
+// settleByRate gives an amount with no currency word that the text restates in the currency it
+// was inferred to have ("Denmark's next package of 2.5 billion (about $364 million)" after a
+// dollar amount) the currency, among those the text names, that the day's rate turns into the
+// restatement: a restatement is never in the currency it restates.
+func (d *doc) settleByRate(rates RateFunc, day time.Time) {
+	if rates == nil || day.IsZero() {
+		return
+	}
+	am := d.amounts
+	named := map[string]bool{"DKK": true, "EUR": true, "USD": true}
+	for _, a := range am {
+		if !a.Inferred {
+			named[a.Currency] = true
+		}
+	}
+	for _, m := range d.currencyMentions(am) {
+		named[m.code] = true
+	}
+	for k := 0; k+1 < len(am); k++ {
+		a, b := &am[k], &am[k+1]
+		if !a.Inferred || b.Inferred || a.Currency != b.Currency || a.Value <= 0 || b.Value <= 0 {
+			continue
+		}
+		if _, ok := d.conversionCue(a, b); !ok {
+			continue
+		}
+		rb, ok := rateOf(rates, day, b.Currency)
+		if !ok {
+			continue
+		}
+		best, bestDev := "", 0.03
+		for c := range named {
+			rc, ok := rateOf(rates, day, c)
+			if c == b.Currency || !ok {
+				continue
+			}
+			if dev := math.Abs(b.Value/(a.Value*rb/rc) - 1); dev < bestDev || dev == bestDev && c < best {
+				best, bestDev = c, dev
+			}
+		}
+		if best != "" {
+			a.Currency, a.CurrencyFrom = best, "context"
+		}
+	}
 }
 
 func (d *doc) addConversion(rates RateFunc, day time.Time, dayPrecise bool, from, to int, cue string) {

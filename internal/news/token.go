@@ -161,6 +161,7 @@ var noEnd = map[string]bool{
 	"nr": true, "hr": true, "fr": true, "dr": true, "mr": true, "mrs": true, "ms": true, "st": true,
 	"pct": true, "evt": true, "inkl": true, "ekskl": true, "vs": true, "approx": true, "gen": true,
 	"sen": true, "rep": true, "gov": true, "no": true, "prof": true, "lt": true, "col": true,
+	"c": true,
 }
 
 func isQuoteDash(t token) bool {

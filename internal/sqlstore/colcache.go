@@ -24,7 +24,8 @@ const (
 
 // ReadEngineBase calls fn with the chunks of one part of a saved base (0:
 // the columns a report reads, 1: the id index), of the base seq or of the
-// newest when seq is 0: next returns them in order, nil after the last.
+// newest when seq is 0: next returns them in order, nil after the last; a
+// chunk is valid only until next is called again.
 // found is false when there is no such base.
 func (s *Store) ReadEngineBase(ctx context.Context, seq int64, part int, fn func(seq int64, stamp LedgerStamp, next func() ([]byte, error)) error) (found bool, err error) {
 	var st LedgerStamp
@@ -53,7 +54,7 @@ func (s *Store) ReadEngineBase(ctx context.Context, seq int64, part int, fn func
 			return nil, rows.Err()
 		}
 		var p int
-		var b []byte
+		var b sql.RawBytes // the driver's copy, not another one
 		if err := rows.Scan(&p, &b); err != nil {
 			return nil, err
 		}
@@ -61,6 +62,9 @@ func (s *Store) ReadEngineBase(ctx context.Context, seq int64, part int, fn func
 			return nil, fmt.Errorf("engine cache: chunk %d missing", want)
 		}
 		want++
+		if b == nil {
+			return []byte{}, nil // an empty chunk, not the end
+		}
 		return b, nil
 	}
 	if err := fn(seq, st, next); err != nil {
@@ -164,4 +168,42 @@ func (s *Store) HasVersion(ctx context.Context, id string, version int, recorded
 		return false, fmt.Errorf("check version: %w", err)
 	}
 	return n > 0, nil
+}
+
+// ReadRateCache returns the saved rate table (kind 'rates', written by
+// WriteRateCache) and the reference stamp it was taken at; found is false
+// when there is none.
+func (s *Store) ReadRateCache(ctx context.Context) (stamp string, data []byte, found bool, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT data FROM engine_cache WHERE kind = 'rates' AND seq = 0 AND part = 0`).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, false, nil
+	}
+	if err != nil {
+		return "", nil, false, fmt.Errorf("read rate cache: %w", err)
+	}
+	// data is the stamp's length, the stamp, then the table.
+	if len(data) == 0 || int(data[0]) > len(data)-1 {
+		return "", nil, false, nil
+	}
+	n := int(data[0])
+	return string(data[1 : 1+n]), data[1+n:], true, nil
+}
+
+// WriteRateCache saves the rate table's bytes taken at reference stamp
+// (see internal/app: it is used only while the stamp is unchanged, and
+// every write of rates changes the stamp).
+func (s *Store) WriteRateCache(ctx context.Context, stamp string, table []byte) error {
+	if len(stamp) > 255 {
+		return fmt.Errorf("write rate cache: stamp %q too long", stamp)
+	}
+	data := make([]byte, 0, 1+len(stamp)+len(table))
+	data = append(append(append(data, byte(len(stamp))), stamp...), table...)
+	// One row, replaced: two processes saving at once both succeed, the
+	// last one's stays (each is labelled with its own stamp).
+	_, err := s.db.ExecContext(ctx, `INSERT INTO engine_cache (kind, seq, part, count, max_recorded_us, data) VALUES ('rates', 0, 0, 0, 0, $1)
+		ON CONFLICT (kind, seq, part) DO UPDATE SET data = excluded.data`, data)
+	if err != nil {
+		return fmt.Errorf("write rate cache: %w", err)
+	}
+	return nil
 }

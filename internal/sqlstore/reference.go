@@ -301,6 +301,31 @@ func (s *Store) Rates(ctx context.Context) ([]fairshare.Rate, error) {
 	return out, rows.Err()
 }
 
+// RateTable reads the rates into a look-up table: only what look-ups need
+// (no sources), in table order (the table sorts), every rate parsed only
+// when used. Every new process does this before its first report.
+func (s *Store) RateTable(ctx context.Context) (*fairshare.RateTable, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT currency, period, rate FROM rates`)
+	if err != nil {
+		return nil, fmt.Errorf("rates: %w", err)
+	}
+	defer rows.Close()
+	var b fairshare.RateTableBuilder
+	var cur, period, rate string
+	for rows.Next() {
+		if err := rows.Scan(&cur, &period, &rate); err != nil {
+			return nil, fmt.Errorf("rates: %w", err)
+		}
+		if err := b.Add(cur, period, rate); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("rates: %w", err)
+	}
+	return b.Table(), nil
+}
+
 // Targets lists targets by id.
 func (s *Store) Targets(ctx context.Context) ([]fairshare.Target, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT body FROM targets ORDER BY id`)

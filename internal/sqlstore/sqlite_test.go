@@ -151,3 +151,39 @@ func TestCopySQLiteToSQLite(t *testing.T) {
 		t.Errorf("the copy differs from the original")
 	}
 }
+
+// TestMigrateAgain: a migrated database migrates to nothing (by one read,
+// without SQLite's write lock), and a migration recorded as missing is
+// applied again.
+func TestMigrateAgain(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "f.db")
+	s := openMigrated(t, path)
+	// Another process holds the write lock: migrating must not wait for it.
+	tx, err := s.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE schema_migrations SET applied_us = applied_us + 1`); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sqlstore.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	short, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if applied, err := other.Migrate(short); err != nil || len(applied) != 0 {
+		t.Fatalf("migrated database, write lock held elsewhere: applied %v, %v", applied, err)
+	}
+	tx.Rollback()
+	for _, stmt := range []string{`DELETE FROM schema_migrations WHERE name = '0007_donor_day.sql'`, `DROP INDEX contribution_versions_donor_day`} {
+		if _, err := s.DB().ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if applied, err := other.Migrate(ctx); err != nil || len(applied) != 1 || applied[0] != "0007_donor_day.sql" {
+		t.Fatalf("one migration missing: applied %v, %v", applied, err)
+	}
+}

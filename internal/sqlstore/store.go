@@ -29,6 +29,7 @@ type Store struct {
 	driver string // "sqlite" or "pgx"
 	dsn    string
 	stmts  sync.Map // SQL text -> *sql.Stmt, for queries on hot paths
+	watch  watch    // SQLite: the data_version connection (dataversion.go)
 }
 
 // prepared returns a statement prepared once for the life of the store: the
@@ -105,6 +106,10 @@ func (s *Store) DB() *sql.DB { return s.db }
 // Close closes the database.
 func (s *Store) Close() error {
 	s.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
+	s.watch.mu.Lock()
+	s.watch.close()
+	s.watch.closed = true
+	s.watch.mu.Unlock()
 	return s.db.Close()
 }
 
@@ -125,14 +130,20 @@ func redact(dsn string) string {
 // DO NOTHING, which waits for a concurrent claim to commit or roll back), and
 // only the process whose claim inserted the row runs the statements.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	if err := s.createMigrationsTable(ctx); err != nil {
-		return nil, fmt.Errorf("create schema_migrations: %w", err)
-	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(names)
+	// Every process opens with Migrate: when all migrations are recorded,
+	// one read answers, and a report never waits for SQLite's write lock
+	// (held by another process's import, say) just to learn that.
+	if s.allMigrated(ctx, names) {
+		return nil, nil
+	}
+	if err := s.createMigrationsTable(ctx); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
 	var applied []string
 	for _, name := range names {
 		base := filepath.Base(name)
@@ -166,6 +177,33 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		}
 	}
 	return applied, nil
+}
+
+// allMigrated reports whether schema_migrations records every embedded
+// migration; false also when it cannot tell (no table yet).
+func (s *Store) allMigrated(ctx context.Context, names []string) bool {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	done := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if rows.Scan(&n) != nil {
+			return false
+		}
+		done[n] = true
+	}
+	if rows.Err() != nil {
+		return false
+	}
+	for _, name := range names {
+		if !done[filepath.Base(name)] {
+			return false
+		}
+	}
+	return true
 }
 
 // createMigrationsTable creates schema_migrations if missing. PostgreSQL's

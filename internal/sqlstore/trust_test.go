@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -160,6 +161,20 @@ func TestTargetHistory(t *testing.T) {
 		}
 		if _, err := s.TargetAsOf(ctx, "mine", t1.Add(-time.Hour)); err == nil {
 			t.Error("target found before it was defined")
+		}
+		// The parsed history a server keeps answers as TargetAsOf does.
+		th, err := s.TargetHistory(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"mine", "nato-2024", "nosuch"} {
+			for _, at := range []time.Time{{}, t1.Add(-time.Hour), t1, t1.Add(time.Hour), t2, t2.Add(time.Microsecond), time.Now()} {
+				want, werr := s.TargetAsOf(ctx, id, at)
+				got, gerr := th.Target(id, at)
+				if fmt.Sprintf("%+v %v", got, gerr) != fmt.Sprintf("%+v %v", want, werr) {
+					t.Errorf("%s as of %v: history gives %+v %v, TargetAsOf %+v %v", id, at, got, gerr, want, werr)
+				}
+			}
 		}
 		h, err := s.RefHistory(ctx, "target", "mine")
 		if err != nil || len(h) != 2 || h[0].Author != "anne" || h[1].Reason != "EUR 5" || !h[1].RecordedAt.Equal(t2) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
@@ -45,12 +46,13 @@ type compareData struct {
 func (h *handler) compare(r *http.Request, p *page) (string, error) {
 	ctx := r.Context()
 	lang := p.Lang
+	// A kept rendering was made without error under the same data.
+	if h.cachedPage(r, p) {
+		return "compare", nil
+	}
 	ref, err := h.app.Reference(ctx)
 	if err != nil {
 		return "", err
-	}
-	if h.cachedPage(r, p) {
-		return "compare", nil
 	}
 	q := r.URL.Query()
 	req, _, err := httpx.ParseReportRequest(r.PathValue("target"), q)
@@ -287,14 +289,30 @@ func (h *handler) chart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang, _ := ChooseLang(r)
+	// An embedded chart is asked for again and again: serve its rendering
+	// while the ledger and reference data are unchanged. With both brought
+	// up to date first, one kept for this version and the report's day (the
+	// day asked for, or today) is the chart drawn now.
+	key := lang + " " + r.URL.Path + "?" + r.URL.RawQuery
+	if req, _, err := httpx.ParseReportRequest(target, r.URL.Query()); err == nil {
+		at := req.AsOf
+		if at.IsZero() {
+			at = time.Now()
+		}
+		if v, err := h.app.CurrentVersion(r.Context()); err == nil {
+			if e, ok := h.charts.Get(key, v, FormatTime(lang, at)); ok {
+				h.serveEncodedSVG(w, r, e)
+				return
+			}
+		}
+	}
 	ref, err := h.app.Reference(r.Context())
 	if err != nil {
 		h.chartError(w, r, err)
 		return
 	}
-	// An embedded chart is asked for again and again: serve its rendering
-	// while the ledger and reference data are unchanged (the version is read
-	// before and after the report, so a write in between is not cached).
+	// The version is read before and after the report, so a write in
+	// between is not cached.
 	v0 := h.app.ReportVersion()
 	_, rep, err := h.reportFor(r, target)
 	if err != nil {
@@ -305,7 +323,7 @@ func (h *handler) chart(w http.ResponseWriter, r *http.Request) {
 	if v1 := h.app.ReportVersion(); v0 == v1 {
 		version = v1
 	}
-	key, day := lang+" "+r.URL.Path+"?"+r.URL.RawQuery, FormatTime(lang, rep.AsOf)
+	day := FormatTime(lang, rep.AsOf)
 	if e, ok := h.charts.Get(key, version, day); ok {
 		h.serveEncodedSVG(w, r, e)
 		return

@@ -111,6 +111,10 @@ func (h *handler) monthlyModels(ctx context.Context, lang string, ref *app.Refer
 func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	ctx := r.Context()
 	lang := p.Lang
+	// A kept rendering was made without error under the same data.
+	if h.cachedPage(r, p) {
+		return "donor", nil
+	}
 	ref, err := h.app.Reference(ctx)
 	if err != nil {
 		return "", err
@@ -118,9 +122,6 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	d, err := h.findDonor(ref, r.PathValue("code"))
 	if err != nil {
 		return "", err
-	}
-	if h.cachedPage(r, p) {
-		return "donor", nil
 	}
 	q := r.URL.Query()
 	target := q.Get("target")

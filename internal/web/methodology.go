@@ -292,6 +292,10 @@ type datasetData struct {
 func (h *handler) dataset(r *http.Request, p *page) (string, error) {
 	ctx := r.Context()
 	lang := p.Lang
+	// The page shows the ledger's aggregates and the reference data only.
+	if h.cachedPage(r, p) {
+		return "dataset", nil
+	}
 	id := r.PathValue("id")
 	s, err := h.app.SummariseDataset(ctx, id)
 	if err != nil {

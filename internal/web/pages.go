@@ -224,12 +224,13 @@ func (h *handler) reportFor(r *http.Request, target string) (app.ReportRequest, 
 }
 
 func (h *handler) overview(r *http.Request, p *page) (string, error) {
+	// A kept rendering was made without error under the same data.
+	if h.cachedPage(r, p) {
+		return "overview", nil
+	}
 	ref, err := h.app.Reference(r.Context())
 	if err != nil {
 		return "", err
-	}
-	if h.cachedPage(r, p) {
-		return "overview", nil
 	}
 	req, rep, err := h.reportFor(r, r.PathValue("target"))
 	if err != nil {

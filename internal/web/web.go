@@ -171,10 +171,14 @@ type page struct {
 // to date first) and the reference data are unchanged, within one day (a
 // running target is cut to the report's date).
 func (h *handler) cachedPage(r *http.Request, p *page) bool {
-	if _, err := h.app.Engine(r.Context()); err != nil {
+	if p.User != nil || p.noStore {
+		return false // not kept: spare the check
+	}
+	v, err := h.app.CurrentVersion(r.Context())
+	if err != nil {
 		return false
 	}
-	return h.cacheAs(r, p, h.app.ReportVersion(), time.Now().UTC().Format(time.DateOnly))
+	return h.cacheAs(r, p, v, time.Now().UTC().Format(time.DateOnly))
 }
 
 // cacheAs keeps an anonymous visitor's rendering of this URL for version
