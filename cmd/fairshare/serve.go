@@ -76,6 +76,7 @@ web dashboard in Danish and English from this binary. Anyone may read
 	}
 	defer a.Close()
 	a.Warm(e.ctx) // the first report then finds the engine read or on its way
+	a.WarmPages(e.ctx)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

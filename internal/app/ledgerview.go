@@ -28,7 +28,7 @@ type ledgerView struct {
 	// changes a group has its own copy of it. A group whose Count fell to
 	// 0 stays, and is skipped.
 	groups  []*fairshare.LedgerGroup
-	index   map[groupKey]int     // into groups; shared, read only
+	index   map[groupKey]int     // into groups; shared, read only; nil until the first advance
 	extra   map[groupKey]int     // groups added since index was made; this view's own
 	byDonor map[string][]int     // indexes into groups
 	pairs   map[[2]string]int    // contributions per dataset and donor: coverage
@@ -46,6 +46,7 @@ type ledgerView struct {
 	reportMonthly map[string]*MonthlyGiving  // ReportMonthly, by target definition and selection
 	statuses      map[string][]string        // counted statuses per target, dataset group and donor (compare.go)
 	days          map[string]*donorDays
+	recent        map[string][]fairshare.Contribution // RecentContributions, by donor and limit
 }
 
 type groupKey struct {
@@ -60,12 +61,11 @@ func keyOf(g *fairshare.LedgerGroup) groupKey {
 }
 
 func newView(gs []fairshare.LedgerGroup, stamp sqlstore.LedgerStamp, ref string) *ledgerView {
-	v := &ledgerView{groups: make([]*fairshare.LedgerGroup, len(gs)), index: make(map[groupKey]int, len(gs)),
+	v := &ledgerView{groups: make([]*fairshare.LedgerGroup, len(gs)),
 		byDonor: map[string][]int{}, pairs: map[[2]string]int{}, stamp: stamp, ref: ref}
 	for i := range gs {
 		g := &gs[i]
 		v.groups[i] = g
-		v.index[keyOf(g)] = i
 		v.byDonor[g.Donor] = append(v.byDonor[g.Donor], i)
 		v.pairs[[2]string{g.Dataset, g.Donor}] += g.Count
 	}
@@ -149,6 +149,14 @@ func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
 		a.views.mu.Unlock()
 	}
 	return v, nil
+}
+
+// WarmPages reads the grouped ledger the dashboard's pages use, in the
+// background: otherwise a server's first page waits for its one grouped
+// query (6-7 s at 10^6 contributions on SQLite). An error is left for the
+// page that needs the ledger to report.
+func (a *App) WarmPages(ctx context.Context) {
+	go a.view(context.WithoutCancel(ctx), time.Time{})
 }
 
 // currentView returns the grouped current ledger. Its stamp is checked as
@@ -251,9 +259,19 @@ func (a *App) advance(ctx context.Context, cur *ledgerView, ref string) (*ledger
 	for i := range vs {
 		batch[idv{vs[i].ID, vs[i].Version}] = &vs[i]
 	}
+	index := cur.index
+	if index == nil {
+		// Made at the first change a view meets, not with the view: a
+		// server only read never holds it (at 10^6 contributions some
+		// 100 MB that every garbage collection marks).
+		index = make(map[groupKey]int, len(cur.groups))
+		for i, g := range cur.groups {
+			index[keyOf(g)] = i
+		}
+	}
 	// Copies of what changes: the group pointers (not the groups), the
 	// small maps; the big index is shared and new groups go to extra.
-	v := &ledgerView{groups: slices.Clone(cur.groups), index: cur.index, extra: maps.Clone(cur.extra),
+	v := &ledgerView{groups: slices.Clone(cur.groups), index: index, extra: maps.Clone(cur.extra),
 		byDonor: maps.Clone(cur.byDonor), pairs: maps.Clone(cur.pairs), stamp: stamp, ref: ref}
 	if v.extra == nil {
 		v.extra = map[groupKey]int{}
@@ -704,7 +722,8 @@ func (a *App) DonorContributionCount(ctx context.Context, donor string, asOf tim
 // RecentContributions returns a donor's newest current contributions (as
 // of asOf; zero: now), at most limit of them (whole days, so a few more
 // when a day is split), newest first, and how many it has in all. The
-// grouped ledger finds the first day to read, so only those rows are read.
+// grouped ledger finds the first day to read, so only those rows are read,
+// once per ledger version; callers must not change the slice.
 func (a *App) RecentContributions(ctx context.Context, donor string, asOf time.Time, limit int) ([]fairshare.Contribution, int, error) {
 	v, err := a.view(ctx, asOf)
 	if err != nil {
@@ -721,11 +740,29 @@ func (a *App) RecentContributions(ctx context.Context, donor string, asOf time.T
 			break
 		}
 	}
-	cs, err := a.store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
+	key := fmt.Sprintf("%s/%d", donor, limit)
+	v.mu.Lock()
+	cs, ok := v.recent[key]
+	v.mu.Unlock()
+	if ok {
+		return cs, dd.total, nil
+	}
+	cs, err = a.store.Contributions(ctx, fairshare.ContributionFilter{Donor: donor, AsOf: asOf, From: from})
 	if err != nil {
 		return nil, 0, err
 	}
 	slices.Reverse(cs)
+	// Kept with the view only when the ledger read is the view's: a write
+	// committed between the view's check and this read must not be shown
+	// under the older version (nor, worse, be missing under the newer one).
+	if after, err := a.sql.LedgerStamp(ctx); err == nil && after == v.stamp {
+		v.mu.Lock()
+		if v.recent == nil || len(v.recent) >= 64 {
+			v.recent = map[string][]fairshare.Contribution{}
+		}
+		v.recent[key] = cs
+		v.mu.Unlock()
+	}
 	return cs, dd.total, nil
 }
 

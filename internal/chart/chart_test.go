@@ -89,3 +89,19 @@ func BenchmarkPNG(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSVG writes the map's geography, the largest chart on a page.
+func BenchmarkSVG(b *testing.B) {
+	g, err := LoadGeo()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := New("map", 800, 600, "map", "")
+	for _, gc := range g.Panels[0].Countries {
+		c.Poly(Place(gc.Rings, 10, 10, 780/g.Panels[0].W), "#e4e4e4", "#ffffff", 0.6, gc.Code)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = c.SVG()
+	}
+}

@@ -112,10 +112,28 @@ func (c *Chart) SVG() string {
 
 func esc(s string) string { return html.EscapeString(s) }
 
-// num writes a coordinate with at most one decimal.
+// num writes a coordinate with at most one decimal: tenths, rounded half
+// away from zero, written as FormatFloat(tenths/10, 'f', -1) would but
+// without its shortest-float search (a chart writes thousands of them).
 func num(f float64) string {
-	return strconv.FormatFloat(float64(int64(f*10+copysignHalf(f)))/10, 'f', -1, 64)
+	n := int64(f*10 + copysignHalf(f))
+	if n >= 0 && n < 10 {
+		return smallNums[n]
+	}
+	var buf [24]byte
+	b := buf[:0]
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	b = strconv.AppendInt(b, n/10, 10)
+	if d := n % 10; d != 0 {
+		b = append(b, '.', byte('0'+d))
+	}
+	return string(b)
 }
+
+var smallNums = [10]string{"0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"}
 
 func copysignHalf(f float64) float64 {
 	if f < 0 {

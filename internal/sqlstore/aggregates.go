@@ -55,6 +55,18 @@ func queryGroups(ctx context.Context, db interface {
 	}
 	defer rows.Close()
 	var out []fairshare.LedgerGroup
+	// The few datasets, donors, currencies, statuses and categories are
+	// shared, not one string each per group: at 10^6 contributions the
+	// groups are some 770,000, and a server keeps them; fewer objects are
+	// less for every garbage collection to mark.
+	seen := map[string]string{}
+	intern := func(s *string) {
+		if v, ok := seen[*s]; ok {
+			*s = v
+		} else {
+			seen[*s] = *s
+		}
+	}
 	for rows.Next() {
 		var g fairshare.LedgerGroup
 		var day, st, cat string
@@ -62,6 +74,11 @@ func queryGroups(ctx context.Context, db interface {
 		if err := rows.Scan(&g.Dataset, &g.Donor, &g.Currency, &day, &st, &cat, &g.Count, &sum); err != nil {
 			return nil, fmt.Errorf("ledger groups: %w", err)
 		}
+		intern(&g.Dataset)
+		intern(&g.Donor)
+		intern(&g.Currency)
+		intern(&st)
+		intern(&cat)
 		if g.Day, err = parseDay(day); err != nil {
 			return nil, fmt.Errorf("ledger groups: %w", err)
 		}

@@ -40,19 +40,20 @@ type indicatorView struct {
 }
 
 type donorData struct {
-	Donor         fairshare.Donor
-	Name          string
-	Accession     string
-	Currencies    string
-	Controls      controls
-	Monthly       template.HTML
-	MonthlyURL    string
-	TargetName    string
-	Unit          string
-	KeyRows       []keyRow
-	NotInTarget   bool
-	Policies      []policyView
-	Contributions []contribView
+	Donor       fairshare.Donor
+	Name        string
+	Accession   string
+	Currencies  string
+	Controls    controls
+	Monthly     template.HTML
+	MonthlyURL  string
+	TargetName  string
+	Unit        string
+	KeyRows     []keyRow
+	NotInTarget bool
+	Policies    []policyView
+	// ContributionRows are the contributions table's rows ("contribrows").
+	ContributionRows template.HTML
 	// ContributionsTotal counts all of them; the page lists the newest
 	// (maxDonorRows), the CSV has every one.
 	ContributionsTotal int
@@ -196,11 +197,17 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	}
 
 	// Monthly giving.
-	chart, err := h.monthlyChart(ctx, lang, ref, d, cur, asked)
+	at := asked
+	if at.IsZero() {
+		at = time.Now()
+	}
+	dd.Monthly, err = fragment(h, p, "monthly\x00"+d.Code+"\x00"+cur+"\x00"+asked.String()+"\x00"+FormatTime(lang, at), func() (template.HTML, error) {
+		chart, err := h.monthlyChart(ctx, lang, ref, d, cur, asked)
+		return template.HTML(chart), err
+	})
 	if err != nil {
 		return "", err
 	}
-	dd.Monthly = template.HTML(chart)
 	dd.MonthlyURL = "/charts/donors/" + url.PathEscape(d.Code) + ".svg?" + url.Values{"lang": {lang}, "currency": {cur}}.Encode()
 
 	// Weapon-use rules.
@@ -215,27 +222,23 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	}
 
 	// Contributions, newest first: the latest ones, the rest in the CSV.
-	cs, total, err := h.app.RecentContributions(ctx, d.Code, asked, maxDonorRows)
+	// Their rows are rendered once per version: 200 rows are most of the
+	// page's template work.
+	recent, err := fragment(h, p, "contribrows\x00"+d.Code+"\x00"+asked.String(), func() (recentRows, error) {
+		cs, total, err := h.app.RecentContributions(ctx, d.Code, asked, maxDonorRows)
+		if err != nil {
+			return recentRows{}, err
+		}
+		rows, err := h.execute("donor", "contribrows", contribRows{P: p, Rows: contribViews(lang, cs)})
+		return recentRows{rows: rows, shown: len(cs), total: total}, err
+	})
 	if err != nil {
 		return "", err
 	}
-	dd.ContributionsTotal = total
-	if total > len(cs) {
+	dd.ContributionRows, dd.ContributionsTotal = recent.rows, recent.total
+	if recent.total > recent.shown {
 		dd.ListNote = fmt.Sprintf(map[bool]string{false: "The newest %d of %d contributions; the CSV has them all.",
-			true: "De nyeste %d af %d bidrag; CSV-filen har dem alle."}[lang == "da"], len(cs), total)
-	}
-	for _, c := range cs {
-		src := localTitle(lang, c.Source.Title)
-		if src == "" {
-			src = c.Source.Publisher
-		}
-		if src == "" {
-			src = c.Source.URL
-		}
-		dd.Contributions = append(dd.Contributions, contribView{Date: FormatDate(lang, c.Date), Amount: Money(lang, c.Amount, c.Currency),
-			Category: T(lang, "cat."+string(c.Category)), Status: T(lang, "status."+string(c.Status)), Dataset: c.Dataset,
-			Description: c.Description, URL: c.Source.URL, SourceText: src, SortDate: c.Date.String(), SortAmount: c.Amount.Format(c.Currency),
-			Path: "/contributions/" + url.PathEscape(c.ID)})
+			true: "De nyeste %d af %d bidrag; CSV-filen har dem alle."}[lang == "da"], recent.shown, recent.total)
 	}
 	dd.CSVURL = "/api/v1/contributions?" + url.Values{"donor": {d.Code}, "format": {"csv"}}.Encode()
 
@@ -275,4 +278,35 @@ func (h *handler) donor(r *http.Request, p *page) (string, error) {
 	}
 	p.Title, p.Nav, p.Data = dd.Name, "", dd
 	return "donor", nil
+}
+
+// recentRows are a donor's newest contributions, rendered, with how many
+// are shown and how many there are.
+type recentRows struct {
+	rows         template.HTML
+	shown, total int
+}
+
+// contribRows is what the "contribrows" template gets.
+type contribRows struct {
+	P    *page
+	Rows []contribView
+}
+
+func contribViews(lang string, cs []fairshare.Contribution) []contribView {
+	out := make([]contribView, 0, len(cs))
+	for _, c := range cs {
+		src := localTitle(lang, c.Source.Title)
+		if src == "" {
+			src = c.Source.Publisher
+		}
+		if src == "" {
+			src = c.Source.URL
+		}
+		out = append(out, contribView{Date: FormatDate(lang, c.Date), Amount: Money(lang, c.Amount, c.Currency),
+			Category: T(lang, "cat."+string(c.Category)), Status: T(lang, "status."+string(c.Status)), Dataset: c.Dataset,
+			Description: c.Description, URL: c.Source.URL, SourceText: src, SortDate: c.Date.String(), SortAmount: c.Amount.Format(c.Currency),
+			Path: "/contributions/" + url.PathEscape(c.ID)})
+	}
+	return out
 }

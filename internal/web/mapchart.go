@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"math"
 
 	"github.com/fairshare/fairshare"
@@ -59,26 +60,76 @@ func MapChart(lang string, rep *fairshare.Report, source string, w float64) (*ch
 	if err != nil {
 		return nil, err
 	}
-	narrow := w < 560
+	m := newMapLayout(g, lang, rep, source, w)
+	id := "map-" + rep.Target.ID
+	if w < 560 {
+		id += "-narrow"
+	}
+	c := chart.New(id, w, math.Ceil(m.top+m.mapH+10+footerHeight(w, m.foot)), T(lang, "map.title")+": "+m.title, m.sub)
+	m.head(c)
+	m.geo(c, g, lang, rep, 10, m.top, m.k)
+	footer(c, m.foot, m.top+m.mapH+6)
+	return c, nil
+}
+
+// MapHTML is the map for a page: its geography drawn once, scaling to any
+// width (it holds no text), between a heading and legend and a source line
+// laid out wide and narrow as the other charts are. The geography is most
+// of the map's bytes: drawn twice it was two thirds of the overview.
+func MapHTML(lang string, rep *fairshare.Report, source string) (template.HTML, error) {
+	g, err := chart.LoadGeo()
+	if err != nil {
+		return "", err
+	}
+	var heads, foots [2]*chart.Chart
+	var wide *mapLayout
+	for i, w := range []float64{WideWidth, NarrowWidth} {
+		m := newMapLayout(g, lang, rep, source, w)
+		id := "map-" + rep.Target.ID
+		if i == 1 {
+			id += "-narrow"
+		} else {
+			wide = m
+		}
+		heads[i] = chart.New(id+"-head", w, math.Ceil(m.top), m.title, m.sub)
+		m.head(heads[i])
+		foots[i] = chart.New(id+"-foot", w, math.Ceil(10+footerHeight(w, m.foot)), m.foot, "")
+		footer(foots[i], m.foot, 6)
+	}
+	geo := chart.New("map-"+rep.Target.ID+"-geo", WideWidth, math.Ceil(wide.mapH), T(lang, "map.title")+": "+wide.title, wide.sub)
+	wide.geo(geo, g, lang, rep, 10, 0, wide.k)
+	return Responsive(heads[0], heads[1]) + template.HTML(`<div class="map-geo">`+geo.SVG()+`</div>`) + Responsive(foots[0], foots[1]), nil
+}
+
+// mapLayout is where a map's parts go at one width.
+type mapLayout struct {
+	w, top, k, mapH  float64
+	title, sub, foot string
+	items            []legendItem
+}
+
+func newMapLayout(g *chart.Geo, lang string, rep *fairshare.Report, source string, w float64) *mapLayout {
+	m := &mapLayout{w: w, title: TargetName(lang, rep.Target), sub: T(lang, "map.sub"), items: mapLegend(lang),
+		foot: source + " " + T(lang, "map.geo")}
+	m.top = 8 + headerHeight(w, m.title, m.sub) + legendHeight(m.items, w) + 12
+	m.k = (w - 20) / g.Panels[0].W
+	m.mapH = g.Panels[0].H * m.k
+	return m
+}
+
+// head draws the heading and the legend.
+func (m *mapLayout) head(c *chart.Chart) {
+	y := header(c, m.title, m.sub, 8)
+	legend(c, m.items, y+4)
+}
+
+// geo draws the countries with Europe's panel at (x0, top), scaled by k.
+func (m *mapLayout) geo(c *chart.Chart, g *chart.Geo, lang string, rep *fairshare.Report, x0, top, k float64) {
 	rows := map[string]*fairshare.Row{}
 	for i := range rep.Rows {
 		rows[rep.Rows[i].Donor] = &rep.Rows[i]
 	}
-	title := TargetName(lang, rep.Target)
-	sub := T(lang, "map.sub")
-	items := mapLegend(lang)
-	top := 8 + headerHeight(w, title, sub) + legendHeight(items, w) + 12
 	eu, na := g.Panels[0], g.Panels[1]
-	k := (w - 20) / eu.W
-	mapH := eu.H * k
-	h := top + mapH + 10 + footerHeight(w, source+" "+T(lang, "map.geo"))
-	id := "map-" + rep.Target.ID
-	if narrow {
-		id += "-narrow"
-	}
-	c := chart.New(id, w, math.Ceil(h), T(lang, "map.title")+": "+title, sub)
-	y := header(c, title, sub, 8)
-	legend(c, items, y+4)
 	draw := func(p chart.GeoPanel, x, y, k float64) {
 		for _, gc := range p.Countries {
 			rings := chart.Place(gc.Rings, x, y, k)
@@ -100,20 +151,18 @@ func MapChart(lang string, rep *fairshare.Report, source string, w float64) (*ch
 			}
 		}
 	}
-	draw(eu, 10, top, k)
+	draw(eu, x0, top, k)
 	// Inset: North America in the Atlantic corner, framed.
 	// The inset fills the Atlantic west of Iceland, at any width.
-	iw := 0.3 * (w - 20)
+	iw := 0.3 * (m.w - 20)
 	ik := iw / na.W
 	ih := na.H * ik
-	ix, iy := 10.0, top
+	ix, iy := x0, top
 	c.Rect(ix, iy, iw, ih, "#ffffff", "")
 	draw(na, ix, iy, ik)
 	for _, l := range [][4]float64{{ix, iy, ix + iw, iy}, {ix + iw, iy, ix + iw, iy + ih}, {ix, iy + ih, ix + iw, iy + ih}, {ix, iy, ix, iy + ih}} {
 		c.Line(l[0], l[1], l[2], l[3], chart.Muted, 1, 0)
 	}
-	footer(c, source+" "+T(lang, "map.geo"), top+mapH+6)
-	return c, nil
 }
 
 // mapSourceNote is the geometry credit, for pages.

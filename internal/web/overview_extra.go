@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -31,23 +32,26 @@ func (h *handler) overviewExtras(r *http.Request, p *page, ref *app.Reference, r
 	src := h.sourceLine(ctx, lang, ref, rep)
 	x := &overviewExtra{Running: cutToDate, Embeds: map[string]embedBox{},
 		Methodology: p.Link("/methodology"), Datasets: p.Link("/datasets")}
-	x.Progress = Responsive(ProgressChart(lang, rep, 600), ProgressChart(lang, rep, NarrowWidth))
-	x.Ratio = Responsive(RatioChart(lang, rep, RatioOptions{Source: src}), RatioChart(lang, rep, RatioOptions{Source: src, Width: NarrowWidth}))
-	mg, err := h.app.ReportMonthly(ctx, withAsOf(req, rep))
+	// The charts depend on the report (its request and version), the
+	// language and the source line (which holds the report's date): drawn
+	// once per version, they are most of the page's work.
+	charts, err := fragment(h, p, fragKey("overview-charts", reportKey(req), src, fmt.Sprint(cutToDate)), func() ([5]template.HTML, error) {
+		var cs [5]template.HTML
+		cs[0] = Responsive(ProgressChart(lang, rep, 600), ProgressChart(lang, rep, NarrowWidth))
+		cs[1] = Responsive(RatioChart(lang, rep, RatioOptions{Source: src}), RatioChart(lang, rep, RatioOptions{Source: src, Width: NarrowWidth}))
+		mg, err := h.app.ReportMonthly(ctx, withAsOf(req, rep))
+		if err != nil {
+			return cs, err
+		}
+		cs[2] = Responsive(TimelineChart(lang, full, rep, mg, src, WideWidth), TimelineChart(lang, full, rep, mg, src, NarrowWidth))
+		cs[3] = Responsive(SmallMultiples(lang, full, rep, mg, src, WideWidth), SmallMultiples(lang, full, rep, mg, src, NarrowWidth))
+		cs[4], err = MapHTML(lang, rep, src)
+		return cs, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	x.Timeline = Responsive(TimelineChart(lang, full, rep, mg, src, WideWidth), TimelineChart(lang, full, rep, mg, src, NarrowWidth))
-	x.Multiples = Responsive(SmallMultiples(lang, full, rep, mg, src, WideWidth), SmallMultiples(lang, full, rep, mg, src, NarrowWidth))
-	mw, err := MapChart(lang, rep, src, WideWidth)
-	if err != nil {
-		return nil, err
-	}
-	mn, err := MapChart(lang, rep, src, NarrowWidth)
-	if err != nil {
-		return nil, err
-	}
-	x.Map = Responsive(mw, mn)
+	x.Progress, x.Ratio, x.Timeline, x.Multiples, x.Map = charts[0], charts[1], charts[2], charts[3], charts[4]
 	x.MapNote = mapSourceNote(lang)
 	id := rep.Target.ID
 	name := TargetName(lang, rep.Target)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/app"
@@ -254,13 +255,21 @@ func (h *handler) overview(r *http.Request, p *page) (string, error) {
 	}
 	// Danish readers think in kroner: show them beside any other currency.
 	if lang == "da" && cur != "DKK" {
-		dreq := req
-		dreq.Currency = "DKK"
-		dreq.AsOf = rep.AsOf
-		if dk, err := h.app.Report(r.Context(), dreq); err == nil {
-			d.Cards[0].Equiv = "≈ " + Money(lang, dk.Total, "DKK")
-			d.Cards[1].Equiv = "≈ " + Money(lang, dk.Counted, "DKK")
-			d.Cards[2].Equiv = "≈ " + Money(lang, dk.Shortfall, "DKK")
+		// Of the same ledger as the report: pinned to its time, which no
+		// cache holds, so kept per version (any time under one version
+		// gives the same sums).
+		eq, err := fragment(h, p, fragKey("dkk", reportKey(req)), func() ([3]string, error) {
+			dreq := req
+			dreq.Currency = "DKK"
+			dreq.AsOf = rep.AsOf
+			dk, err := h.app.Report(r.Context(), dreq)
+			if err != nil {
+				return [3]string{}, err
+			}
+			return [3]string{"≈ " + Money(lang, dk.Total, "DKK"), "≈ " + Money(lang, dk.Counted, "DKK"), "≈ " + Money(lang, dk.Shortfall, "DKK")}, nil
+		})
+		if err == nil {
+			d.Cards[0].Equiv, d.Cards[1].Equiv, d.Cards[2].Equiv = eq[0], eq[1], eq[2]
 		}
 	}
 	if cut {
@@ -324,4 +333,14 @@ func dateOr(s string) fairshare.Date {
 		return fairshare.Date{}
 	}
 	return d
+}
+
+// reportKey names a report request for the fragment cache; "" (a custom
+// weighting) keeps nothing.
+func reportKey(req app.ReportRequest) string {
+	if req.CustomWeights != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%d\x00%d\x00%s", req.Target, req.Currency, req.AsOf.UTC().Format(time.RFC3339Nano),
+		req.Key, req.KeyYear, req.GDPYear, req.Datasets)
 }

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fairshare/fairshare"
@@ -60,6 +61,8 @@ type handler struct {
 	versions map[string]string // static file -> content hash, for cache busting
 	charts   httpx.RenderCache
 	rendered httpx.RenderCache // anonymous pages, per report version
+	frags    fragments         // pieces of pages, per report version
+	sizes    sync.Map          // template -> bytes of its last rendering
 }
 
 // NewHandler returns the dashboard handler, to mount on "/".
@@ -279,11 +282,18 @@ func (h *handler) page(fn pageFunc) http.HandlerFunc {
 
 func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, tmpl string, p *page) {
 	var buf bytes.Buffer
+	// Sized as this page was last time: growing a 250 KB page by doubling
+	// copies and discards as much again.
+	sz, _ := h.sizes.Load(tmpl)
+	if n, ok := sz.(int); ok {
+		buf.Grow(n + n/8)
+	}
 	if err := h.pages[tmpl].ExecuteTemplate(&buf, "layout", p); err != nil {
 		h.log.Error("web: template", "page", tmpl, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	h.sizes.Store(tmpl, buf.Len())
 	hd := w.Header()
 	hd.Set("Content-Language", p.Lang)
 	// The language may come from Accept-Language, so caches must key on
