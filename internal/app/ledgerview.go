@@ -153,10 +153,18 @@ func (a *App) view(ctx context.Context, asOf time.Time) (*ledgerView, error) {
 
 // WarmPages reads the grouped ledger the dashboard's pages use, in the
 // background: otherwise a server's first page waits for its one grouped
-// query (6-7 s at 10^6 contributions on SQLite). An error is left for the
-// page that needs the ledger to report.
+// query (6-9 s at 10^6 contributions on SQLite). It starts once the engine
+// and the reference data are read: on SQLite the query holds the one
+// connection for those seconds, and a report must not wait behind it. An
+// error is left for the page that needs the ledger to report.
 func (a *App) WarmPages(ctx context.Context) {
-	go a.view(context.WithoutCancel(ctx), time.Time{})
+	go func() {
+		ctx := context.WithoutCancel(ctx)
+		if _, err := a.Engine(ctx); err != nil {
+			return
+		}
+		a.view(ctx, time.Time{})
+	}()
 }
 
 // currentView returns the grouped current ledger. Its stamp is checked as

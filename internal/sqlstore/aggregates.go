@@ -21,7 +21,11 @@ const groupsSQL = `SELECT v.dataset, v.donor, v.currency, v.day, v.status, v.cat
 // LedgerGroups returns the current contributions as of asOf (zero: now),
 // summed per dataset, donor, currency, day, status and category.
 func (s *Store) LedgerGroups(ctx context.Context, asOf time.Time) ([]fairshare.LedgerGroup, error) {
-	return queryGroups(ctx, s.db, asOf)
+	db, err := s.reader()
+	if err != nil {
+		return nil, fmt.Errorf("ledger groups: %w", err)
+	}
+	return queryGroups(ctx, db, asOf)
 }
 
 // LedgerGroupsStamped returns the current groups with the ledger stamp
@@ -29,7 +33,11 @@ func (s *Store) LedgerGroups(ctx context.Context, asOf time.Time) ([]fairshare.L
 // the stamp are exactly those the groups lack.
 func (s *Store) LedgerGroupsStamped(ctx context.Context) ([]fairshare.LedgerGroup, LedgerStamp, error) {
 	var st LedgerStamp
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: isoSnapshot(s.driver), ReadOnly: s.driver == "pgx"})
+	db, err := s.reader()
+	if err != nil {
+		return nil, st, fmt.Errorf("ledger groups: %w", err)
+	}
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: isoSnapshot(s.driver), ReadOnly: s.driver == "pgx"})
 	if err != nil {
 		return nil, st, fmt.Errorf("ledger groups: %w", err)
 	}

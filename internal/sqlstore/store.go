@@ -28,8 +28,9 @@ type Store struct {
 	db     *sql.DB
 	driver string // "sqlite" or "pgx"
 	dsn    string
-	stmts  sync.Map // SQL text -> *sql.Stmt, for queries on hot paths
-	watch  watch    // SQLite: the data_version connection (dataversion.go)
+	stmts  sync.Map  // SQL text -> *sql.Stmt, for queries on hot paths
+	watch  watch     // SQLite: the data_version connection (dataversion.go)
+	long   longReads // SQLite: a read-only pool for long reads (reader.go)
 }
 
 // prepared returns a statement prepared once for the life of the store: the
@@ -110,6 +111,7 @@ func (s *Store) Close() error {
 	s.watch.close()
 	s.watch.closed = true
 	s.watch.mu.Unlock()
+	s.long.close()
 	return s.db.Close()
 }
 
