@@ -286,16 +286,8 @@ func (b *bench) run(httpDur time.Duration) (bool, error) {
 		return false, err
 	}
 	if b.only == "import" {
-		if b.pgDSN != "off" {
-			if schemaDSN, drop, err := b.pgSchema(ctx); err != nil {
-				b.note("PostgreSQL skipped: %v", err)
-			} else {
-				defer drop()
-				if err := b.importStore(ctx, "postgres", schemaDSN); err != nil {
-					b.note("PostgreSQL import: %v", err)
-				}
-			}
-		}
+		_, drop, _ := b.importPostgres(ctx)
+		defer drop()
 		b.note("-only import: no reports, peers or HTTP")
 		return true, nil
 	}
@@ -325,22 +317,13 @@ func (b *bench) run(httpDur time.Duration) (bool, error) {
 	if err := b.sqliteSQL(dbPath); err != nil {
 		b.note("sqlite3 SQL: %v", err)
 	}
-	pgOK := false
-	if b.pgDSN != "off" {
-		if schemaDSN, drop, err := b.pgSchema(ctx); err != nil {
-			b.note("PostgreSQL skipped: %v", err)
-		} else {
-			defer drop()
-			if err := b.importStore(ctx, "postgres", schemaDSN); err != nil {
-				b.note("PostgreSQL import: %v", err)
-			} else if err := b.pgSQL(ctx, schemaDSN); err != nil {
-				b.note("PostgreSQL SQL: %v", err)
-			} else {
-				pgOK = true
-			}
+	schemaDSN, drop, pgOK := b.importPostgres(ctx)
+	defer drop()
+	if pgOK {
+		if err := b.pgSQL(ctx, schemaDSN); err != nil {
+			b.note("PostgreSQL SQL: %v", err)
 		}
 	}
-	_ = pgOK
 	if b.n <= 100000 {
 		b.plainTextPeers()
 	} else {
@@ -933,4 +916,22 @@ func printTable(w io.Writer, o output, notes []string) {
 	for _, n := range notes {
 		fmt.Fprintln(w, "note:", n)
 	}
+}
+
+// importPostgres imports the generated ledger into a fresh PostgreSQL
+// schema (skipped with -pg off); drop removes the schema and is never nil.
+func (b *bench) importPostgres(ctx context.Context) (dsn string, drop func(), ok bool) {
+	if b.pgDSN == "off" {
+		return "", func() {}, false
+	}
+	dsn, drop, err := b.pgSchema(ctx)
+	if err != nil {
+		b.note("PostgreSQL skipped: %v", err)
+		return "", func() {}, false
+	}
+	if err := b.importStore(ctx, "postgres", dsn); err != nil {
+		b.note("PostgreSQL import: %v", err)
+		return dsn, drop, false
+	}
+	return dsn, drop, true
 }
