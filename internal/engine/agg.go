@@ -32,6 +32,13 @@ type agg struct {
 	nrate   int       // euro rates of all currencies
 	spill   []spilled // exact cells that overflowed int64
 	missing map[int]MissingRate
+	accs    []acc // exactEUR's scratch
+}
+
+// acc is a 128-bit two's complement sum of amounts at one euro rate.
+type acc struct {
+	hi, lo uint64
+	any    bool
 }
 
 type spilled struct {
@@ -281,10 +288,6 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 // distinct euro rate (as add keeps them) and put over the currency's common denominator
 // (eurDen); the currencies' fractions are then added.
 func (g *agg) exactEUR(donor int, slots []int) (n, d *big.Int) {
-	type acc struct {
-		hi, lo uint64
-		any    bool
-	}
 	inSlots := func(s int) bool {
 		for _, x := range slots {
 			if x == s {
@@ -294,7 +297,7 @@ func (g *agg) exactEUR(donor int, slots []int) (n, d *big.Int) {
 		return false
 	}
 	s, t := new(big.Int), new(big.Int)
-	var accs []acc
+	accs := g.accs
 	for cur := 0; cur < g.ncur; cur++ {
 		rates := g.ct.eur[cur]
 		if len(rates) == 0 {
@@ -302,6 +305,7 @@ func (g *agg) exactEUR(donor int, slots []int) (n, d *big.Int) {
 		}
 		if cap(accs) < len(rates) {
 			accs = make([]acc, len(rates))
+			g.accs = accs
 		}
 		accs = accs[:len(rates)]
 		clear(accs)
