@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"sync"
 
 	"github.com/fairshare/fairshare"
 )
@@ -12,8 +13,10 @@ import (
 // agg accumulates the counted contributions of one target period, per donor
 // and dataset slot: how many rows counted (for the dataset precedence), the
 // sum per calendar year in the report currency of each row converted and
-// rounded on its own (as Compute does), and the amounts per currency and day
-// for the exact euro total behind % of GDP. Layouts are slot-major so that
+// rounded on its own (as Compute does), and the amounts per currency and
+// euro rate for the exact euro total behind % of GDP (a sum per rate, not
+// per day: many days share a rate, and the cells are allocated and cleared
+// for every report). Layouts are slot-major so that
 // slots can be added while streaming.
 type agg struct {
 	ct      *convTable
@@ -24,9 +27,18 @@ type agg struct {
 	cnt     []int64   // [slot*ndonor+donor]
 	sum     []int64   // [(slot*ndonor+donor)*nyear+y]
 	sample  []int32   // [(slot*ndonor+donor)*nyear+y] day-day0+1 of a counted row, 0: none
-	exact   [][]int64 // [slot][(donor*ncur+cur)*ndays+di] amounts, minor units of cur
+	exact   [][]int64 // [slot][donor*nrate+rateOff[cur]+eur] amounts, minor units of cur
+	rateOff []int     // [cur] first cell of the currency's euro rates
+	nrate   int       // euro rates of all currencies
 	spill   []spilled // exact cells that overflowed int64
 	missing map[int]MissingRate
+	accs    []acc // exactEUR's scratch
+}
+
+// acc is a 128-bit two's complement sum of amounts at one euro rate.
+type acc struct {
+	hi, lo uint64
+	any    bool
 }
 
 type spilled struct {
@@ -43,7 +55,13 @@ type MissingRate struct {
 func (m *MissingRate) Error() string { return fmt.Sprintf("contribution %s: %v", m.ID, m.Err) }
 
 func newAgg(ct *convTable, ndonor, ncur, nyear int) *agg {
-	return &agg{ct: ct, ndonor: ndonor, ncur: ncur, nyear: nyear, missing: map[int]MissingRate{}}
+	g := &agg{ct: ct, ndonor: ndonor, ncur: ncur, nyear: nyear, missing: map[int]MissingRate{}}
+	g.rateOff = make([]int, ncur)
+	for c := range ncur {
+		g.rateOff[c] = g.nrate
+		g.nrate += len(ct.eur[c])
+	}
+	return g
 }
 
 // addSlot appends a dataset slot and returns its index.
@@ -52,8 +70,28 @@ func (g *agg) addSlot() int {
 	g.cnt = append(g.cnt, make([]int64, g.ndonor)...)
 	g.sum = append(g.sum, make([]int64, g.ndonor*g.nyear)...)
 	g.sample = append(g.sample, make([]int32, g.ndonor*g.nyear)...)
-	g.exact = append(g.exact, make([]int64, g.ct.ndays*g.ncur*g.ndonor))
+	n := g.nrate * g.ndonor
+	var cells []int64
+	if p, _ := cellPool.Get().(*[]int64); p != nil && cap(*p) >= n {
+		cells = (*p)[:n]
+		clear(cells)
+	} else {
+		cells = make([]int64, n)
+	}
+	g.exact = append(g.exact, cells)
 	return g.nslot - 1
+}
+
+// cellPool keeps the exact cells of finished reports: allocating them anew
+// for every report costs more than clearing them (a megabyte at 10^5 rows).
+var cellPool sync.Pool
+
+// release returns g's exact cells to cellPool; g is not used afterwards.
+func (g *agg) release() {
+	for i, cells := range g.exact {
+		cellPool.Put(&cells)
+		g.exact[i] = nil
+	}
 }
 
 // add counts one row: donor, slot and cur are indexes, day is in the
@@ -76,7 +114,7 @@ func (g *agg) add(donor, slot, cur int, day int32, a int64) bool {
 	if g.sample[ky] == 0 {
 		g.sample[ky] = int32(di) + 1
 	}
-	cell := (donor*g.ncur+cur)*g.ct.ndays + di
+	cell := donor*g.nrate + g.rateOff[cur] + int(e.eur)
 	ex := g.exact[slot]
 	s := ex[cell]
 	s2 := s + a
@@ -247,13 +285,9 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 
 // exactEUR is the exact euro value of a donor's counted amounts in slots,
 // as an unreduced fraction n/d: per currency, the amounts are summed per
-// distinct euro rate and put over the currency's common denominator
+// distinct euro rate (as add keeps them) and put over the currency's common denominator
 // (eurDen); the currencies' fractions are then added.
 func (g *agg) exactEUR(donor int, slots []int) (n, d *big.Int) {
-	type acc struct {
-		hi, lo uint64
-		any    bool
-	}
 	inSlots := func(s int) bool {
 		for _, x := range slots {
 			if x == s {
@@ -262,31 +296,33 @@ func (g *agg) exactEUR(donor int, slots []int) (n, d *big.Int) {
 		}
 		return false
 	}
-	nd := g.ct.ndays
 	s, t := new(big.Int), new(big.Int)
-	var accs []acc
+	accs := g.accs
 	for cur := 0; cur < g.ncur; cur++ {
 		rates := g.ct.eur[cur]
 		if len(rates) == 0 {
 			continue
 		}
-		accs = append(accs[:0], make([]acc, len(rates))...)
-		ents := g.ct.ent[cur]
-		base := (donor*g.ncur + cur) * nd
+		if cap(accs) < len(rates) {
+			accs = make([]acc, len(rates))
+			g.accs = accs
+		}
+		accs = accs[:len(rates)]
+		clear(accs)
+		base := donor*g.nrate + g.rateOff[cur]
 		found := false
 		for _, sl := range slots {
-			ex := g.exact[sl][base : base+nd]
-			for di, v := range ex {
+			for k, v := range g.exact[sl][base : base+len(rates)] {
 				if v != 0 {
-					a := &accs[ents[di].eur]
+					a := &accs[k]
 					a.hi, a.lo = add128(a.hi, a.lo, v)
 					a.any, found = true, true
 				}
 			}
 		}
 		for _, sp := range g.spill {
-			if inSlots(sp.slot) && sp.cell >= base && sp.cell < base+nd {
-				a := &accs[ents[sp.cell-base].eur]
+			if inSlots(sp.slot) && sp.cell >= base && sp.cell < base+len(rates) {
+				a := &accs[sp.cell-base]
 				a.hi, a.lo = add128(a.hi, a.lo, sp.v)
 				a.any, found = true, true
 			}

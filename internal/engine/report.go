@@ -127,6 +127,7 @@ func (e *Engine) Report(q Query) (*fairshare.Report, error) {
 	e.mu.RUnlock()
 
 	rep, err := g.report(reportInput{in: in, donors: donors, slotNames: slotNames, sel: q.Selection, noData: q.NoData})
+	g.release()
 	var mr *MissingRate
 	if errors.As(err, &mr) {
 		return nil, ErrFallback
