@@ -22,19 +22,7 @@ func TestStampMarkSeesEveryWrite(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "f.db")
 	a := open(t, dsn)
 	other := open(t, dsn)
-	counted := func() fairshare.Amount {
-		t.Helper()
-		rep, err := a.Report(ctx, app.ReportRequest{Target: "nato-2024", Datasets: "user"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range rep.Rows {
-			if r.Donor == "DNK" {
-				return r.Counted
-			}
-		}
-		return -1
-	}
+	counted := func() fairshare.Amount { t.Helper(); return userCountedDNK(t, a) }
 	entry := func(amount fairshare.Amount) []fairshare.Contribution {
 		return []fairshare.Contribution{{Donor: "DNK", Recipient: "UKR", Date: fairshare.MustDate("2024-03-04"), Amount: amount,
 			Currency: "EUR", Category: fairshare.InKind, Status: fairshare.Delivered, Dataset: "user",
