@@ -106,17 +106,11 @@ func (s *Store) AddTarget(ctx context.Context, t fairshare.Target, e fairshare.A
 		return err
 	}
 	return concurrent(s.tx(ctx, func(tx *sql.Tx) error {
-		var bi int
-		err := tx.QueryRowContext(ctx, `SELECT built_in FROM targets WHERE id = $1`, t.ID).Scan(&bi)
-		if err == nil && bi == 1 {
-			return fairshare.Errorf(fairshare.ECONFLICT, "target %s is built in; choose another id", t.ID)
-		}
-		t.BuiltIn = false
 		// A new version of the target with who and why (reference_versions).
-		if err := putTargetBy(ctx, tx, t, fairshare.Change{Author: e.User, Reason: e.Reason, At: e.At}); err != nil {
+		if err := putUserTarget(ctx, tx, t, fairshare.Change{Author: e.User, Reason: e.Reason, At: e.At}); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (at_us, user_name, action, subject, reason, detail) VALUES ($1,$2,$3,$4,$5,$6)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at_us, user_name, action, subject, reason, detail) VALUES ($1,$2,$3,$4,$5,$6)`,
 			e.At.UnixMicro(), e.User, e.Action, e.Subject, e.Reason, e.Detail)
 		return err
 	}), "target "+t.ID)

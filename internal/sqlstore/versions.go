@@ -84,14 +84,20 @@ func (s *Store) PutTargetBy(ctx context.Context, t fairshare.Target, ch fairshar
 		return err
 	}
 	return concurrent(s.tx(ctx, func(tx *sql.Tx) error {
-		var bi int
-		err := tx.QueryRowContext(ctx, `SELECT built_in FROM targets WHERE id = $1`, t.ID).Scan(&bi)
-		if err == nil && bi == 1 {
-			return fairshare.Errorf(fairshare.ECONFLICT, "target %s is built in; choose another id", t.ID)
-		}
-		t.BuiltIn = false
-		return putTargetBy(ctx, tx, t, ch)
+		return putUserTarget(ctx, tx, t, ch)
 	}), "target "+t.ID)
+}
+
+// putUserTarget records t as a user-defined target's new version in tx,
+// refusing the id of a built-in one.
+func putUserTarget(ctx context.Context, tx *sql.Tx, t fairshare.Target, ch fairshare.Change) error {
+	var bi int
+	err := tx.QueryRowContext(ctx, `SELECT built_in FROM targets WHERE id = $1`, t.ID).Scan(&bi)
+	if err == nil && bi == 1 {
+		return fairshare.Errorf(fairshare.ECONFLICT, "target %s is built in; choose another id", t.ID)
+	}
+	t.BuiltIn = false
+	return putTargetBy(ctx, tx, t, ch)
 }
 
 // PutDatasetBy adds or replaces a dataset description as a new version.
