@@ -275,6 +275,13 @@ func (a *App) EditContribution(ctx context.Context, id string, base int, p Contr
 // RemoveContribution records a deleted version of id (nothing is erased);
 // base as for EditContribution.
 func (a *App) RemoveContribution(ctx context.Context, id string, base int, ch fairshare.Change) (fairshare.Contribution, error) {
+	return a.setDeleted(ctx, id, base, ch, true)
+}
+
+// setDeleted records a version of id that is deleted or, restoring it,
+// not: the same content otherwise, with who and why. An entry already in
+// that state is ECONFLICT.
+func (a *App) setDeleted(ctx context.Context, id string, base int, ch fairshare.Change, deleted bool) (fairshare.Contribution, error) {
 	ref, err := a.Reference(ctx)
 	if err != nil {
 		return fairshare.Contribution{}, err
@@ -283,10 +290,14 @@ func (a *App) RemoveContribution(ctx context.Context, id string, base int, ch fa
 		if err := canWrite(ref, ch, cur.Dataset); err != nil {
 			return cur, err
 		}
-		if cur.Deleted {
-			return cur, fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is already deleted", id)
+		if cur.Deleted == deleted {
+			state := "not deleted"
+			if deleted {
+				state = "already deleted"
+			}
+			return cur, fairshare.Errorf(fairshare.ECONFLICT, "contribution %s is %s", id, state)
 		}
-		cur.Deleted = true
+		cur.Deleted = deleted
 		return cur, nil
 	})
 	if err != nil {
