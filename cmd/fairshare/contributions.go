@@ -391,21 +391,39 @@ same id) are skipped, so importing a file twice adds nothing.
 	if r == "" {
 		r = "import " + arg
 	}
-	reading := newProgress(e, size, "reading  ")
-	v, err := a.ReadContributions(e.ctx, reading.reader(in), arg, "", ledgerio.Options{Dataset: *dataset, ForceDataset: *force, Decimal: style})
-	reading.done()
-	if err != nil {
-		return err
+	opt := ledgerio.Options{Dataset: *dataset, ForceDataset: *force, Decimal: style}
+	ch := fairshare.Change{Author: author(e), Reason: r}
+	var res fairshare.ImportResult
+	if a.RecordsWhileReading() {
+		// One bar: the reading is the import.
+		bar := newProgress(e, size, "importing")
+		res, err = a.ImportContributions(e.ctx, bar.reader(in), arg, "", opt, ch)
+		bar.done()
+	} else {
+		res, err = importInTwo(e, a, in, size, arg, opt, ch)
 	}
-	defer v.Close()
-	bar := newProgress(e, v.Len(), "recording")
-	res, err := a.RecordImport(e.ctx, v, fairshare.Change{Author: author(e), Reason: r, Progress: bar.set})
-	bar.done()
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "imported %s: %d added, %d already recorded\n", arg, res.Added, res.Skipped)
 	return nil
+}
+
+// importInTwo reads and validates the whole file, then records it, each
+// with its own progress bar.
+func importInTwo(e *env, a *app.App, in io.Reader, size int, arg string, opt ledgerio.Options, ch fairshare.Change) (fairshare.ImportResult, error) {
+	reading := newProgress(e, size, "reading  ")
+	v, err := a.ReadContributions(e.ctx, reading.reader(in), arg, "", opt)
+	reading.done()
+	if err != nil {
+		return fairshare.ImportResult{}, err
+	}
+	defer v.Close()
+	bar := newProgress(e, v.Len(), "recording")
+	ch.Progress = bar.set
+	res, err := a.RecordImport(e.ctx, v, ch)
+	bar.done()
+	return res, err
 }
 
 func runContribExport(e *env, args []string) error {

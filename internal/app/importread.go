@@ -26,15 +26,28 @@ type ValidImport struct {
 	r        *bufio.Reader
 	buf      []byte
 	intern   map[string]string
+	growing  *growing // an import still being read (importpipe.go), or nil
 }
 
 // Len is how many entries the file holds.
 func (v *ValidImport) Len() int { return v.n }
 
+// Count is how many entries the file holds: with an import still being
+// read, once it holds at least k or is complete, and whether it is.
+func (v *ValidImport) Count(k int) (int, bool, error) {
+	if v.growing != nil {
+		return v.growing.count(k)
+	}
+	return v.n, true, nil
+}
+
 // Close removes the temporary file.
 func (v *ValidImport) Close() error {
 	if v == nil || v.f == nil {
 		return nil
+	}
+	if v.growing != nil {
+		v.growing.stop()
 	}
 	v.f.Close()
 	err := os.Remove(v.f.Name())
@@ -101,6 +114,16 @@ func appendEntry(b []byte, c *fairshare.Contribution) []byte {
 
 // Rewind implements sqlstore.ContributionSource.
 func (v *ValidImport) Rewind() error {
+	if v.growing != nil {
+		t := &tailReader{g: v.growing}
+		if v.r == nil {
+			v.r = bufio.NewReaderSize(t, 256<<10)
+			v.intern = map[string]string{}
+		} else {
+			v.r.Reset(t)
+		}
+		return nil
+	}
 	if _, err := v.f.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/fairshare/fairshare"
-	"github.com/fairshare/fairshare/internal/csvio"
 	"github.com/fairshare/fairshare/internal/ledgerio"
 )
 
@@ -156,6 +154,13 @@ type ImportFormat string
 // nothing and is EINVALID naming file, line and field; entries already
 // recorded are skipped, so importing a file twice adds nothing.
 func (a *App) ImportContributions(ctx context.Context, r io.Reader, name string, format ImportFormat, opt ledgerio.Options, ch fairshare.Change) (fairshare.ImportResult, error) {
+	if a.sql.RecordsWhileReading() {
+		br, format, err := importInput(r, format)
+		if err != nil {
+			return fairshare.ImportResult{}, err
+		}
+		return a.importStreaming(ctx, br, name, format, opt, ch) // importpipe.go
+	}
 	v, err := a.ReadContributions(ctx, r, name, format, opt)
 	if err != nil {
 		return fairshare.ImportResult{}, err
@@ -163,6 +168,12 @@ func (a *App) ImportContributions(ctx context.Context, r io.Reader, name string,
 	defer v.Close()
 	return a.RecordImport(ctx, v, ch)
 }
+
+// RecordsWhileReading says whether ImportContributions records entries
+// while it still reads the file (on PostgreSQL), so that a caller showing
+// progress shows the reading, which is then the whole import; otherwise
+// ReadContributions and RecordImport are its two halves.
+func (a *App) RecordsWhileReading() bool { return a.sql.RecordsWhileReading() }
 
 // ReadContributions is the first half of an import, for a caller that
 // shows progress: it reads and validates a whole file without recording
@@ -173,6 +184,20 @@ func (a *App) ReadContributions(ctx context.Context, r io.Reader, name string, f
 	if err != nil {
 		return nil, err
 	}
+	br, format, err := importInput(r, format)
+	if err != nil {
+		return nil, err
+	}
+	v, err := readImport(br, name, format, ref, opt)
+	if err != nil {
+		return nil, readError(err)
+	}
+	return v, nil
+}
+
+// importInput buffers r and tells its format when not given ("csv", or
+// "json" for a file that starts with '[').
+func importInput(r io.Reader, format ImportFormat) (*bufio.Reader, ImportFormat, error) {
 	br := bufio.NewReader(r)
 	if format == "" {
 		format = "csv"
@@ -181,21 +206,12 @@ func (a *App) ReadContributions(ctx context.Context, r io.Reader, name string, f
 		}
 	}
 	if format != "json" && format != "csv" {
-		return nil, fairshare.FieldError("format", fmt.Sprintf("%q: want csv or json", format))
+		return nil, "", fairshare.FieldError("format", fmt.Sprintf("%q: want csv or json", format))
 	}
 	if b, _ := br.Peek(3); format == "json" && bytes.Equal(b, utf8BOM) {
 		br.Discard(3) // JSON has none, but editors on Windows write one
 	}
-	v, err := readImport(br, name, format, ref, opt)
-	if err != nil {
-		fe := &fairshare.Error{Code: fairshare.EINVALID, Message: err.Error()}
-		var ce *csvio.Error
-		if errors.As(err, &ce) {
-			fe.Field = ce.Field
-		}
-		return nil, &inputError{coded: fe, err: err}
-	}
-	return v, nil
+	return br, format, nil
 }
 
 // RecordImport records the entries of a validated import (new entries in

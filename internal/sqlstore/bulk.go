@@ -71,6 +71,15 @@ func copyContributions(ctx context.Context, pc *pgx.Conn, n int, src Contributio
 	// indexes go), so what is read under it holds until the commit.
 	var defs []string
 	locked := false
+	if n < 0 {
+		// Still being read (RecordsWhileReading): as big as it is so far,
+		// once that is enough to tell.
+		k, _, err := src.(GrowingSource).Count(pgReindexMin)
+		if err != nil {
+			return 0, 0, err
+		}
+		n = k
+	}
 	if n >= pgReindexMin {
 		var have int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM contribution_versions LIMIT $1) t`, n+1).Scan(&have); err != nil {

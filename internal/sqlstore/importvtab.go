@@ -38,6 +38,16 @@ type ContributionSource interface {
 	Rewind() error
 }
 
+// A GrowingSource is a ContributionSource still being read while it is
+// recorded (an import into PostgreSQL: see RecordsWhileReading). Count
+// waits until it holds at least k entries or is complete, and says how
+// many it holds then and whether that is all; Next waits for entries not
+// yet read and fails if the read does.
+type GrowingSource interface {
+	ContributionSource
+	Count(k int) (n int, complete bool, err error)
+}
+
 // SliceSource is a ContributionSource over entries in memory.
 type SliceSource struct {
 	cs []fairshare.Contribution

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -200,7 +201,24 @@ func (s *Store) AddContributionsFrom(ctx context.Context, n int, src Contributio
 	if err := ch.Check(); err != nil {
 		return fairshare.ImportResult{}, err
 	}
-	if n < streamMin {
+	if n < 0 {
+		// A source still being read: a small one is read to its end.
+		g, ok := src.(GrowingSource)
+		if !ok {
+			return fairshare.ImportResult{}, fmt.Errorf("add contributions: %T does not say how many entries it holds", src)
+		}
+		k, complete, err := g.Count(streamMin)
+		if err == nil && !complete && !s.RecordsWhileReading() {
+			k, complete, err = g.Count(math.MaxInt)
+		}
+		if err != nil {
+			return fairshare.ImportResult{}, fmt.Errorf("add contributions: %w", err)
+		}
+		if complete {
+			n = k
+		}
+	}
+	if n >= 0 && n < streamMin {
 		// A few entries: the row-by-row path, as AddContributions takes.
 		if err := src.Rewind(); err != nil {
 			return fairshare.ImportResult{}, fmt.Errorf("add contributions: %w", err)
@@ -242,6 +260,13 @@ func (s *Store) AddContributionsFrom(ctx context.Context, n int, src Contributio
 	}
 	return fairshare.ImportResult{Added: added, Skipped: read - added}, nil
 }
+
+// RecordsWhileReading says whether AddContributionsFrom takes a source
+// still being read (a GrowingSource, n < 0) and records its entries as
+// they come: PostgreSQL does, as COPY streams them to the server while the
+// client parses the rest; SQLite's import works in the same process and
+// gains nothing from it.
+func (s *Store) RecordsWhileReading() bool { return s.driver == "pgx" }
 
 // AmendContribution records c as the next version of c.ID.
 func (s *Store) AmendContribution(ctx context.Context, c fairshare.Contribution, ch fairshare.Change) (fairshare.Contribution, error) {
