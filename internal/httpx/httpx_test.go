@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/fairshare/fairshare"
@@ -64,6 +65,9 @@ func TestServeEncodedGzipAndRevalidation(t *testing.T) {
 		{true, "", 200, "gzip"},
 		{false, ETag(body), 304, ""},
 		{true, ETag(body), 200, "gzip"}, // the gzip form has its own tag
+		{false, `"x", W/` + ETag(body), 304, ""},
+		{false, "*", 304, ""},
+		{false, `"x"`, 200, ""},
 	} {
 		r := httptest.NewRequest("GET", "/", nil)
 		if tc.gzip {
@@ -80,6 +84,18 @@ func TestServeEncodedGzipAndRevalidation(t *testing.T) {
 		if w.Header().Get("Cache-Control") != "no-cache" || w.Header().Get("Vary") != "Accept-Encoding" {
 			t.Errorf("%+v: headers %v", tc, w.Header())
 		}
+		if want := map[int]int{200: len(body), 304: 0}[tc.status]; tc.encoding == "" && w.Body.Len() != want {
+			t.Errorf("%+v: %d bytes, want %d", tc, w.Body.Len(), want)
+		}
+	}
+}
+
+func TestServeEncodedHead(t *testing.T) {
+	body := []byte(strings.Repeat("x", 100))
+	w := httptest.NewRecorder()
+	ServeEncoded(w, httptest.NewRequest("HEAD", "/", nil), "text/plain", NewEncoded(body, ""), "")
+	if w.Code != 200 || w.Body.Len() != 0 || w.Header().Get("Content-Length") != "100" {
+		t.Fatalf("HEAD: %d, %d bytes, headers %v", w.Code, w.Body.Len(), w.Header())
 	}
 }
 
