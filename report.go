@@ -63,8 +63,8 @@ type Row struct {
 	FairShare Amount
 	Counted   Amount
 	Balance   Amount
-	Ratio     *big.Rat // nil when the fair share is zero
-	PctGDP    *big.Rat // counted per year of the period as a fraction of GDP of Report.GDPYear; nil without it
+	Ratio     *big.Rat  // nil when the fair share is zero
+	PctGDP    *Fraction // counted per year of the period as a fraction of GDP of Report.GDPYear; nil without it
 	OptedOut  bool
 	NoData    bool
 	Dataset   string
@@ -241,7 +241,7 @@ func Compute(in ReportInput) (*Report, error) {
 			if in.CountedEUR != nil {
 				r.PctGDP = in.CountedEUR[r.Donor].Over(gdp)
 			} else {
-				r.PctGDP = new(big.Rat).Quo(countedEUR[i], gdp)
+				r.PctGDP = RatFraction(new(big.Rat).Quo(countedEUR[i], gdp))
 			}
 		}
 		rep.Total += r.FairShare

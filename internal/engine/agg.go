@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -32,7 +33,7 @@ type agg struct {
 	nrate   int       // euro rates of all currencies
 	spill   []spilled // exact cells that overflowed int64
 	missing map[int]MissingRate
-	accs    []acc // exactEUR's scratch
+	accs    []acc // rateSums' scratch
 }
 
 // acc is a 128-bit two's complement sum of amounts at one euro rate.
@@ -248,8 +249,7 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 			}
 		}
 		if part[code] {
-			n, dd := g.exactEUR(d, bestSlots)
-			countedEUR[code] = fairshare.ExactEUR{Num: n, Den: dd}
+			countedEUR[code] = g.countedEUR(d, bestSlots)
 		}
 		for y := 0; y < g.nyear && y < len(years); y++ {
 			var total int64
@@ -283,50 +283,62 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 	return fairshare.Compute(in)
 }
 
-// exactEUR is the exact euro value of a donor's counted amounts in slots,
-// as an unreduced fraction n/d: per currency, the amounts are summed per
-// distinct euro rate (as add keeps them) and put over the currency's common denominator
-// (eurDen); the currencies' fractions are then added.
-func (g *agg) exactEUR(donor int, slots []int) (n, d *big.Int) {
-	inSlots := func(s int) bool {
-		for _, x := range slots {
-			if x == s {
-				return true
-			}
-		}
-		return false
+// countedEUR is the euro value of a donor's counted amounts in slots:
+// fixed-point bounds (eurBounds), and the exact value for
+// fairshare.ExactEUR.Over to call, before the report is finished, when the
+// bounds do not settle what the report prints.
+func (g *agg) countedEUR(donor int, slots []int) fairshare.ExactEUR {
+	slots = append([]int(nil), slots...)
+	e := fairshare.ExactEUR{Exact: func() (n, d *big.Int) { return g.exactEUR(donor, slots) }}
+	if lo, hi, ok := g.eurBounds(donor, slots); ok {
+		e.Lo, e.Hi = lo, hi
 	}
-	s, t := new(big.Int), new(big.Int)
-	accs := g.accs
-	for cur := 0; cur < g.ncur; cur++ {
-		rates := g.ct.eur[cur]
-		if len(rates) == 0 {
-			continue
-		}
-		if cap(accs) < len(rates) {
-			accs = make([]acc, len(rates))
-			g.accs = accs
-		}
-		accs = accs[:len(rates)]
-		clear(accs)
-		base := donor*g.nrate + g.rateOff[cur]
-		found := false
-		for _, sl := range slots {
-			for k, v := range g.exact[sl][base : base+len(rates)] {
-				if v != 0 {
-					a := &accs[k]
-					a.hi, a.lo = add128(a.hi, a.lo, v)
-					a.any, found = true, true
-				}
-			}
-		}
-		for _, sp := range g.spill {
-			if inSlots(sp.slot) && sp.cell >= base && sp.cell < base+len(rates) {
-				a := &accs[sp.cell-base]
-				a.hi, a.lo = add128(a.hi, a.lo, sp.v)
+	return e
+}
+
+// rateSums sums a donor's counted amounts in slots at each euro rate of
+// currency cur (as add keeps them, spilled cells included) into g.accs;
+// found is false when there are none.
+func (g *agg) rateSums(donor int, slots []int, cur int) (accs []acc, found bool) {
+	rates := g.ct.eur[cur]
+	if len(rates) == 0 {
+		return nil, false
+	}
+	accs = g.accs
+	if cap(accs) < len(rates) {
+		accs = make([]acc, len(rates))
+		g.accs = accs
+	}
+	accs = accs[:len(rates)]
+	clear(accs)
+	base := donor*g.nrate + g.rateOff[cur]
+	for _, sl := range slots {
+		for k, v := range g.exact[sl][base : base+len(rates)] {
+			if v != 0 {
+				a := &accs[k]
+				a.hi, a.lo = add128(a.hi, a.lo, v)
 				a.any, found = true, true
 			}
 		}
+	}
+	for _, sp := range g.spill {
+		if slices.Contains(slots, sp.slot) && sp.cell >= base && sp.cell < base+len(rates) {
+			a := &accs[sp.cell-base]
+			a.hi, a.lo = add128(a.hi, a.lo, sp.v)
+			a.any, found = true, true
+		}
+	}
+	return accs, found
+}
+
+// exactEUR is the exact euro value of a donor's counted amounts in slots,
+// as an unreduced fraction n/d: per currency, the sums per euro rate are
+// put over the currency's common denominator (eurDen); the currencies'
+// fractions are then added.
+func (g *agg) exactEUR(donor int, slots []int) (n, d *big.Int) {
+	s, t := new(big.Int), new(big.Int)
+	for cur := 0; cur < g.ncur; cur++ {
+		accs, found := g.rateSums(donor, slots, cur)
 		if !found {
 			continue
 		}
