@@ -30,14 +30,22 @@ func NewEncoded(body []byte, etag string) Encoded {
 	if etag == "" {
 		etag = ETag(body)
 	}
-	return Encoded{body: body, etag: etag}
+	return Encoded{body: body, etag: etag, gz: new(lazyGzip)}
 }
 
 // Encoded is a response body with its entity tag and, once made, its gzip
-// form (with its own tag: the bytes differ).
+// form (with its own tag: the bytes differ). Copies share the gzip form:
+// made for the first client that takes gzip, on a copy served from a
+// cache, it is kept for the next ones, and never made when no client asks.
 type Encoded struct {
-	body, gz []byte
-	etag     string
+	body []byte
+	etag string
+	gz   *lazyGzip
+}
+
+type lazyGzip struct {
+	once sync.Once
+	b    []byte
 }
 
 // Body returns the plain bytes.
@@ -48,16 +56,22 @@ const minGzip = 1024
 
 // Gzipped returns (and keeps) the gzip form; nil for small bodies.
 func (e *Encoded) Gzipped() []byte {
-	if e.gz == nil && len(e.body) >= minGzip {
+	if len(e.body) < minGzip {
+		return nil
+	}
+	if e.gz == nil { // the zero Encoded
+		e.gz = new(lazyGzip)
+	}
+	e.gz.once.Do(func() {
 		buf := bytes.NewBuffer(make([]byte, 0, len(e.body)/4+64))
 		zw := gzipWriters.Get().(*gzip.Writer)
 		zw.Reset(buf)
 		zw.Write(e.body)
 		zw.Close()
 		gzipWriters.Put(zw)
-		e.gz = buf.Bytes()
-	}
-	return e.gz
+		e.gz.b = buf.Bytes()
+	})
+	return e.gz.b
 }
 
 // gzipWriters keeps compressors for reuse: a new one allocates and clears
