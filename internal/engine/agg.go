@@ -99,32 +99,55 @@ func (g *agg) release() {
 // period. It returns false when the currency has no rate on the day; the
 // caller then reports the row with noRate.
 func (g *agg) add(donor, slot, cur int, day int32, a int64) bool {
-	di := int(day - g.ct.day0)
-	k := slot*g.ndonor + donor
-	g.cnt[k]++
-	e := &g.ct.ent[cur][di]
-	if e.d == 0 {
+	rc := g.at(cur, day)
+	if rc.e == nil {
+		g.cnt[slot*g.ndonor+donor]++
 		return false
 	}
-	v, ok := convert(a, e)
-	if !ok {
-		v = g.ct.convertBig(a, cur, di)
+	g.addAt(&rc, donor, slot, a)
+	return true
+}
+
+// cell is what add needs of a currency and day, the same for every row of
+// a run: the conversion, the day and year indexes and the euro rate's cell.
+type cell struct {
+	e       *convEntry // nil: no rate on the day
+	cur, di int
+	year    int
+	off     int // rateOff[cur] + the euro rate's index
+}
+
+func (g *agg) at(cur int, day int32) cell {
+	di := int(day - g.ct.day0)
+	e := &g.ct.ent[cur][di]
+	if e.d == 0 {
+		return cell{}
 	}
-	ky := k*g.nyear + int(g.ct.year[di])
+	return cell{e, cur, di, int(g.ct.year[di]), g.rateOff[cur] + int(e.eur)}
+}
+
+// addAt is add with the currency and day looked up (c.e not nil).
+func (g *agg) addAt(c *cell, donor, slot int, a int64) {
+	k := slot*g.ndonor + donor
+	g.cnt[k]++
+	v, ok := convert(a, c.e)
+	if !ok {
+		v = g.ct.convertBig(a, c.cur, c.di)
+	}
+	ky := k*g.nyear + c.year
 	g.sum[ky] += v
 	if g.sample[ky] == 0 {
-		g.sample[ky] = int32(di) + 1
+		g.sample[ky] = int32(c.di) + 1
 	}
-	cell := donor*g.nrate + g.rateOff[cur] + int(e.eur)
+	i := donor*g.nrate + c.off
 	ex := g.exact[slot]
-	s := ex[cell]
+	s := ex[i]
 	s2 := s + a
 	if (a > 0 && s2 < s) || (a < 0 && s2 > s) {
-		g.spill = append(g.spill, spilled{slot, cell, s})
+		g.spill = append(g.spill, spilled{slot, i, s})
 		s2 = a
 	}
-	ex[cell] = s2
-	return true
+	ex[i] = s2
 }
 
 // noRate records a counted row without a rate (the first per donor and slot).

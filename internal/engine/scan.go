@@ -21,6 +21,10 @@ func (l *ledger) scan(g *agg, t *fairshare.Target, asOf int64, slotOf []int) {
 	// rows scans rows [a, b): with byRow, each row's day and currency are
 	// read from the columns, else they are d and cu (a run).
 	rows := func(a, b int, byRow bool, d int32, cu uint16) {
+		var run cell // a run's currency and day, looked up once
+		if !byRow {
+			run = g.at(int(cu), d)
+		}
 		for i := a; i < b; i++ {
 			if !mask[c.cs[i]] {
 				continue
@@ -40,6 +44,10 @@ func (l *ledger) scan(g *agg, t *fairshare.Target, asOf int64, slotOf []int) {
 				if i >= l.sorted && (d < d0 || d > d1) {
 					continue
 				}
+			}
+			if run.e != nil {
+				g.addAt(&run, int(c.donor[i]), s, c.amt[i])
+				continue
 			}
 			if !g.add(int(c.donor[i]), s, int(cu), d, c.amt[i]) {
 				id := "" // Report falls back on a missing rate; the id is for messages
