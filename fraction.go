@@ -3,6 +3,7 @@ package fairshare
 import (
 	"math"
 	"math/big"
+	"sync"
 )
 
 // Fraction is a ratio known either exactly or by bounds lo <= value <= hi
@@ -88,22 +89,38 @@ func (f *Fraction) PercentText(dec int) string {
 	return new(big.Rat).Mul(r, big.NewRat(100, 1)).FloatString(dec)
 }
 
-// scaled is x*k, exactly (k below 2^64).
-func scaled(x *big.Float, k int64) *big.Float {
-	return new(big.Float).SetPrec(x.Prec()+64).Mul(x, new(big.Float).SetInt64(k))
-}
-
 // nearest returns the float64 nearest to k times the value when the bounds
 // settle it: rounding to nearest is monotone, so when k*lo and k*hi round
 // to the same float64 every value between them does too. Outside float64's
 // comfortable range (near zero, subnormals, overflow) it leaves the answer
 // to the exact value, as percentOf does.
 func (f *Fraction) nearest(k int64) (float64, bool) {
-	if f.lo.Sign() == 0 && f.hi.Sign() == 0 {
+	sc := scratches.Get().(*scratch)
+	defer scratches.Put(sc)
+	return sc.nearest(f.lo, f.hi, k)
+}
+
+// scratch holds settled's numbers between calls: it runs for every donor
+// of every report.
+type scratch struct {
+	a, b, k big.Float
+	n       big.Int
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// scaled sets z to x*k, exactly (k below 2^64).
+func (sc *scratch) scaled(z, x *big.Float, k int64) *big.Float {
+	sc.k.SetInt64(k)
+	return z.SetPrec(x.Prec()+64).Mul(x, &sc.k)
+}
+
+func (sc *scratch) nearest(lo, hi *big.Float, k int64) (float64, bool) {
+	if lo.Sign() == 0 && hi.Sign() == 0 {
 		return 0, true
 	}
-	a, _ := scaled(f.lo, k).Float64()
-	b, _ := scaled(f.hi, k).Float64()
+	a, _ := sc.scaled(&sc.a, lo, k).Float64()
+	b, _ := sc.scaled(&sc.b, hi, k).Float64()
 	return a, a == b && comfortable(a)
 }
 
@@ -118,23 +135,25 @@ func (f *Fraction) settled() bool {
 	if f.lo.Sign() == 0 && f.hi.Sign() == 0 {
 		return true
 	}
-	if _, ok := f.nearest(1); !ok {
-		return false
-	}
-	if _, ok := f.nearest(100); !ok {
-		return false
-	}
 	if f.lo.Sign() < 0 && f.hi.Sign() >= 0 {
 		return false
 	}
+	sc := scratches.Get().(*scratch)
+	defer scratches.Put(sc)
+	if _, ok := sc.nearest(f.lo, f.hi, 1); !ok {
+		return false
+	}
+	if _, ok := sc.nearest(f.lo, f.hi, 100); !ok {
+		return false
+	}
 	const halves = 2 * 100 * 1_000_000 // 2 * 100 * 10^MaxPercentDecimals
-	a, b := scaled(f.lo, halves), scaled(f.hi, halves)
+	a, b := sc.scaled(&sc.a, f.lo, halves), sc.scaled(&sc.b, f.hi, halves)
 	// No integer in [a, b]: floor(b) < a.
-	fb, acc := b.Int(nil)
+	fb, acc := b.Int(&sc.n)
 	if b.Sign() < 0 && acc != big.Exact {
 		fb.Sub(fb, big.NewInt(1))
 	}
-	return new(big.Float).SetInt(fb).Cmp(a) < 0
+	return sc.k.SetPrec(uint(max(fb.BitLen(), 64))).SetInt(fb).Cmp(a) < 0
 }
 
 // comfortable says f is far from float64's limits, where a correctly rounded
