@@ -239,7 +239,7 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 	years := t.Years()
 	datasetOf := map[string]string{}
 	countedEUR := map[string]fairshare.ExactEUR{}
-	var synth []fairshare.Contribution
+	synth := make([]fairshare.Contribution, 0, g.ndonor*g.nyear) // one per donor and year at most
 	cur := in.Currency
 	if cur == "" {
 		cur = t.Currency

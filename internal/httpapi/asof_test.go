@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/fairshare/fairshare/internal/httpx"
 	"github.com/fairshare/fairshare/internal/render"
 )
 
-// TestWithoutAsOf checks the validator's body against marshalling with an
-// empty as_of, with strings that mimic the member.
-func TestWithoutAsOf(t *testing.T) {
+// TestETagWithoutAsOf checks the validator against the one of the body
+// marshalled with an empty as_of, with strings that mimic the member.
+func TestETagWithoutAsOf(t *testing.T) {
 	asOf := "2026-11-29T17:00:00Z"
 	fake := "\n  \"as_of\": \"" + asOf + "\""
 	for _, j := range []render.ReportJSON{
@@ -20,14 +21,17 @@ func TestWithoutAsOf(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, ok := withoutAsOf(body, asOf)
+		got, ok := etagWithoutAsOf(body, asOf)
 		j.AsOf = ""
-		want, err := marshal(j)
+		noTime, err := marshal(j)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !ok || !bytes.Equal(got, want) {
-			t.Fatalf("ok %v\ngot:\n%s\nwant:\n%s", ok, got, want)
+		if want := httpx.ETag(noTime); !ok || got != want {
+			t.Fatalf("ok %v, ETag %s, want %s of\n%s", ok, got, want, noTime)
+		}
+		if bytes.Equal(body, noTime) {
+			t.Fatal("as_of not in the body")
 		}
 	}
 }

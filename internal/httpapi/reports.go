@@ -127,14 +127,16 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 		if err != nil {
 			return err
 		}
-		noTime, ok := withoutAsOf(body, asOf)
+		etag, ok := etagWithoutAsOf(body, asOf)
 		if !ok {
 			j.AsOf = ""
-			if noTime, err = marshal(j); err != nil {
+			noTime, err := marshal(j)
+			if err != nil {
 				return err
 			}
+			etag = httpx.ETag(noTime)
 		}
-		e = httpx.NewEncoded(body, "W/"+httpx.ETag(noTime))
+		e = httpx.NewEncoded(body, "W/"+etag)
 	}
 	// The gzip form is made when a client takes it (copies from the cache
 	// share it): most uncached reports are asked for once.
@@ -143,20 +145,18 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 	return nil
 }
 
-// withoutAsOf is a report's indented JSON body as marshalled with an
-// empty as_of, without marshalling it again: the top-level "as_of" member
-// is the only one at that indentation with that text (a newline inside a
-// JSON string is escaped), and nothing else differs. ok is false if it is
-// not found.
-func withoutAsOf(body []byte, asOf string) ([]byte, bool) {
+// etagWithoutAsOf is the ETag of a report's indented JSON body as
+// marshalled with an empty as_of, without marshalling it again: the
+// top-level "as_of" member is the only one at that indentation with that
+// text (a newline inside a JSON string is escaped), and nothing else
+// differs. ok is false if it is not found.
+func etagWithoutAsOf(body []byte, asOf string) (etag string, ok bool) {
 	member := "\n  \"as_of\": \""
 	i := bytes.Index(body, []byte(member+asOf+"\""))
 	if i < 0 {
-		return nil, false
+		return "", false
 	}
-	out := make([]byte, 0, len(body))
-	out = append(out, body[:i+len(member)]...)
-	return append(out, body[i+len(member)+len(asOf):]...), true
+	return httpx.ETagOf(body[:i+len(member)], body[i+len(member)+len(asOf):]), true
 }
 
 func contentType(format string) string {

@@ -13,9 +13,16 @@ import (
 )
 
 // ETag returns a strong entity tag of body.
-func ETag(body []byte) string {
-	h := sha256.Sum256(body)
-	return `"` + hex.EncodeToString(h[:12]) + `"`
+func ETag(body []byte) string { return ETagOf(body) }
+
+// ETagOf is the ETag of the parts' concatenation, without making it.
+func ETagOf(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+	}
+	var sum [sha256.Size]byte
+	return `"` + hex.EncodeToString(h.Sum(sum[:0])[:12]) + `"`
 }
 
 // ServeBytes writes body with an ETag (computed from body when etag is

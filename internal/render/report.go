@@ -139,7 +139,7 @@ func ToJSON(r *fairshare.Report) ReportJSON {
 		Target: TargetJSON{ID: t.ID, Name: t.Name, Amount: amount, Currency: t.Currency, Start: t.Start.String(),
 			End: t.End.String(), Key: r.Key, GDPRate: t.GDPRate, OptOuts: t.OptOuts, Renormalise: t.Renormalise, Source: t.Source.URL},
 		Currency: cur, AsOf: r.AsOf.UTC().Format(time.RFC3339), Key: r.Key, KeyYear: r.KeyYear, GDPYear: r.GDPYear, Dataset: r.Datasets,
-		Rows:    []RowJSON{},
+		Rows:    make([]RowJSON, 0, len(r.Rows)),
 		Totals:  TotalsJSON{r.Total.Format(cur), r.Counted.Format(cur), r.Shortfall.Format(cur)},
 		Years:   years(r.Years, cur),
 		Notes:   r.Notes,
