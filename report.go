@@ -114,13 +114,13 @@ func Compute(in ReportInput) (*Report, error) {
 	if len(codes) == 0 {
 		return nil, Errorf(EINVALID, "target %s has no participants", t.ID)
 	}
-	byCode := map[string]*Donor{}
+	byCode := make(map[string]*Donor, len(in.Donors)) // maps sized once: the engine makes a report per request
 	for i := range in.Donors {
 		byCode[in.Donors[i].Code] = &in.Donors[i]
 	}
 	rep := &Report{Target: t, Key: key, KeyYear: keyYear, GDPYear: in.GDPYear, Currency: cur, AsOf: in.AsOf,
 		Datasets: in.Datasets, Published: in.Published}
-	idx := map[string]int{}
+	idx := make(map[string]int, len(codes))
 	for i, c := range codes {
 		d := byCode[c]
 		if d == nil {
@@ -158,7 +158,7 @@ func Compute(in ReportInput) (*Report, error) {
 	}
 
 	// Counted contributions, each converted at the rate of its own date.
-	yearIdx := map[int]int{}
+	yearIdx := make(map[int]int, len(years))
 	for y, year := range years {
 		yearIdx[year] = y
 	}

@@ -232,13 +232,13 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 		}
 	}
 	codes, _ := t.ParticipantCodes(in.Donors)
-	part := map[string]bool{}
+	part := make(map[string]bool, len(codes)) // maps sized once: they are made for every report
 	for _, c := range codes {
 		part[c] = true
 	}
 	years := t.Years()
-	datasetOf := map[string]string{}
-	countedEUR := map[string]fairshare.ExactEUR{}
+	datasetOf := make(map[string]string, g.ndonor)
+	countedEUR := make(map[string]fairshare.ExactEUR, len(codes))
 	synth := make([]fairshare.Contribution, 0, g.ndonor*g.nyear) // one per donor and year at most
 	cur := in.Currency
 	if cur == "" {

@@ -94,6 +94,32 @@ func (a *uint320) mulAdd(x uint64, y [2]uint64) {
 	a.addAt(1, h, l)
 }
 
+// add sets a to a+b, sub to a-b, modulo 2^320 (two's complement).
+func (a *uint320) add(b *uint320) {
+	var c uint64
+	for i := range a {
+		a[i], c = bits.Add64(a[i], b[i], c)
+	}
+}
+
+func (a *uint320) sub(b *uint320) {
+	var c uint64
+	for i := range a {
+		a[i], c = bits.Sub64(a[i], b[i], c)
+	}
+}
+
+// signed is a read as a two's complement number.
+func (a *uint320) signed() *big.Int {
+	if int64(a[4]) >= 0 {
+		return a.big()
+	}
+	var m uint320
+	m.sub(a)
+	v := m.big()
+	return v.Neg(v)
+}
+
 func (a *uint320) big() *big.Int {
 	var b [40]byte
 	for i, w := range a {
@@ -174,12 +200,15 @@ func (g *agg) eurBounds(donor int, slots []int) (lo, hi *big.Float, ok bool) {
 		}
 		b.term(sp.v, f.m[cur][off-g.rateOff[cur]])
 	}
-	a := b.pos.big()
-	a.Sub(a, b.neg.big())
-	h := new(big.Int).Add(a, b.sp.big())
-	a.Sub(a, b.sn.big())
+	// A - N and A + P in 320 bits, far from overflow: each sum is below
+	// 2^(64+128+32).
+	l := b.pos
+	l.sub(&b.neg)
+	h := l
+	h.add(&b.sp)
+	l.sub(&b.sn)
 	// SetInt at precision 0 is exact, and so is scaling by a power of two.
-	lo = new(big.Float).SetInt(a)
-	hi = new(big.Float).SetInt(h)
+	lo = new(big.Float).SetInt(l.signed())
+	hi = new(big.Float).SetInt(h.signed())
 	return lo.SetMantExp(lo, -f.e), hi.SetMantExp(hi, -f.e), true
 }
