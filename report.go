@@ -29,6 +29,9 @@ type ReportInput struct {
 	// Contributions in the report currency (the engine); % of GDP is then
 	// taken from it.
 	CountedEUR map[string]ExactEUR
+	// Shares, when set, is the fair-share half of this report, made by
+	// FairShares from the same target, key, currency and reference data.
+	Shares *Shares
 }
 
 // Report is the fair-share accounting of one target.
@@ -63,8 +66,8 @@ type Row struct {
 	FairShare Amount
 	Counted   Amount
 	Balance   Amount
-	Ratio     *big.Rat // nil when the fair share is zero
-	PctGDP    *big.Rat // counted per year of the period as a fraction of GDP of Report.GDPYear; nil without it
+	Ratio     *big.Rat  // nil when the fair share is zero
+	PctGDP    *Fraction // counted per year of the period as a fraction of GDP of Report.GDPYear; nil without it
 	OptedOut  bool
 	NoData    bool
 	Dataset   string
@@ -111,13 +114,13 @@ func Compute(in ReportInput) (*Report, error) {
 	if len(codes) == 0 {
 		return nil, Errorf(EINVALID, "target %s has no participants", t.ID)
 	}
-	byCode := map[string]*Donor{}
+	byCode := make(map[string]*Donor, len(in.Donors)) // maps sized once: the engine makes a report per request
 	for i := range in.Donors {
 		byCode[in.Donors[i].Code] = &in.Donors[i]
 	}
 	rep := &Report{Target: t, Key: key, KeyYear: keyYear, GDPYear: in.GDPYear, Currency: cur, AsOf: in.AsOf,
 		Datasets: in.Datasets, Published: in.Published}
-	idx := map[string]int{}
+	idx := make(map[string]int, len(codes))
 	for i, c := range codes {
 		d := byCode[c]
 		if d == nil {
@@ -148,48 +151,14 @@ func Compute(in ReportInput) (*Report, error) {
 	}
 
 	// Fair shares, year by year.
-	if t.GDPRate != "" {
-		if err := gdpRateShares(rep, in, years); err != nil {
+	if !in.Shares.apply(rep) {
+		if err := fairShares(rep, in, key, keyYear, codes, years); err != nil {
 			return nil, err
-		}
-	} else {
-		ws, err := Weights(key, keyYear, codes, in.Indicators, in.CustomWeights)
-		if err != nil {
-			return nil, err
-		}
-		sum := new(big.Rat)
-		for _, w := range ws {
-			sum.Add(sum, w)
-		}
-		if sum.Sign() == 0 {
-			return nil, Errorf(EINVALID, "key %s gives every participant a zero weight", key)
-		}
-		for i := range rep.Rows {
-			rep.Rows[i].Weight = new(big.Rat).Quo(ws[i], sum)
-		}
-		tranches := Apportion(t.Amount, equalWeights(len(years)))
-		for y, year := range years {
-			q, err := in.Rates.YearAverage(t.Currency, year)
-			if err != nil {
-				return nil, err
-			}
-			qc, err := in.Rates.YearAverage(cur, year)
-			if err != nil {
-				return nil, err
-			}
-			if cur != t.Currency {
-				rep.TargetRates = append(rep.TargetRates, qc)
-			}
-			tr := ConvertAt(tranches[y], t.Currency, cur, q.Rate, qc.Rate)
-			shares := Apportion(tr, ws)
-			for i := range rep.Rows {
-				rep.Rows[i].Years[y].Target = shares[i]
-			}
 		}
 	}
 
 	// Counted contributions, each converted at the rate of its own date.
-	yearIdx := map[int]int{}
+	yearIdx := make(map[int]int, len(years))
 	for y, year := range years {
 		yearIdx[year] = y
 	}
@@ -203,16 +172,22 @@ func Compute(in ReportInput) (*Report, error) {
 		if !ok || !t.Counts(c) {
 			continue
 		}
-		v, _, _, err := in.Rates.Convert(c.Amount, c.Currency, cur, c.Date)
+		qe, err := in.Rates.Lookup(c.Currency, c.Date)
 		if err != nil {
 			return nil, Errorf(EINVALID, "contribution %s: %v", c.ID, err)
 		}
-		rep.Rows[i].Years[yearIdx[c.Date.Year()]].Counted += v
-		qe, err := in.Rates.Lookup(c.Currency, c.Date)
-		if err != nil {
-			return nil, err
+		v := c.Amount // converting to its own currency gives it back exactly
+		if c.Currency != cur {
+			qt, err := in.Rates.Lookup(cur, c.Date)
+			if err != nil {
+				return nil, Errorf(EINVALID, "contribution %s: %v", c.ID, err)
+			}
+			v = ConvertAt(c.Amount, c.Currency, cur, qe.Rate, qt.Rate)
 		}
-		countedEUR[i].Add(countedEUR[i], new(big.Rat).Quo(c.Amount.Rat(c.Currency), qe.Rate))
+		rep.Rows[i].Years[yearIdx[c.Date.Year()]].Counted += v
+		if in.CountedEUR == nil {
+			countedEUR[i].Add(countedEUR[i], new(big.Rat).Quo(c.Amount.Rat(c.Currency), qe.Rate))
+		}
 	}
 
 	// Totals per row and per year.
@@ -241,7 +216,7 @@ func Compute(in ReportInput) (*Report, error) {
 			if in.CountedEUR != nil {
 				r.PctGDP = in.CountedEUR[r.Donor].Over(gdp)
 			} else {
-				r.PctGDP = new(big.Rat).Quo(countedEUR[i], gdp)
+				r.PctGDP = RatFraction(new(big.Rat).Quo(countedEUR[i], gdp))
 			}
 		}
 		rep.Total += r.FairShare
@@ -263,6 +238,110 @@ func Compute(in ReportInput) (*Report, error) {
 		return rep.Rows[a].Donor < rep.Rows[b].Donor
 	})
 	return rep, nil
+}
+
+// fairShares sets each row's weight and target per year, and the rates
+// that converted the target.
+func fairShares(rep *Report, in ReportInput, key string, keyYear int, codes []string, years []int) error {
+	t, cur := rep.Target, rep.Currency
+	if t.GDPRate != "" {
+		if err := gdpRateShares(rep, in, years); err != nil {
+			return err
+		}
+	} else {
+		ws, err := Weights(key, keyYear, codes, in.Indicators, in.CustomWeights)
+		if err != nil {
+			return err
+		}
+		sum := new(big.Rat)
+		for _, w := range ws {
+			sum.Add(sum, w)
+		}
+		if sum.Sign() == 0 {
+			return Errorf(EINVALID, "key %s gives every participant a zero weight", key)
+		}
+		for i := range rep.Rows {
+			rep.Rows[i].Weight = new(big.Rat).Quo(ws[i], sum)
+		}
+		tranches := Apportion(t.Amount, equalWeights(len(years)))
+		for y, year := range years {
+			q, err := in.Rates.YearAverage(t.Currency, year)
+			if err != nil {
+				return err
+			}
+			qc, err := in.Rates.YearAverage(cur, year)
+			if err != nil {
+				return err
+			}
+			if cur != t.Currency {
+				rep.TargetRates = append(rep.TargetRates, qc)
+			}
+			tr := ConvertAt(tranches[y], t.Currency, cur, q.Rate, qc.Rate)
+			shares := Apportion(tr, ws)
+			for i := range rep.Rows {
+				rep.Rows[i].Years[y].Target = shares[i]
+			}
+		}
+	}
+	return nil
+}
+
+// Shares is the fair-share half of a report (weights, targets per year,
+// the rates that converted the target): it depends on the target, key,
+// currency and reference data, not on the ledger, so a caller that
+// computes many reports from the same ones (the engine) makes it once with
+// FairShares and hands it to Compute in ReportInput.Shares.
+type Shares struct {
+	rows  map[string]shareRow // by donor
+	rates []Quote
+}
+
+type shareRow struct {
+	weight  *big.Rat
+	targets []Amount // per year
+}
+
+// FairShares computes the fair-share half of the report in asks for.
+func FairShares(in ReportInput) (*Shares, error) {
+	in.Contributions, in.CountedEUR, in.Shares = nil, nil, nil
+	rep, err := Compute(in)
+	if err != nil {
+		return nil, err
+	}
+	sh := &Shares{rows: make(map[string]shareRow, len(rep.Rows)), rates: rep.TargetRates}
+	for _, r := range rep.Rows {
+		ts := make([]Amount, len(r.Years))
+		for y := range r.Years {
+			ts[y] = r.Years[y].Target
+		}
+		sh.rows[r.Donor] = shareRow{r.Weight, ts}
+	}
+	return sh, nil
+}
+
+// apply sets rep's rows' weights and targets from s; false (rep unchanged)
+// when s is nil or made for other rows.
+func (s *Shares) apply(rep *Report) bool {
+	if s == nil || len(s.rows) != len(rep.Rows) {
+		return false
+	}
+	for i := range rep.Rows {
+		if sr, ok := s.rows[rep.Rows[i].Donor]; !ok || len(sr.targets) != len(rep.Rows[i].Years) {
+			return false
+		}
+	}
+	for i := range rep.Rows {
+		r := &rep.Rows[i]
+		sr := s.rows[r.Donor]
+		if sr.weight != nil {
+			r.Weight = new(big.Rat).Set(sr.weight) // a report's rationals are its own
+		}
+		for y := range r.Years {
+			r.Years[y].Target = sr.targets[y]
+		}
+	}
+	rep.TargetRates = append([]Quote(nil), s.rates...)
+	return true
 }
 
 // gdpRateShares sets each participant's share to GDPRate times its own GDP of

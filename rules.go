@@ -179,17 +179,40 @@ func GDPNearest(ind IndicatorTable, donor string, year int) *big.Rat {
 	return nil
 }
 
-// ExactEUR is an exact euro amount as an unreduced fraction Num/Den. The
-// engine's sums over many daily rates have denominators of thousands of
-// digits, and reducing one costs more than the rest of a report, so it is
-// reduced once, in the ratio that needs it (Over).
-type ExactEUR struct{ Num, Den *big.Int }
+// ExactEUR is an exact euro amount the engine sums over many daily rates.
+// As a fraction its denominator has thousands of digits: putting the rates
+// over it and reducing the ratio costs more than the rest of a report,
+// while a report prints only roundings of % of GDP. So the engine hands
+// bounds Lo <= value <= Hi, cheap to compute, and the exact value as a
+// function that Over calls only when the bounds do not settle those
+// roundings (see Fraction).
+type ExactEUR struct {
+	Lo, Hi *big.Float                 // nil: no bounds
+	Exact  func() (num, den *big.Int) // unreduced, den > 0; nil: zero
+}
 
-// Over is e/r, reduced; zero when e is unset.
-func (e ExactEUR) Over(r *big.Rat) *big.Rat {
-	if e.Num == nil || e.Den == nil {
-		return new(big.Rat)
+// Over is e/r (r > 0) as a Fraction. It calls e.Exact, if at all, before
+// it returns.
+func (e ExactEUR) Over(r *big.Rat) *Fraction {
+	if e.Exact == nil {
+		return &Fraction{lo: new(big.Float), hi: new(big.Float)} // zero
 	}
-	n := new(big.Int).Mul(e.Num, r.Denom())
-	return new(big.Rat).SetFrac(n, new(big.Int).Mul(e.Den, r.Num()))
+	exact := func() *big.Rat {
+		num, den := e.Exact()
+		n := new(big.Int).Mul(num, r.Denom())
+		return new(big.Rat).SetFrac(n, new(big.Int).Mul(den, r.Num()))
+	}
+	if e.Lo == nil || e.Hi == nil {
+		return RatFraction(exact())
+	}
+	return boundedFraction(quoBound(e.Lo, r, big.ToNegativeInf), quoBound(e.Hi, r, big.ToPositiveInf), exact)
+}
+
+// quoBound is x/r rounded in mode: with r > 0 both steps (times r's
+// denominator, then over its numerator) are increasing, so rounding each
+// down (up) gives a lower (upper) bound.
+func quoBound(x *big.Float, r *big.Rat, mode big.RoundingMode) *big.Float {
+	z := new(big.Float).SetPrec(boundPrec).SetMode(mode)
+	z.Mul(x, new(big.Float).SetInt(r.Denom()))
+	return z.Quo(z, new(big.Float).SetInt(r.Num()))
 }

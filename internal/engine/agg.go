@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -32,7 +33,7 @@ type agg struct {
 	nrate   int       // euro rates of all currencies
 	spill   []spilled // exact cells that overflowed int64
 	missing map[int]MissingRate
-	accs    []acc // exactEUR's scratch
+	accs    []acc // rateSums' scratch
 }
 
 // acc is a 128-bit two's complement sum of amounts at one euro rate.
@@ -98,32 +99,55 @@ func (g *agg) release() {
 // period. It returns false when the currency has no rate on the day; the
 // caller then reports the row with noRate.
 func (g *agg) add(donor, slot, cur int, day int32, a int64) bool {
-	di := int(day - g.ct.day0)
-	k := slot*g.ndonor + donor
-	g.cnt[k]++
-	e := &g.ct.ent[cur][di]
-	if e.d == 0 {
+	rc := g.at(cur, day)
+	if rc.e == nil {
+		g.cnt[slot*g.ndonor+donor]++
 		return false
 	}
-	v, ok := convert(a, e)
-	if !ok {
-		v = g.ct.convertBig(a, cur, di)
+	g.addAt(&rc, donor, slot, a)
+	return true
+}
+
+// cell is what add needs of a currency and day, the same for every row of
+// a run: the conversion, the day and year indexes and the euro rate's cell.
+type cell struct {
+	e       *convEntry // nil: no rate on the day
+	cur, di int
+	year    int
+	off     int // rateOff[cur] + the euro rate's index
+}
+
+func (g *agg) at(cur int, day int32) cell {
+	di := int(day - g.ct.day0)
+	e := &g.ct.ent[cur][di]
+	if e.d == 0 {
+		return cell{}
 	}
-	ky := k*g.nyear + int(g.ct.year[di])
+	return cell{e, cur, di, int(g.ct.year[di]), g.rateOff[cur] + int(e.eur)}
+}
+
+// addAt is add with the currency and day looked up (c.e not nil).
+func (g *agg) addAt(c *cell, donor, slot int, a int64) {
+	k := slot*g.ndonor + donor
+	g.cnt[k]++
+	v, ok := convert(a, c.e)
+	if !ok {
+		v = g.ct.convertBig(a, c.cur, c.di)
+	}
+	ky := k*g.nyear + c.year
 	g.sum[ky] += v
 	if g.sample[ky] == 0 {
-		g.sample[ky] = int32(di) + 1
+		g.sample[ky] = int32(c.di) + 1
 	}
-	cell := donor*g.nrate + g.rateOff[cur] + int(e.eur)
+	i := donor*g.nrate + c.off
 	ex := g.exact[slot]
-	s := ex[cell]
+	s := ex[i]
 	s2 := s + a
 	if (a > 0 && s2 < s) || (a < 0 && s2 > s) {
-		g.spill = append(g.spill, spilled{slot, cell, s})
+		g.spill = append(g.spill, spilled{slot, i, s})
 		s2 = a
 	}
-	ex[cell] = s2
-	return true
+	ex[i] = s2
 }
 
 // noRate records a counted row without a rate (the first per donor and slot).
@@ -208,14 +232,14 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 		}
 	}
 	codes, _ := t.ParticipantCodes(in.Donors)
-	part := map[string]bool{}
+	part := make(map[string]bool, len(codes)) // maps sized once: they are made for every report
 	for _, c := range codes {
 		part[c] = true
 	}
 	years := t.Years()
-	datasetOf := map[string]string{}
-	countedEUR := map[string]fairshare.ExactEUR{}
-	var synth []fairshare.Contribution
+	datasetOf := make(map[string]string, g.ndonor)
+	countedEUR := make(map[string]fairshare.ExactEUR, len(codes))
+	synth := make([]fairshare.Contribution, 0, g.ndonor*g.nyear) // one per donor and year at most
 	cur := in.Currency
 	if cur == "" {
 		cur = t.Currency
@@ -248,8 +272,7 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 			}
 		}
 		if part[code] {
-			n, dd := g.exactEUR(d, bestSlots)
-			countedEUR[code] = fairshare.ExactEUR{Num: n, Den: dd}
+			countedEUR[code] = g.countedEUR(d, bestSlots)
 		}
 		for y := 0; y < g.nyear && y < len(years); y++ {
 			var total int64
@@ -283,50 +306,62 @@ func (g *agg) report(ri reportInput) (*fairshare.Report, error) {
 	return fairshare.Compute(in)
 }
 
-// exactEUR is the exact euro value of a donor's counted amounts in slots,
-// as an unreduced fraction n/d: per currency, the amounts are summed per
-// distinct euro rate (as add keeps them) and put over the currency's common denominator
-// (eurDen); the currencies' fractions are then added.
-func (g *agg) exactEUR(donor int, slots []int) (n, d *big.Int) {
-	inSlots := func(s int) bool {
-		for _, x := range slots {
-			if x == s {
-				return true
-			}
-		}
-		return false
+// countedEUR is the euro value of a donor's counted amounts in slots:
+// fixed-point bounds (eurBounds), and the exact value for
+// fairshare.ExactEUR.Over to call, before the report is finished, when the
+// bounds do not settle what the report prints.
+func (g *agg) countedEUR(donor int, slots []int) fairshare.ExactEUR {
+	slots = append([]int(nil), slots...)
+	e := fairshare.ExactEUR{Exact: func() (n, d *big.Int) { return g.exactEUR(donor, slots) }}
+	if lo, hi, ok := g.eurBounds(donor, slots); ok {
+		e.Lo, e.Hi = lo, hi
 	}
-	s, t := new(big.Int), new(big.Int)
-	accs := g.accs
-	for cur := 0; cur < g.ncur; cur++ {
-		rates := g.ct.eur[cur]
-		if len(rates) == 0 {
-			continue
-		}
-		if cap(accs) < len(rates) {
-			accs = make([]acc, len(rates))
-			g.accs = accs
-		}
-		accs = accs[:len(rates)]
-		clear(accs)
-		base := donor*g.nrate + g.rateOff[cur]
-		found := false
-		for _, sl := range slots {
-			for k, v := range g.exact[sl][base : base+len(rates)] {
-				if v != 0 {
-					a := &accs[k]
-					a.hi, a.lo = add128(a.hi, a.lo, v)
-					a.any, found = true, true
-				}
-			}
-		}
-		for _, sp := range g.spill {
-			if inSlots(sp.slot) && sp.cell >= base && sp.cell < base+len(rates) {
-				a := &accs[sp.cell-base]
-				a.hi, a.lo = add128(a.hi, a.lo, sp.v)
+	return e
+}
+
+// rateSums sums a donor's counted amounts in slots at each euro rate of
+// currency cur (as add keeps them, spilled cells included) into g.accs;
+// found is false when there are none.
+func (g *agg) rateSums(donor int, slots []int, cur int) (accs []acc, found bool) {
+	rates := g.ct.eur[cur]
+	if len(rates) == 0 {
+		return nil, false
+	}
+	accs = g.accs
+	if cap(accs) < len(rates) {
+		accs = make([]acc, len(rates))
+		g.accs = accs
+	}
+	accs = accs[:len(rates)]
+	clear(accs)
+	base := donor*g.nrate + g.rateOff[cur]
+	for _, sl := range slots {
+		for k, v := range g.exact[sl][base : base+len(rates)] {
+			if v != 0 {
+				a := &accs[k]
+				a.hi, a.lo = add128(a.hi, a.lo, v)
 				a.any, found = true, true
 			}
 		}
+	}
+	for _, sp := range g.spill {
+		if slices.Contains(slots, sp.slot) && sp.cell >= base && sp.cell < base+len(rates) {
+			a := &accs[sp.cell-base]
+			a.hi, a.lo = add128(a.hi, a.lo, sp.v)
+			a.any, found = true, true
+		}
+	}
+	return accs, found
+}
+
+// exactEUR is the exact euro value of a donor's counted amounts in slots,
+// as an unreduced fraction n/d: per currency, the sums per euro rate are
+// put over the currency's common denominator (eurDen); the currencies'
+// fractions are then added.
+func (g *agg) exactEUR(donor int, slots []int) (n, d *big.Int) {
+	s, t := new(big.Int), new(big.Int)
+	for cur := 0; cur < g.ncur; cur++ {
+		accs, found := g.rateSums(donor, slots, cur)
 		if !found {
 			continue
 		}

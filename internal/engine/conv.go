@@ -30,18 +30,20 @@ type eurRate struct {
 // days) -> month -> year fallback is the reference one by construction; the
 // per-row cost is then an array index, not a search.
 type convTable struct {
-	rates *fairshare.RateTable
-	to    string
-	day0  int32 // first day of the period (days since 1970)
-	ndays int
-	curs  []string
-	ent   [][]convEntry // [cur][day-day0]
-	qf    [][]*big.Rat  // [cur][day-day0] rate of the source currency (nil: none)
-	qt    []*big.Rat    // [day-day0] rate of the report currency
-	errs  map[[2]int32]error
-	eur   [][]eurRate // [cur] distinct euro rates
-	eden  []*eurDen   // [cur] common denominator of the euro rates, built on first use
-	year  []uint8     // [day-day0] index of the day's calendar year in the period
+	rates    *fairshare.RateTable
+	to       string
+	day0     int32 // first day of the period (days since 1970)
+	ndays    int
+	curs     []string
+	ent      [][]convEntry // [cur][day-day0]
+	qf       [][]*big.Rat  // [cur][day-day0] rate of the source currency (nil: none)
+	qt       []*big.Rat    // [day-day0] rate of the report currency
+	errs     map[[2]int32]error
+	eur      [][]eurRate // [cur] distinct euro rates
+	eden     []*eurDen   // [cur] common denominator of the euro rates, built on first use
+	efix     *eurFix     // the euro rates in fixed point, built on first use
+	efixOnce sync.Once
+	year     []uint8 // [day-day0] index of the day's calendar year in the period
 }
 
 // eurDen puts a currency's distinct euro rates over one denominator, so

@@ -16,15 +16,18 @@
 // year fallback is the reference one), and an exact integer
 // round-half-to-even per row, which is what fairshare.Compute does with
 // big.Rat. The shares themselves are computed by fairshare.Compute on one
-// pre-aggregated contribution per donor and year, with each donor's exact
-// euro total for % of GDP; which rows count (statuses, categories, dataset
+// pre-aggregated contribution per donor and year, with each donor's euro
+// total for % of GDP (fixed-point bounds, and the exact total when they do
+// not settle what is printed), and the fair shares made once per target,
+// key, currency and reference data; which rows count (statuses, categories, dataset
 // precedence, ids) is decided by the rules of the root package (rules.go),
 // which the fast paths here call rather than copy.
 //
 // Files: ledger.go (columns, adding and linking versions), ids.go (the id
 // index), compact.go (sorting the tail in), scan.go (the rows a report
 // reads), engine.go (the concurrent Engine), report.go and agg.go
-// (aggregation and the report), conv.go (dense rate tables), persist.go
+// (aggregation and the report), conv.go (dense rate tables), eurbound.go
+// (the bounds of the euro totals), persist.go
 // (saving the columns and reading them back), csv.go, csvsplit.go,
 // csvrow.go and fastparse.go (reports straight from a CSV file: plan,
 // record splitting, row validation, number and date parsing).

@@ -20,6 +20,9 @@ type Engine struct {
 
 	cacheMu sync.Mutex
 	cache   map[string]cacheEntry
+
+	sharesMu sync.Mutex
+	shares   map[string]sharesEntry
 }
 
 type convKey struct {

@@ -126,6 +126,7 @@ func (e *Engine) Report(q Query) (*fairshare.Report, error) {
 	donors := append([]string(nil), e.l.donors.names...)
 	e.mu.RUnlock()
 
+	in.Shares = e.sharesFor(&q)
 	rep, err := g.report(reportInput{in: in, donors: donors, slotNames: slotNames, sel: q.Selection, noData: q.NoData})
 	g.release()
 	var mr *MissingRate
@@ -147,6 +148,40 @@ func (e *Engine) Report(q Query) (*fairshare.Report, error) {
 		rep = &c
 	}
 	return rep, nil
+}
+
+type sharesEntry struct {
+	ref    any
+	shares *fairshare.Shares
+}
+
+// sharesFor returns the fair-share half of q's report (fairshare.Shares),
+// made once per target, key, currency and reference data (q.Ref): it does
+// not depend on the ledger. Nil (Compute then works it out, or says what
+// is wrong) without a Ref, with custom weights, or when it fails.
+func (e *Engine) sharesFor(q *Query) *fairshare.Shares {
+	in := &q.Input
+	if q.Ref == nil || in.CustomWeights != nil {
+		return nil
+	}
+	key := in.Target.ID + "\x00" + in.Key + "\x00" + strconv.Itoa(in.KeyYear) + "\x00" + in.Currency
+	e.sharesMu.Lock()
+	se, ok := e.shares[key]
+	e.sharesMu.Unlock()
+	if ok && se.ref == q.Ref {
+		return se.shares
+	}
+	sh, err := fairshare.FairShares(*in)
+	if err != nil {
+		return nil
+	}
+	e.sharesMu.Lock()
+	if e.shares == nil || len(e.shares) >= 64 {
+		e.shares = map[string]sharesEntry{}
+	}
+	e.shares[key] = sharesEntry{q.Ref, sh}
+	e.sharesMu.Unlock()
+	return sh
 }
 
 // conv returns the conversion table for a rate table, report currency and

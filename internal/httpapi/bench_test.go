@@ -52,14 +52,22 @@ func BenchmarkReportCached(b *testing.B) {
 }
 
 // BenchmarkReportUncached asks for a new as_of each time, after every
-// version recorded (as the bench's load test does).
-func BenchmarkReportUncached(b *testing.B) {
+// version recorded, gzipped.
+func BenchmarkReportUncached(b *testing.B) { benchUncached(b, "gzip") }
+
+// BenchmarkReportUncachedPlain is BenchmarkReportUncached without
+// Accept-Encoding, as the bench's load test asks.
+func BenchmarkReportUncachedPlain(b *testing.B) { benchUncached(b, "") }
+
+func benchUncached(b *testing.B, encoding string) {
 	h := benchServer(b)
 	t0 := time.Now().Add(time.Hour)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		req := httptest.NewRequest("GET", fmt.Sprintf("/api/v1/reports/nato-2024%s&as_of=%s", benchQuery(), t0.Add(time.Duration(i)*time.Second).Format(time.RFC3339)), nil)
-		req.Header.Set("Accept-Encoding", "gzip")
+		if encoding != "" {
+			req.Header.Set("Accept-Encoding", encoding)
+		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code != 200 {

@@ -122,25 +122,41 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, q query) error {
 		// unchanged ledger revalidates as unchanged: it is taken from the
 		// rendering without as_of, and the body is rendered with it.
 		j := render.ToJSON(rep)
-		j.AsOf = ""
-		noTime, err := marshal(j)
-		if err != nil {
-			return err
-		}
 		j.AsOf = asOf
 		body, err := marshal(j)
 		if err != nil {
 			return err
 		}
-		e = httpx.NewEncoded(body, "W/"+httpx.ETag(noTime))
+		etag, ok := etagWithoutAsOf(body, asOf)
+		if !ok {
+			j.AsOf = ""
+			noTime, err := marshal(j)
+			if err != nil {
+				return err
+			}
+			etag = httpx.ETag(noTime)
+		}
+		e = httpx.NewEncoded(body, "W/"+etag)
 	}
-	// The gzip form is made before the rendering is kept, whoever asked
-	// first: made on a copy served from the cache it would be lost, and
-	// made again for every client that takes gzip.
-	e.Gzipped()
+	// The gzip form is made when a client takes it (copies from the cache
+	// share it): most uncached reports are asked for once.
 	s.renders.Put(key, version, asOf, e)
 	httpx.ServeEncoded(w, r, contentType(format), e, cc)
 	return nil
+}
+
+// etagWithoutAsOf is the ETag of a report's indented JSON body as
+// marshalled with an empty as_of, without marshalling it again: the
+// top-level "as_of" member is the only one at that indentation with that
+// text (a newline inside a JSON string is escaped), and nothing else
+// differs. ok is false if it is not found.
+func etagWithoutAsOf(body []byte, asOf string) (etag string, ok bool) {
+	member := "\n  \"as_of\": \""
+	i := bytes.Index(body, []byte(member+asOf+"\""))
+	if i < 0 {
+		return "", false
+	}
+	return httpx.ETagOf(body[:i+len(member)], body[i+len(member)+len(asOf):]), true
 }
 
 func contentType(format string) string {

@@ -13,9 +13,16 @@ import (
 )
 
 // ETag returns a strong entity tag of body.
-func ETag(body []byte) string {
-	h := sha256.Sum256(body)
-	return `"` + hex.EncodeToString(h[:12]) + `"`
+func ETag(body []byte) string { return ETagOf(body) }
+
+// ETagOf is the ETag of the parts' concatenation, without making it.
+func ETagOf(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+	}
+	var sum [sha256.Size]byte
+	return `"` + hex.EncodeToString(h.Sum(sum[:0])[:12]) + `"`
 }
 
 // ServeBytes writes body with an ETag (computed from body when etag is
@@ -30,14 +37,22 @@ func NewEncoded(body []byte, etag string) Encoded {
 	if etag == "" {
 		etag = ETag(body)
 	}
-	return Encoded{body: body, etag: etag}
+	return Encoded{body: body, etag: etag, gz: new(lazyGzip)}
 }
 
 // Encoded is a response body with its entity tag and, once made, its gzip
-// form (with its own tag: the bytes differ).
+// form (with its own tag: the bytes differ). Copies share the gzip form:
+// made for the first client that takes gzip, on a copy served from a
+// cache, it is kept for the next ones, and never made when no client asks.
 type Encoded struct {
-	body, gz []byte
-	etag     string
+	body []byte
+	etag string
+	gz   *lazyGzip
+}
+
+type lazyGzip struct {
+	once sync.Once
+	b    []byte
 }
 
 // Body returns the plain bytes.
@@ -48,16 +63,22 @@ const minGzip = 1024
 
 // Gzipped returns (and keeps) the gzip form; nil for small bodies.
 func (e *Encoded) Gzipped() []byte {
-	if e.gz == nil && len(e.body) >= minGzip {
+	if len(e.body) < minGzip {
+		return nil
+	}
+	if e.gz == nil { // the zero Encoded
+		e.gz = new(lazyGzip)
+	}
+	e.gz.once.Do(func() {
 		buf := bytes.NewBuffer(make([]byte, 0, len(e.body)/4+64))
 		zw := gzipWriters.Get().(*gzip.Writer)
 		zw.Reset(buf)
 		zw.Write(e.body)
 		zw.Close()
 		gzipWriters.Put(zw)
-		e.gz = buf.Bytes()
-	}
-	return e.gz
+		e.gz.b = buf.Bytes()
+	})
+	return e.gz.b
 }
 
 // gzipWriters keeps compressors for reuse: a new one allocates and clears

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"sync"
 
 	"github.com/fairshare/fairshare"
 )
@@ -46,15 +47,78 @@ func Status(code string) int {
 	return http.StatusInternalServerError
 }
 
-// Marshal encodes v as indented JSON with a final newline.
+// Marshal encodes v as indented JSON with a final newline: the bytes of
+// an encoding/json Encoder with SetIndent("", "  "), made by encoding
+// compactly and indenting with indent, which is several times faster than
+// the Encoder's general indenter on its own output.
 func Marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	buf := compactBufs.Get().(*bytes.Buffer)
+	defer compactBufs.Put(buf)
+	buf.Reset()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	b := buf.Bytes()
+	return indent(make([]byte, 0, len(b)+len(b)/2), b), nil
+}
+
+var compactBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// indent appends src, compact JSON as encoding/json writes it (no space
+// outside strings, then a newline), to dst indented by two spaces per
+// level as json.Indent does: a newline and the indentation after an
+// opening bracket, a comma and before a closing one, a space after a
+// colon, and empty objects and arrays kept as {} and [].
+func indent(dst, src []byte) []byte {
+	depth := 0
+	open := false // just after an opening bracket
+	newline := func() {
+		dst = append(dst, '\n')
+		for range depth {
+			dst = append(dst, ' ', ' ')
+		}
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if open && c != '}' && c != ']' {
+			open = false
+			depth++
+			newline()
+		}
+		switch c {
+		case '"':
+			// Copy the string to its closing quote.
+			j := i + 1
+			for ; j < len(src); j++ {
+				if src[j] == '\\' {
+					j++
+				} else if src[j] == '"' {
+					break
+				}
+			}
+			dst = append(dst, src[i:min(j+1, len(src))]...)
+			i = j
+		case '{', '[':
+			dst = append(dst, c)
+			open = true
+		case '}', ']':
+			if open {
+				open = false
+			} else {
+				depth--
+				newline()
+			}
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			newline()
+		case ':':
+			dst = append(dst, c, ' ')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 // WriteJSON sends v with a validator, so clients can revalidate cheaply.

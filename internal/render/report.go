@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
+
 	"math/big"
 	"strconv"
 	"strings"
@@ -139,7 +139,7 @@ func ToJSON(r *fairshare.Report) ReportJSON {
 		Target: TargetJSON{ID: t.ID, Name: t.Name, Amount: amount, Currency: t.Currency, Start: t.Start.String(),
 			End: t.End.String(), Key: r.Key, GDPRate: t.GDPRate, OptOuts: t.OptOuts, Renormalise: t.Renormalise, Source: t.Source.URL},
 		Currency: cur, AsOf: r.AsOf.UTC().Format(time.RFC3339), Key: r.Key, KeyYear: r.KeyYear, GDPYear: r.GDPYear, Dataset: r.Datasets,
-		Rows:    []RowJSON{},
+		Rows:    make([]RowJSON, 0, len(r.Rows)),
 		Totals:  TotalsJSON{r.Total.Format(cur), r.Counted.Format(cur), r.Shortfall.Format(cur)},
 		Years:   years(r.Years, cur),
 		Notes:   r.Notes,
@@ -165,19 +165,12 @@ func ToJSON(r *fairshare.Report) ReportJSON {
 	return j
 }
 
-func pct(r *big.Rat) *float64 {
+// pct is 100 times r, nearest float64; nil stays nil.
+func pct(r *fairshare.Fraction) *float64 {
 	if r == nil {
 		return nil
 	}
-	// r*100 rounded to the nearest float64, as big.Rat's Float64 would,
-	// without big.Rat's Mul: it reduces the product, a GCD over the
-	// thousands of digits of an exact euro sum's denominator.
-	num := new(big.Float).SetInt(new(big.Int).Mul(r.Num(), big.NewInt(100)))
-	f, _ := new(big.Float).SetPrec(53).SetMode(big.ToNearestEven).Quo(num, new(big.Float).SetInt(r.Denom())).Float64()
-	if a := math.Abs(f); a < 0x1p-1000 || a > 0x1p1000 {
-		// Near or past float64's range the two roundings could differ.
-		f, _ = new(big.Rat).Mul(r, big.NewRat(100, 1)).Float64()
-	}
+	f := r.Percent()
 	return &f
 }
 

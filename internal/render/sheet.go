@@ -24,8 +24,9 @@ import (
 type Cell struct {
 	Text string
 	Num  *big.Rat
+	Frac *fairshare.Fraction // instead of Num: a fraction written as a percentage
 	Dec  int
-	Pct  bool // a percentage (already times 100)
+	Pct  bool // a percentage (Num already times 100)
 }
 
 // Sheet is a titled table.
@@ -91,7 +92,7 @@ func ReportSheet(r *fairshare.Report, lang string) Sheet {
 		}
 		cells := []Cell{{Text: row.Donor}, {Text: name}, {Num: percent(row.Weight), Dec: 4, Pct: true},
 			{Num: millions(row.FairShare, cur), Dec: dec}, {Num: millions(row.Counted, cur), Dec: dec}, {Num: millions(row.Balance, cur), Dec: dec},
-			{Num: percent(row.Ratio), Dec: 2, Pct: true}, {Num: percent(row.PctGDP), Dec: 4, Pct: true},
+			{Num: percent(row.Ratio), Dec: 2, Pct: true}, {Frac: row.PctGDP, Dec: 4, Pct: true},
 			{Text: row.Dataset}, flag(row.NoData), flag(row.OptedOut)}
 		if row.NoData {
 			cells[4], cells[5], cells[6], cells[7] = Cell{}, Cell{}, Cell{}, Cell{}
@@ -103,10 +104,15 @@ func ReportSheet(r *fairshare.Report, lang string) Sheet {
 
 // format writes a cell for CSV in lang.
 func (c Cell) format(lang string) string {
-	if c.Num == nil {
+	var s string
+	switch {
+	case c.Frac != nil:
+		s = c.Frac.PercentText(c.Dec)
+	case c.Num != nil:
+		s = c.Num.FloatString(c.Dec)
+	default:
 		return csvio.SafeCell(c.Text)
 	}
-	s := c.Num.FloatString(c.Dec)
 	if lang == "da" {
 		s = strings.Replace(s, ".", ",", 1)
 	}
@@ -195,14 +201,18 @@ func SheetXLSX(w io.Writer, sheets []Sheet) error {
 		row++
 		for _, r := range s.Rows {
 			for c, cell := range r {
-				if cell.Num == nil {
+				switch {
+				case cell.Frac != nil:
+					put(c+1, cell.Frac.Percent())
+				case cell.Num != nil:
+					v, _ := cell.Num.Float64()
+					put(c+1, v)
+				default:
 					if cell.Text != "" {
 						put(c+1, cell.Text)
 					}
 					continue
 				}
-				v, _ := cell.Num.Float64()
-				put(c+1, v)
 				st, err := numStyle(cell.Dec)
 				if err != nil {
 					return err

@@ -172,8 +172,7 @@ func rowViews(p *page, rep *fairshare.Report, extra ...string) []rowView {
 			v.Ratio, v.SortRat = Pct(lang, f, 0), r.Ratio.FloatString(6)
 		}
 		if r.PctGDP != nil {
-			f, _ := r.PctGDP.Float64()
-			v.PctGDP = Pct(lang, f, 2)
+			v.PctGDP = Pct(lang, r.PctGDP.Float64(), 2)
 		}
 		if r.NoData {
 			v.Counted, v.Balance, v.Ratio, v.PctGDP, v.SortCounted, v.SortBal, v.SortRat = T(lang, "nodata"), "", "", "", "", "", ""
