@@ -134,7 +134,8 @@ func ServeEncoded(w http.ResponseWriter, r *http.Request, contentType string, e 
 }
 
 // noneMatch says whether an If-None-Match header matches etag (weak
-// comparison, as RFC 9110 asks for it: a W/ prefix does not count).
+// comparison, as RFC 9110 asks for it: a W/ prefix on either does not
+// count).
 func noneMatch(header, etag string) bool {
 	if header == "" {
 		return false
@@ -142,6 +143,7 @@ func noneMatch(header, etag string) bool {
 	if strings.TrimSpace(header) == "*" {
 		return true
 	}
+	etag = strings.TrimPrefix(etag, "W/")
 	for tag := range strings.SplitSeq(header, ",") {
 		if strings.TrimPrefix(strings.TrimSpace(tag), "W/") == etag {
 			return true

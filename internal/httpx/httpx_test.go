@@ -67,6 +67,7 @@ func TestServeEncodedGzipAndRevalidation(t *testing.T) {
 		{true, ETag(body), 200, "gzip"}, // the gzip form has its own tag
 		{false, `"x", W/` + ETag(body), 304, ""},
 		{false, "*", 304, ""},
+		{false, "W/" + ETag(body) + "x", 200, ""},
 		{false, `"x"`, 200, ""},
 	} {
 		r := httptest.NewRequest("GET", "/", nil)
@@ -86,6 +87,21 @@ func TestServeEncodedGzipAndRevalidation(t *testing.T) {
 		}
 		if want := map[int]int{200: len(body), 304: 0}[tc.status]; tc.encoding == "" && w.Body.Len() != want {
 			t.Errorf("%+v: %d bytes, want %d", tc, w.Body.Len(), want)
+		}
+	}
+}
+
+// TestServeEncodedWeak: a weak validator (the API's reports) matches
+// If-None-Match with or without its W/ prefix.
+func TestServeEncodedWeak(t *testing.T) {
+	body := []byte("report")
+	for _, inm := range []string{"W/" + ETag(body), ETag(body)} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("If-None-Match", inm)
+		w := httptest.NewRecorder()
+		ServeEncoded(w, r, "application/json", NewEncoded(body, "W/"+ETag(body)), "no-cache")
+		if w.Code != 304 {
+			t.Errorf("If-None-Match %s: %d, want 304", inm, w.Code)
 		}
 	}
 }
