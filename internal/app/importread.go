@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"time"
 
@@ -70,7 +71,11 @@ func (v *ValidImport) Close() error {
 
 // readImport validates every entry of r and writes it to a ValidImport.
 func readImport(r io.Reader, name string, format ImportFormat, chk ledgerio.Checker, opt ledgerio.Options) (*ValidImport, error) {
-	each := ledgerio.EachCSV
+	// A CSV file is read and checked on every core; the natural ids are
+	// hashed there too.
+	each := func(r io.Reader, name string, chk ledgerio.Checker, opt ledgerio.Options, fn func(fairshare.Contribution) error) error {
+		return ledgerio.EachCSVParallel(r, name, chk, opt, runtime.GOMAXPROCS(0), setID, fn)
+	}
 	if format == "json" {
 		each = ledgerio.EachJSON
 	}
@@ -86,9 +91,7 @@ func readImport(r io.Reader, name string, format ImportFormat, chk ledgerio.Chec
 			v.seen[c.Dataset] = true
 			v.datasets = append(v.datasets, c.Dataset)
 		}
-		if c.ID == "" {
-			c.ID = c.NaturalID()
-		}
+		setID(&c)
 		return rw.add(&c)
 	})
 	if err == nil {
@@ -102,6 +105,13 @@ func readImport(r io.Reader, name string, format ImportFormat, chk ledgerio.Chec
 		return nil, err
 	}
 	return v, nil
+}
+
+// setID gives an entry without an id its natural id.
+func setID(c *fairshare.Contribution) {
+	if c.ID == "" {
+		c.ID = c.NaturalID()
+	}
 }
 
 // runWriter gathers compact entries in memory and writes them, sorted by
