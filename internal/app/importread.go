@@ -35,6 +35,7 @@ type ValidImport struct {
 	seen     map[string]bool
 	runs     []*importRun
 	heap     []int // the runs with an entry left, smallest head first
+	pf       *prefetch
 	intern   map[string]string
 	buf      []byte
 }
@@ -63,6 +64,7 @@ func (v *ValidImport) Close() error {
 	if v == nil || v.f == nil {
 		return nil
 	}
+	v.stop()
 	v.f.Close()
 	err := os.Remove(v.f.Name())
 	v.f = nil
@@ -212,6 +214,103 @@ func appendEntry(b []byte, c *fairshare.Contribution) []byte {
 
 // Rewind implements sqlstore.ContributionSource: every run from its start.
 func (v *ValidImport) Rewind() error {
+	v.stop()
+	if err := v.rewindRuns(); err != nil {
+		return err
+	}
+	// The runs are merged and decoded ahead on another goroutine (another
+	// core), in batches, while the store inserts the entries before them.
+	p := &prefetch{ch: make(chan []fairshare.Contribution, 2), free: make(chan []fairshare.Contribution, 4),
+		quit: make(chan struct{}), done: make(chan struct{})}
+	v.pf = p
+	go func() {
+		defer close(p.done)
+		defer close(p.ch)
+		for {
+			var b []fairshare.Contribution
+			select {
+			case b = <-p.free:
+				b = b[:0]
+			default:
+				b = make([]fairshare.Contribution, 0, prefetchBatch)
+			}
+			for len(b) < prefetchBatch {
+				b = append(b, fairshare.Contribution{})
+				ok, err := v.next(&b[len(b)-1])
+				if err != nil {
+					p.err = err
+					return
+				}
+				if !ok {
+					b = b[:len(b)-1]
+					break
+				}
+			}
+			if len(b) == 0 {
+				return
+			}
+			select {
+			case p.ch <- b:
+			case <-p.quit:
+				return
+			}
+		}
+	}()
+	return nil
+}
+
+// prefetchBatch is how many entries the merging goroutine hands on at once.
+const prefetchBatch = 256
+
+// prefetch is the goroutine merging the runs ahead of Next: batches of
+// entries on ch (closed at the end, after err is set), spent batches back
+// on free.
+type prefetch struct {
+	ch, free   chan []fairshare.Contribution
+	err        error
+	quit, done chan struct{}
+	batch      []fairshare.Contribution
+	i          int
+}
+
+// stop ends the merging goroutine, if any, and waits for it.
+func (v *ValidImport) stop() {
+	if v.pf != nil {
+		close(v.pf.quit)
+		<-v.pf.done
+		v.pf = nil
+	}
+}
+
+// Next implements sqlstore.ContributionSource: the entries in id order.
+func (v *ValidImport) Next(c *fairshare.Contribution) (bool, error) {
+	if v.pf == nil {
+		if err := v.Rewind(); err != nil {
+			return false, err
+		}
+	}
+	p := v.pf
+	for p.i >= len(p.batch) {
+		if p.batch != nil {
+			select {
+			case p.free <- p.batch:
+			default:
+			}
+			p.batch = nil
+		}
+		b, ok := <-p.ch
+		if !ok {
+			return false, p.err
+		}
+		p.batch, p.i = b, 0
+	}
+	*c = p.batch[p.i]
+	p.i++
+	return true, nil
+}
+
+// rewindRuns starts every run again from its start.
+func (v *ValidImport) rewindRuns() error {
 	if v.intern == nil {
 		v.intern = map[string]string{}
 	}
@@ -238,14 +337,9 @@ func (v *ValidImport) Rewind() error {
 	return nil
 }
 
-// Next implements sqlstore.ContributionSource: the smallest head of the
-// runs (by id, then by run: runs are in the order of the file).
-func (v *ValidImport) Next(c *fairshare.Contribution) (bool, error) {
-	if v.intern == nil {
-		if err := v.Rewind(); err != nil {
-			return false, err
-		}
-	}
+// next is the smallest head of the runs (by id, then by run: runs are in
+// the order of the file).
+func (v *ValidImport) next(c *fairshare.Contribution) (bool, error) {
 	if len(v.heap) == 0 {
 		return false, nil
 	}
