@@ -290,11 +290,12 @@ func (s *copySource) Err() error { return s.err }
 
 // importSQLite records version 1 of every entry of src inside tx. A large
 // import into a smaller ledger (the first import of a big file) drops the
-// ledger's secondary indexes but the one on recorded_us first and builds them again at the end, in the
-// same transaction: building an index from sorted rows costs a fraction of
-// updating it row by row, and the transaction keeps the import
-// all-or-nothing (SQLite's schema changes are transactional, and readers
-// see the old ledger with its indexes until the commit).
+// ledger's secondary indexes (but the one on recorded_us) first and builds
+// them again at the end, in the same transaction: building an index from
+// sorted rows costs a fraction of updating it row by row, and the
+// transaction keeps the import all-or-nothing (SQLite's schema changes are
+// transactional, and readers see the old ledger with its indexes until the
+// commit).
 func (s *Store) importSQLite(ctx context.Context, tx *sql.Tx, n int, src ContributionSource, at int64, ch fairshare.Change) (int, int, error) {
 	if err := src.Rewind(); err != nil {
 		return 0, 0, err
