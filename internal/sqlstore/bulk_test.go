@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -258,5 +259,46 @@ func TestSortedImport(t *testing.T) {
 		if got := indexes(); got != wantIdx {
 			t.Errorf("%s: indexes\n%s\nwant\n%s", name, got, wantIdx)
 		}
+	}
+}
+
+// TestPageSize: a new SQLite file gets sqlitePageSize; an existing file
+// keeps its own and is migrated and written as before.
+func TestPageSize(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.db")
+	db, err := sql.Open("sqlite", "file:"+old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `PRAGMA page_size=4096; CREATE TABLE before_us (a INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, tt := range []struct {
+		path string
+		want int
+	}{
+		{filepath.Join(dir, "new.db"), sqlitePageSize},
+		{old, 4096},
+	} {
+		s, err := Open(ctx, tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddContributions(ctx, []fairshare.Contribution{{Donor: "DNK", Recipient: "UKR",
+			Date: fairshare.MustDate("2024-06-14"), Amount: 1, Currency: "DKK", Category: fairshare.InKind,
+			Status: fairshare.Delivered, Dataset: "bench", Source: fairshare.Source{URL: "https://example.org"}}}, fairshare.Change{Author: "t"}); err != nil {
+			t.Fatal(err)
+		}
+		var got int
+		if err := s.db.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&got); err != nil || got != tt.want {
+			t.Errorf("%s: page size %d (%v), want %d", filepath.Base(tt.path), got, err, tt.want)
+		}
+		s.Close()
 	}
 }
