@@ -337,11 +337,12 @@ func (s *copySource) Err() error { return s.err }
 
 // importSQLite records version 1 of every entry of src inside tx. A large
 // import into a smaller ledger (the first import of a big file) drops the
-// ledger's secondary indexes first and builds them again at the end, in the
-// same transaction: building an index from sorted rows costs a fraction of
-// updating it row by row, and the transaction keeps the import
-// all-or-nothing (SQLite's schema changes are transactional, and readers
-// see the old ledger with its indexes until the commit).
+// ledger's secondary indexes (but the one on recorded_us) first and builds
+// them again at the end, in the same transaction: building an index from
+// sorted rows costs a fraction of updating it row by row, and the
+// transaction keeps the import all-or-nothing (SQLite's schema changes are
+// transactional, and readers see the old ledger with its indexes until the
+// commit).
 func (s *Store) importSQLite(ctx context.Context, tx *sql.Tx, n int, src ContributionSource, at int64, ch fairshare.Change) (int, int, error) {
 	if err := src.Rewind(); err != nil {
 		return 0, 0, err
@@ -356,8 +357,13 @@ func (s *Store) importSQLite(ctx context.Context, tx *sql.Tx, n int, src Contrib
 	if int64(n) < have {
 		return s.streamSQLite(ctx, tx, src, at, ch)
 	}
+	// The index on recorded_us stays: an import's entries share one time,
+	// later than any recorded, so they append at its right edge (measured
+	// at 10^6 rows: the same CPU as rebuilding it, and no sort that grows
+	// faster than the import).
 	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master
-		WHERE type = 'index' AND tbl_name = 'contribution_versions' AND sql IS NOT NULL`)
+		WHERE type = 'index' AND tbl_name = 'contribution_versions' AND sql IS NOT NULL
+			AND name <> 'contribution_versions_recorded'`)
 	if err != nil {
 		return 0, 0, err
 	}

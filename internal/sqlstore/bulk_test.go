@@ -2,8 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/fairshare/fairshare"
@@ -100,5 +103,202 @@ func testBulkReindex(t *testing.T, dsn string, dup bool) {
 	}
 	if got := indexes(); got != want {
 		t.Fatalf("indexes after the failed import:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// sortedSource is a SortedSource over entries in memory that can fail
+// after failAt entries (0: never).
+type sortedSource struct {
+	SliceSource
+	failAt int
+}
+
+func (s *sortedSource) SortedByID() bool { return true }
+
+func (s *sortedSource) Next(c *fairshare.Contribution) (bool, error) {
+	if s.failAt > 0 && s.i == s.failAt {
+		return false, errors.New("the disk went away")
+	}
+	return s.SliceSource.Next(c)
+}
+
+// TestSortedImportPlan: for a sorted source SQLite takes the rows in the
+// order they come; for any other it sorts them itself.
+func TestSortedImportPlan(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		src      ContributionSource
+		wantSort bool
+	}{
+		{&sortedSource{}, false},
+		{NewSliceSource(nil), true},
+	} {
+		f := &importFeed{ctx: ctx, src: tt.src, sorted: sortedByID(tt.src)}
+		feeds.Lock()
+		feeds.m["plan"] = f
+		feeds.Unlock()
+		table := `temp."fairshare_import_plan"`
+		if _, err := s.db.ExecContext(ctx, `CREATE VIRTUAL TABLE `+table+` USING `+importModule+`(plan)`); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := s.db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+importInsertSQL(table), 1, "a", "r")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if _, err := s.db.ExecContext(ctx, `DROP TABLE `+table); err != nil {
+			t.Fatal(err)
+		}
+		feeds.Lock()
+		delete(feeds.m, "plan")
+		feeds.Unlock()
+		if got := strings.Contains(strings.Join(plan, "; "), "USE TEMP B-TREE FOR ORDER BY"); got != tt.wantSort {
+			t.Errorf("sorted %v: plan %q", f.sorted, plan)
+		}
+	}
+}
+
+// TestSortedImport: a sorted source is recorded as it comes, the first of
+// equal ids winning and ids already recorded skipped; a source that fails
+// part-way, or is out of order, records nothing and leaves the indexes as
+// they were (a large import rebuilds them).
+func TestSortedImport(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	indexes := func() string {
+		t.Helper()
+		var got string
+		if err := s.db.QueryRowContext(ctx, `SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master
+			WHERE type = 'index' AND tbl_name = 'contribution_versions' AND sql IS NOT NULL ORDER BY name)`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	count := func() int {
+		t.Helper()
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM contribution_versions`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	wantIdx := indexes()
+	// Sorted entries: every tenth id twice (the second with other content).
+	gen := func(n int, prefix string) []fairshare.Contribution {
+		var cs []fairshare.Contribution
+		for k := 0; k < n; k++ {
+			c := fairshare.Contribution{ID: fmt.Sprintf("%s-%06d", prefix, k), Donor: "DNK", Recipient: "UKR",
+				Date: fairshare.MustDate("2024-06-14"), Amount: fairshare.Amount(k + 1), Currency: "DKK",
+				Category: fairshare.InKind, Status: fairshare.Delivered, Dataset: "bench",
+				Description: "first", Source: fairshare.Source{URL: "https://example.org"}}
+			cs = append(cs, c)
+			if k%10 == 0 {
+				c.Description = "second"
+				cs = append(cs, c)
+			}
+		}
+		return cs
+	}
+	small := gen(1000, "b")
+	res, err := s.AddContributionsFrom(ctx, len(small), &sortedSource{SliceSource: *NewSliceSource(small)}, fairshare.Change{Author: "t"})
+	if err != nil || res.Added != 1000 || res.Skipped != 100 {
+		t.Fatalf("first import: %+v %v", res, err)
+	}
+	var seconds int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM contribution_versions WHERE description <> 'first'`).Scan(&seconds); err != nil || seconds != 0 {
+		t.Fatalf("%d entries hold the second of their id (%v)", seconds, err)
+	}
+	// Large imports (the indexes dropped and rebuilt): ids already recorded
+	// are skipped; new ones are added.
+	big := append(gen(sqliteReindexMin+500, "a"), small...)
+	res, err = s.AddContributionsFrom(ctx, len(big), &sortedSource{SliceSource: *NewSliceSource(big)}, fairshare.Change{Author: "t"})
+	if err != nil || res.Added != sqliteReindexMin+500 || res.Skipped != len(big)-res.Added {
+		t.Fatalf("second import: %+v %v", res, err)
+	}
+	n := count()
+	if got := indexes(); got != wantIdx {
+		t.Fatalf("indexes after the import:\n%s\nwant\n%s", got, wantIdx)
+	}
+	more := gen(sqliteReindexMin+500, "c")
+	bad := append(append([]fairshare.Contribution{}, more[:100]...), more[99:]...)
+	bad[100].ID = "c-000000" // back before the one it follows
+	for name, src := range map[string]ContributionSource{
+		"fails part-way": &sortedSource{SliceSource: *NewSliceSource(more), failAt: sqliteReindexMin},
+		"out of order":   &sortedSource{SliceSource: *NewSliceSource(bad)},
+	} {
+		if _, err := s.AddContributionsFrom(ctx, len(more), src, fairshare.Change{Author: "t"}); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+		if got := count(); got != n {
+			t.Errorf("%s: %d entries, want %d", name, got, n)
+		}
+		if got := indexes(); got != wantIdx {
+			t.Errorf("%s: indexes\n%s\nwant\n%s", name, got, wantIdx)
+		}
+	}
+}
+
+// TestPageSize: a new SQLite file gets sqlitePageSize; an existing file
+// keeps its own and is migrated and written as before.
+func TestPageSize(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.db")
+	db, err := sql.Open("sqlite", "file:"+old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `PRAGMA page_size=4096; CREATE TABLE before_us (a INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, tt := range []struct {
+		path string
+		want int
+	}{
+		{filepath.Join(dir, "new.db"), sqlitePageSize},
+		{old, 4096},
+	} {
+		s, err := Open(ctx, tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddContributions(ctx, []fairshare.Contribution{{Donor: "DNK", Recipient: "UKR",
+			Date: fairshare.MustDate("2024-06-14"), Amount: 1, Currency: "DKK", Category: fairshare.InKind,
+			Status: fairshare.Delivered, Dataset: "bench", Source: fairshare.Source{URL: "https://example.org"}}}, fairshare.Change{Author: "t"}); err != nil {
+			t.Fatal(err)
+		}
+		var got int
+		if err := s.db.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&got); err != nil || got != tt.want {
+			t.Errorf("%s: page size %d (%v), want %d", filepath.Base(tt.path), got, err, tt.want)
+		}
+		s.Close()
 	}
 }

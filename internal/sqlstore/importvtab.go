@@ -22,11 +22,14 @@ import (
 //	INSERT INTO contribution_versions SELECT ... FROM <virtual table> ORDER BY id, seq
 //
 // over a virtual table (modernc's vtab) whose cursor reads the entries from
-// the import's source as SQLite asks for them. SQLite's sorter orders them
-// by id (in bounded memory, spilling to temporary files), so the primary key
-// grows at its right edge instead of at random pages, and the first of
-// equal ids in the file wins as before (seq). The constant columns (version,
-// time, author, reason) are parameters bound once.
+// the import's source as SQLite asks for them, in id order, so that the
+// primary key grows at its right edge instead of at random pages, and the
+// first of equal ids in the file wins as before (seq). A SortedSource (an
+// import file, sorted in Go as it is validated) comes in that order and the
+// virtual table says so (OrderByConsumed): SQLite does not sort it again.
+// Other sources are sorted by SQLite's sorter (in bounded memory, spilling
+// to temporary files). The constant columns (version, time, author,
+// reason) are parameters bound once.
 
 // ContributionSource is an import read entry by entry, so that a file of
 // any size is recorded without holding its entries in memory.
@@ -46,6 +49,21 @@ type ContributionSource interface {
 type GrowingSource interface {
 	ContributionSource
 	Count(k int) (n int, complete bool, err error)
+}
+
+// SortedSource is a ContributionSource whose entries come in id order,
+// equal ids in the order of the import, each with its id set: SQLite takes
+// them in that order instead of sorting them again (the vtab consumes the
+// ORDER BY).
+type SortedSource interface {
+	ContributionSource
+	SortedByID() bool
+}
+
+// sortedByID tells whether src declares its entries in id order.
+func sortedByID(src ContributionSource) bool {
+	s, ok := src.(SortedSource)
+	return ok && s.SortedByID()
 }
 
 // SliceSource is a ContributionSource over entries in memory.
@@ -88,6 +106,8 @@ type importFeed struct {
 	progress func(done int)
 	read     int
 	err      error // the source's or a row's error, which SQLite reports only as text
+	sorted   bool  // the source comes in (id, seq) order
+	lastID   string
 }
 
 var feeds = struct {
@@ -127,6 +147,15 @@ type importTable struct{ f *importFeed }
 
 func (t *importTable) BestIndex(info *vtab.IndexInfo) error {
 	info.EstimatedCost = 1e9
+	// A sorted source already gives ORDER BY id, seq (seq is its place in
+	// the stream): SQLite's sorter is skipped. Next checks the order.
+	if t.f.sorted && len(info.OrderBy) > 0 && len(info.OrderBy) <= 2 {
+		ok := true
+		for i, o := range info.OrderBy {
+			ok = ok && !o.Desc && o.Column == []int{0, 14}[i]
+		}
+		info.OrderByConsumed = ok
+	}
 	return nil
 }
 
@@ -147,6 +176,7 @@ func (c *importCursor) Filter(int, string, []vtab.Value) error {
 		}
 		c.f.read = 0
 	}
+	c.f.lastID = ""
 	return c.Next()
 }
 
@@ -175,6 +205,14 @@ func (c *importCursor) Next() error {
 	}
 	if c.c.ID == "" {
 		c.c.ID = c.c.NaturalID()
+	}
+	if f.sorted {
+		// SQLite trusts the order it was promised: a source out of order
+		// would break the import's rule that the first of equal ids wins.
+		if c.c.ID < f.lastID {
+			return c.fail(fmt.Errorf("import source out of id order: %q after %q", c.c.ID, f.lastID))
+		}
+		f.lastID = c.c.ID
 	}
 	f.read++
 	if f.read%1000 == 0 {
@@ -233,7 +271,7 @@ func (c *importCursor) Close() error          { return nil }
 // streamSQLite records version 1 of every entry of src inside tx and returns
 // how many were new and how many the source held.
 func (s *Store) streamSQLite(ctx context.Context, tx *sql.Tx, src ContributionSource, at int64, ch fairshare.Change) (added, read int, err error) {
-	f := &importFeed{ctx: ctx, src: src, progress: ch.Progress}
+	f := &importFeed{ctx: ctx, src: src, progress: ch.Progress, sorted: sortedByID(src)}
 	token := "i" + strconv.FormatInt(feeds.next.Add(1), 10)
 	feeds.Lock()
 	feeds.m[token] = f
@@ -247,11 +285,7 @@ func (s *Store) streamSQLite(ctx context.Context, tx *sql.Tx, src ContributionSo
 	if _, err := tx.ExecContext(ctx, `CREATE VIRTUAL TABLE `+table+` USING `+importModule+`(`+token+`)`); err != nil {
 		return 0, 0, fmt.Errorf("bulk insert: %w", err)
 	}
-	// WHERE true: SQLite's parser needs it between a SELECT and ON CONFLICT.
-	res, err := tx.ExecContext(ctx, `INSERT INTO contribution_versions (`+versionCols+`)
-		SELECT id, 1, $1, 0, donor, recipient, day, amount, currency, category, status, dataset,
-			description, source_url, source_title, publisher, source_date, $2, $3
-		FROM `+table+` WHERE true ORDER BY id, seq ON CONFLICT DO NOTHING`, at, ch.Author, ch.Reason)
+	res, err := tx.ExecContext(ctx, importInsertSQL(table), at, ch.Author, ch.Reason)
 	if f.err != nil {
 		return 0, f.read, f.err
 	}
@@ -266,4 +300,15 @@ func (s *Store) streamSQLite(ctx context.Context, tx *sql.Tx, src ContributionSo
 		return 0, f.read, fmt.Errorf("bulk insert: %w", err)
 	}
 	return int(n), f.read, nil
+}
+
+// importInsertSQL moves the entries of the virtual table into the ledger in
+// id order, the first of equal ids winning; $1, $2, $3 are the time, author
+// and reason. WHERE true: SQLite's parser needs it between a SELECT and ON
+// CONFLICT.
+func importInsertSQL(table string) string {
+	return `INSERT INTO contribution_versions (` + versionCols + `)
+		SELECT id, 1, $1, 0, donor, recipient, day, amount, currency, category, status, dataset,
+			description, source_url, source_title, publisher, source_date, $2, $3
+		FROM ` + table + ` WHERE true ORDER BY id, seq ON CONFLICT DO NOTHING`
 }

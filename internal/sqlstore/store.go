@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +57,28 @@ func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 // BenchmarkSmallWritesSQLite measures the cost (see BENCHMARKS.md).
 var sqliteSynchronous = "FULL"
 
+// sqlitePageSize is the page size of a new SQLite file: 16 KiB rather than
+// SQLite's 4 KiB. A large import writes a quarter as many pages, and in WAL
+// mode each page written within one transaction looks up the frames written
+// before it, a cost that grows with the square of the transaction's pages:
+// measured with `contributions import` into a new file, 10^6 rows 8.8 s
+// wall, 10.3 s CPU against 10.9 s and 12.3 s; 10^7 rows 84 s, 98 s CPU
+// against 129 s and 146 s. Existing files keep their page size.
+var sqlitePageSize = 16384
+
+// createSQLite makes a new SQLite file with sqlitePageSize: the page size
+// must be set before journal_mode writes the first page, and the driver
+// runs a DSN's pragmas in lexical order (journal_mode first).
+func createSQLite(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "PRAGMA page_size = "+strconv.Itoa(sqlitePageSize)+"; PRAGMA journal_mode = WAL")
+	return err
+}
+
 // IsPostgres reports whether dsn names a PostgreSQL database.
 func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
@@ -81,6 +104,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			}
 		}
 		s.driver = "sqlite"
+		if fi, err := os.Stat(path); !strings.Contains(path, "memory") && (errors.Is(err, fs.ErrNotExist) || err == nil && fi.Size() == 0) {
+			if err := createSQLite(ctx, path); err != nil {
+				return nil, fmt.Errorf("create %s: %w", path, err)
+			}
+		}
 		// busy_timeout first, so the other pragmas wait for a lock rather than fail.
 		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + sqliteSynchronous + ")&_pragma=foreign_keys(1)&_txlock=immediate"
 		s.db, err = sql.Open("sqlite", "file:"+path+q)
