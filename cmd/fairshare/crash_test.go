@@ -53,13 +53,20 @@ func TestImportKilled(t *testing.T) {
 				"--currency", "NOK", "--category", "training", "--status", "delivered", "--source-url", "https://example.org/before")
 			before := mustFS(t, db, "contributions", "export", "--dataset", "user")
 
+			// The import's temporary files go to a directory of their own,
+			// which the kill must leave empty (see app's tempFile).
+			tmp := t.TempDir()
 			cmd := exec.Command(binary, "contributions", "import", file, "--dataset", "crash", "--db", db)
+			cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
 			time.Sleep(delay)
 			cmd.Process.Signal(syscall.SIGKILL)
 			state, _ := cmd.Process.Wait()
+			if left, _ := os.ReadDir(tmp); len(left) > 0 {
+				t.Errorf("the killed import left %d temporary files (%s ...)", len(left), left[0].Name())
+			}
 
 			st, err := sqlstore.Open(context.Background(), db)
 			if err != nil {

@@ -29,14 +29,15 @@ import (
 // growing is the temporary file of an import still being read: what the
 // reader has flushed (size bytes, n entries), and how the read ended.
 type growing struct {
-	f    *os.File
-	mu   sync.Mutex
-	cond sync.Cond
-	size int64
-	n    int
-	done bool  // the read has ended, with err
-	err  error // the read's error, nil when the file was valid
-	quit bool  // the import has ended: the reader stops at its next flush
+	f     *os.File
+	named bool // see tempFile
+	mu    sync.Mutex
+	cond  sync.Cond
+	size  int64
+	n     int
+	done  bool  // the read has ended, with err
+	err   error // the read's error, nil when the file was valid
+	quit  bool  // the import has ended: the reader stops at its next flush
 }
 
 // errImportEnded stops a read whose import has already failed.
@@ -145,8 +146,7 @@ func (v *growingImport) Next(c *fairshare.Contribution) (bool, error) {
 // Close stops the parse and removes the temporary file.
 func (v *growingImport) Close() error {
 	v.g.stop()
-	v.g.f.Close()
-	return os.Remove(v.g.f.Name())
+	return closeTemp(v.g.f, v.g.named)
 }
 
 // startImport starts reading an import in the background and returns its
@@ -154,11 +154,11 @@ func (v *growingImport) Close() error {
 // dataset the file writes to; a refusal ends the read with its error.
 func startImport(r io.Reader, name string, format ImportFormat, chk ledgerio.Checker, opt ledgerio.Options, check func(dataset string) error) (*growingImport, error) {
 	each := eachEntry(format)
-	tmp, err := os.CreateTemp("", "fairshare-import-*")
+	tmp, named, err := tempFile()
 	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
+		return nil, err
 	}
-	g := &growing{f: tmp}
+	g := &growing{f: tmp, named: named}
 	g.cond.L = &g.mu
 	go func() {
 		const flushAt = 256 << 10

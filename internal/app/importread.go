@@ -30,6 +30,7 @@ import (
 // file gave none). Close removes the file.
 type ValidImport struct {
 	f        *os.File
+	named    bool // see tempFile
 	n        int
 	datasets []string // in the order of their first entry, as permissions are checked
 	seen     map[string]bool
@@ -70,20 +71,41 @@ func (v *ValidImport) Close() error {
 		return nil
 	}
 	v.stop()
-	v.f.Close()
-	err := os.Remove(v.f.Name())
+	err := closeTemp(v.f, v.named)
 	v.f = nil
+	return err
+}
+
+// tempFile makes an import's temporary file and, where the system lets an
+// open file lose its name (not Windows), removes the name at once: the
+// file lives while it is open, and nothing is left behind even when the
+// process is killed mid-import. named says the name is still there.
+func tempFile() (f *os.File, named bool, err error) {
+	f, err = os.CreateTemp("", "fairshare-import-*")
+	if err != nil {
+		return nil, false, fmt.Errorf("import: %w", err)
+	}
+	return f, os.Remove(f.Name()) != nil, nil
+}
+
+// closeTemp closes a file from tempFile and removes it if it still has a
+// name.
+func closeTemp(f *os.File, named bool) error {
+	err := f.Close()
+	if named {
+		err = os.Remove(f.Name())
+	}
 	return err
 }
 
 // readImport validates every entry of r and writes it to a ValidImport.
 func readImport(r io.Reader, name string, format ImportFormat, chk ledgerio.Checker, opt ledgerio.Options) (*ValidImport, error) {
 	each := eachEntry(format)
-	tmp, err := os.CreateTemp("", "fairshare-import-*")
+	tmp, named, err := tempFile()
 	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
+		return nil, err
 	}
-	v := &ValidImport{f: tmp, seen: map[string]bool{}}
+	v := &ValidImport{f: tmp, named: named, seen: map[string]bool{}}
 	rw := &runWriter{v: v, w: bufio.NewWriterSize(tmp, 256<<10)}
 	err = each(r, name, chk, opt, func(c fairshare.Contribution) error {
 		v.n++
