@@ -13,14 +13,7 @@ import (
 // one transaction of 10,000 new rows into a SQLite file.
 func BenchmarkAddContributionsSQLite(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(b.TempDir(), "b.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	s := newMigrated(b, filepath.Join(b.TempDir(), "b.db"))
 	const rows = 10000
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {

@@ -13,6 +13,21 @@ import (
 	"github.com/fairshare/fairshare/internal/storetest"
 )
 
+// newMigrated opens the store at dsn, migrated, closed at the end of
+// the test.
+func newMigrated(t testing.TB, dsn string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // TestBulkReindex covers a large first import, which rebuilds the ledger's
 // secondary indexes inside its transaction (SQLite and PostgreSQL): the
 // indexes are back after it, after a re-import (nothing added, by the
@@ -30,14 +45,7 @@ func TestBulkReindex(t *testing.T) {
 
 func testBulkReindex(t *testing.T, dsn string, dup bool) {
 	ctx := context.Background()
-	s, err := Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := newMigrated(t, dsn)
 	indexes := func() string {
 		t.Helper()
 		q := `SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master
@@ -126,14 +134,7 @@ func (s *sortedSource) Next(c *fairshare.Contribution) (bool, error) {
 // order they come; for any other it sorts them itself.
 func TestSortedImportPlan(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := newMigrated(t, filepath.Join(t.TempDir(), "p.db"))
 	for _, tt := range []struct {
 		src      ContributionSource
 		wantSort bool
@@ -181,14 +182,7 @@ func TestSortedImportPlan(t *testing.T) {
 // they were (a large import rebuilds them).
 func TestSortedImport(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := newMigrated(t, filepath.Join(t.TempDir(), "s.db"))
 	indexes := func() string {
 		t.Helper()
 		var got string

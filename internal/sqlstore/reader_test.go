@@ -13,14 +13,7 @@ import (
 // and the read still sees the database as it was when it began.
 func TestLongReadBlocksNobody(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := newMigrated(t, filepath.Join(t.TempDir(), "r.db"))
 	if err := s.SetMeta(ctx, "k", "before"); err != nil {
 		t.Fatal(err)
 	}
