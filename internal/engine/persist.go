@@ -131,18 +131,28 @@ func (r *reader) load() bool {
 			r.b, r.rest = r.rest, nil
 			continue
 		}
-		if r.err != nil || r.more == nil {
-			r.fail(nil)
-			return false
-		}
-		c, err := r.more()
-		if err != nil || c == nil {
-			r.fail(err)
+		c, ok := r.next()
+		if !ok {
 			return false
 		}
 		r.b = c
 	}
 	return true
+}
+
+// next asks for the next chunk; false, with r failed, at the end of the
+// form or on an error.
+func (r *reader) next() ([]byte, bool) {
+	if r.err != nil || r.more == nil {
+		r.fail(nil)
+		return nil, false
+	}
+	c, err := r.more()
+	if err != nil || c == nil {
+		r.fail(err)
+		return nil, false
+	}
+	return c, true
 }
 
 // fill makes at least n bytes available in r.b: a value that spans chunks
@@ -161,13 +171,8 @@ func (r *reader) fill(n int) bool {
 	r.b, r.rest = nil, nil
 	for len(j) < n {
 		if len(src) == 0 {
-			if r.more == nil {
-				r.fail(nil)
-				return false
-			}
-			c, err := r.more()
-			if err != nil || c == nil {
-				r.fail(err)
+			c, ok := r.next()
+			if !ok {
 				return false
 			}
 			src = c
