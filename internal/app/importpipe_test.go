@@ -28,15 +28,18 @@ func TestImportWhileReading(t *testing.T) {
 		t.Fatal("PostgreSQL should record while reading")
 	}
 	const rows = 21000 // above the store's threshold for the locked copy
-	file := func(from, n int, extra string) string {
+	// fileIn holds n rows from row from on, then extra; with dataset, each
+	// row names it.
+	fileIn := func(dataset string, from, n int, extra string) string {
 		var b strings.Builder
-		b.WriteString("donor,date,amount,currency,category,status,source_url,description\n")
+		b.WriteString("donor,date,amount,currency,category,status,source_url,description,dataset\n")
 		for k := range n {
-			fmt.Fprintf(&b, "DNK,2024-06-14,%d,DKK,in-kind,delivered,https://example.org/p,row %d\n", k+1, from+k)
+			fmt.Fprintf(&b, "DNK,2024-06-14,%d,DKK,in-kind,delivered,https://example.org/p,row %d,%s\n", k+1, from+k, dataset)
 		}
 		b.WriteString(extra)
 		return b.String()
 	}
+	file := func(from, n int, extra string) string { return fileIn("", from, n, extra) }
 	ledger := func() (n int, idx string) {
 		t.Helper()
 		db := a.sql.DB()
@@ -61,7 +64,7 @@ func TestImportWhileReading(t *testing.T) {
 	}
 
 	// A bad last row: EINVALID naming file, line and field; nothing recorded.
-	bad := file(0, rows, "DNK,2024-06-14,12,XXX,in-kind,delivered,https://example.org/p,bad\n")
+	bad := file(0, rows, "DNK,2024-06-14,12,XXX,in-kind,delivered,https://example.org/p,bad,\n")
 	_, err = imp(bad, fairshare.Change{Author: "t"})
 	var ce *csvio.Error
 	if fairshare.ErrorCode(err) != fairshare.EINVALID || !errors.As(err, &ce) || !strings.HasPrefix(err.Error(), fmt.Sprintf("big.csv:%d:", rows+2)) {
@@ -70,17 +73,14 @@ func TestImportWhileReading(t *testing.T) {
 	unchanged("a bad file")
 
 	// A dataset the editor may not write: refused as such, nothing recorded.
-	kiel := strings.Replace(file(0, rows, ""), "description\n", "description,dataset\n", 1)
-	kiel = strings.ReplaceAll(kiel, "\n", ",kiel-r29\n")
-	kiel = strings.Replace(kiel, "description,dataset,kiel-r29\n", "description,dataset\n", 1)
-	if _, err := imp(kiel, fairshare.Change{Author: "ed", Role: fairshare.Editor}); fairshare.ErrorCode(err) != fairshare.EFORBIDDEN {
+	if _, err := imp(fileIn("kiel-r29", 0, rows, ""), fairshare.Change{Author: "ed", Role: fairshare.Editor}); fairshare.ErrorCode(err) != fairshare.EFORBIDDEN {
 		t.Fatalf("refused dataset: %v", err)
 	}
 	unchanged("a refused import")
 
 	// An entry twice: added once (the direct copy gives way to the staging
 	// table); then the same file again adds nothing.
-	twice := file(0, rows, "DNK,2024-06-14,7,DKK,in-kind,delivered,https://example.org/p,row 6\n")
+	twice := file(0, rows, "DNK,2024-06-14,7,DKK,in-kind,delivered,https://example.org/p,row 6,\n")
 	res, err := imp(twice, fairshare.Change{Author: "t"})
 	if err != nil || res.Added != rows || res.Skipped != 1 {
 		t.Fatalf("first import: %+v %v", res, err)
