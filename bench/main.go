@@ -285,6 +285,9 @@ func (b *bench) run(httpDur time.Duration) (bool, error) {
 	if err := b.importStore(ctx, "sqlite", dbPath); err != nil {
 		return false, err
 	}
+	if err := b.sqliteShellImport(dbPath); err != nil {
+		b.note("sqlite3 shell import: %v", err)
+	}
 	if b.only == "import" {
 		_, drop, _ := b.importPostgres(ctx)
 		defer drop()
