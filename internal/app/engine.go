@@ -162,20 +162,29 @@ func (a *App) freshEngine(ctx context.Context, force bool, mark *dataMark) (*eng
 // refreshEngine brings e up to at least stamp: the versions recorded since
 // the newest it holds, then a look-back window, then a full reload. It
 // returns the versions that were new to e, or reloaded when it read the
-// whole ledger.
+// whole ledger or applied so many that a new base is due: those are not
+// kept, since saveEngine would not write them as a segment (after a big
+// import they were the whole import, 1.9 GB at 10^7).
 func (a *App) refreshEngine(ctx context.Context, e *engine.Engine, stamp sqlstore.LedgerStamp) (applied []fairshare.Contribution, reloaded bool, err error) {
-	if err := a.engineIDs(ctx, a.engineState(), e); err != nil {
+	st := a.engineState()
+	if err := a.engineIDs(ctx, st, e); err != nil {
 		return nil, false, err
 	}
+	many := false
 	apply := func(since int64) error {
 		var batch []fairshare.Contribution
 		flush := func() {
 			for i := range batch {
-				if e.Apply(batch[i]) > 0 {
+				if e.Apply(batch[i]) > 0 && !many {
 					applied = append(applied, batch[i])
 				}
 			}
 			batch = batch[:0]
+			if !many && baseDue(st, e, len(applied)) {
+				// It stays due: applied grows a hundred times faster than
+				// the threshold.
+				many, applied = true, nil
+			}
 		}
 		err := a.sql.VersionsSince(ctx, since, func(c *fairshare.Contribution) error {
 			batch = append(batch, *c)
@@ -195,13 +204,13 @@ func (a *App) refreshEngine(ctx context.Context, e *engine.Engine, stamp sqlstor
 		return nil, false, err
 	}
 	if int64(e.Len()) >= stamp.Count {
-		return applied, false, nil
+		return applied, many, nil
 	}
 	if err := apply(hw - lookback.Microseconds()); err != nil {
 		return nil, false, err
 	}
 	if int64(e.Len()) >= stamp.Count {
-		return applied, false, nil
+		return applied, many, nil
 	}
 	return nil, true, e.Load(ctx, a.sql)
 }
@@ -308,10 +317,7 @@ func (a *App) saveEngine(ctx context.Context, st *engineState, e *engine.Engine,
 	if cacheOff() || (!reloaded && len(applied) == 0) {
 		return
 	}
-	// Segments are cheap to write but make a new process read the id index
-	// (28 bytes a version) to apply them: past 1 % of the ledger or 64
-	// segments a new base is cheaper for everyone after.
-	if reloaded || st.segs >= 64 || (st.segRows+len(applied))*100 > e.Len()+4096*100 {
+	if reloaded || baseDue(st, e, len(applied)) {
 		if a.engineIDs(ctx, st, e) != nil {
 			return
 		}
@@ -325,6 +331,14 @@ func (a *App) saveEngine(ctx context.Context, st *engineState, e *engine.Engine,
 		st.segs++
 		st.segRows += len(applied)
 	}
+}
+
+// baseDue says whether n more versions should be saved as a new base
+// rather than a segment. Segments are cheap to write but make a new
+// process read the id index (28 bytes a version) to apply them: past 1 % of
+// the ledger or 64 segments a new base is cheaper for everyone after.
+func baseDue(st *engineState, e *engine.Engine, n int) bool {
+	return st.segs >= 64 || (st.segRows+n)*100 > e.Len()+4096*100
 }
 
 // engineReport answers from the engine; ok is false when the reference

@@ -106,3 +106,55 @@ func firstID(t *testing.T, a *app.App) string {
 	}
 	return cs[0].ID
 }
+
+// TestSavedEngineBigGap checks a new process that finds a saved engine far
+// behind the ledger (a big import since): it answers as the ledger says and
+// saves a new base rather than a segment of everything it read.
+func TestSavedEngineBigGap(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testSavedEngineBigGap(t, filepath.Join(t.TempDir(), "f.db")) })
+	t.Run("postgres", func(t *testing.T) { testSavedEngineBigGap(t, storetest.PostgresDSN(t)) })
+}
+
+func testSavedEngineBigGap(t *testing.T, dsn string) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(7, 8))
+	var cs []fairshare.Contribution
+	for i := 0; i < 6000; i++ {
+		cs = append(cs, randomContribution(r, i))
+	}
+	reqs := []app.ReportRequest{{Target: "nato-2024"}, {Target: "nato-2024", Datasets: "kiel-r29,user", Currency: "DKK"}}
+	base := func(a *app.App) (seq int64, segs int) {
+		t.Helper()
+		_, err := app.TestSQLStore(a).ReadEngineBase(ctx, 0, 1, func(s int64, _ sqlstore.LedgerStamp, _ func() ([]byte, error)) error {
+			seq = s
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := app.TestSQLStore(a).ReadEngineSegments(ctx, func([]byte) error { segs++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return seq, segs
+	}
+	a := open(t, dsn)
+	if _, err := a.AddContributions(ctx, cs[:100], fairshare.Change{Author: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	compare(t, a, "first App", reqs)
+	before, _ := base(a)
+	if before == 0 {
+		t.Fatal("no engine saved after the first report")
+	}
+	// More than 1 % of the ledger and 4096 versions: past what a segment holds.
+	if _, err := app.TestStore(a).AddContributions(ctx, cs[100:], fairshare.Change{Author: "import"}); err != nil {
+		t.Fatal(err)
+	}
+	b := open(t, dsn)
+	compare(t, b, "saved engine far behind", reqs)
+	after, segs := base(b)
+	if after <= before || segs != 0 {
+		t.Fatalf("saved: base %d -> %d with %d segments; want a new base and no segment", before, after, segs)
+	}
+	compare(t, open(t, dsn), "the new base", reqs)
+}
