@@ -464,12 +464,14 @@ func (b *bench) duckImportFile(path string) error {
 // importing the same CSV into the same ledger table, with the same page
 // size, journal and synchronous settings and the same index handling as
 // fairshare's import of a big file: the table's schema is read from the
-// file fairshare imported into; the rows go to a staging table with the
-// shell's .import, then in one INSERT ... SELECT in id order into the
-// ledger, with the two secondary indexes built afterwards, all in one
-// transaction. It checks nothing and hashes no natural ids (each id is
-// the row number, zero-padded to a UUID's 36 characters), so it is the
-// floor SQLite itself sets for this table, not a like-for-like import.
+// file fairshare imported into. One process puts the CSV into a staging
+// table of its own file with the shell's .import; a second moves the rows
+// in one INSERT ... SELECT in id order into the ledger and builds the two
+// secondary indexes afterwards, in one transaction. It checks nothing and
+// hashes no natural ids (each id is the row number, zero-padded to a
+// UUID's 36 characters), so it is the floor SQLite itself sets for this
+// table, not a like-for-like import; the second process alone is the floor
+// with the parsing free.
 func (b *bench) sqliteShellImport(fairshareDB string) error {
 	if _, err := exec.LookPath("sqlite3"); err != nil {
 		return fmt.Errorf("sqlite3 not installed")
@@ -487,36 +489,49 @@ func (b *bench) sqliteShellImport(fairshareDB string) error {
 		}
 	}
 	path := filepath.Join(b.work, "shell.db")
+	staging := filepath.Join(b.work, "staging.db")
 	defer func() {
-		for _, s := range []string{"", "-wal", "-shm"} {
-			os.Remove(path + s)
+		for _, p := range []string{path, staging} {
+			for _, s := range []string{"", "-wal", "-shm", "-journal"} {
+				os.Remove(p + s)
+			}
 		}
 	}()
-	setup := "PRAGMA page_size=16384; PRAGMA journal_mode=WAL;\n" + string(schema)
-	if _, _, _, err := runProc("sqlite3", path, setup); err != nil {
+	pragmas := "PRAGMA page_size=16384; PRAGMA journal_mode=WAL;\n"
+	if _, _, _, err := runProc("sqlite3", path, pragmas+string(schema)); err != nil {
+		return err
+	}
+	if _, _, _, err := runProc("sqlite3", staging, pragmas+
+		"CREATE TABLE staging (id, donor, recipient, date, amount, currency, category, status, dataset, description, source_url, source_title, publisher, source_date);"); err != nil {
+		return err
+	}
+	parse, _, err := runProcStat("sqlite3", staging, "PRAGMA synchronous=FULL", ".import --csv --skip 1 '"+filepath.Join(b.gen, synth.ContributionsFile)+"' staging")
+	if err != nil {
 		return err
 	}
 	script := filepath.Join(b.work, "shell-import.sql")
 	defer os.Remove(script)
-	body := "PRAGMA synchronous=FULL;\nBEGIN;\n" +
-		"CREATE TEMP TABLE staging (id, donor, recipient, date, amount, currency, category, status, dataset, description, source_url, source_title, publisher, source_date);\n" +
-		".import --csv --skip 1 '" + filepath.Join(b.gen, synth.ContributionsFile) + "' staging\n" +
+	body := "PRAGMA synchronous=FULL;\nATTACH '" + staging + "' AS s;\nBEGIN;\n" +
 		strings.Join(drops, "\n") + "\n" +
 		"INSERT INTO contribution_versions SELECT printf('%036d', rowid), 1, 0, 0, donor, recipient, date, CAST(round(amount * 100) AS INTEGER), " +
-		"currency, category, status, dataset, description, source_url, source_title, publisher, source_date, '', '' FROM staging ORDER BY rowid;\n" +
+		"currency, category, status, dataset, description, source_url, source_title, publisher, source_date, '', '' FROM s.staging ORDER BY rowid;\n" +
 		strings.Join(builds, "\n") + "\nCOMMIT;\nSELECT count(*) FROM contribution_versions;\n"
 	if err := os.WriteFile(script, []byte(body), 0o644); err != nil {
 		return err
 	}
-	p, out, err := runProcStat("sqlite3", path, ".read '"+script+"'")
+	ins, out, err := runProcStat("sqlite3", path, ".read '"+script+"'")
 	if err != nil {
 		return err
 	}
 	if got := strings.TrimSpace(string(out)); got != strconv.Itoa(b.n) {
 		return fmt.Errorf("sqlite3 shell import: %q rows, want %d", got, b.n)
 	}
-	b.add(Result{Engine: "sqlite", Phase: "import", Variant: "sqlite3 shell", MS: ms(p.wall), CPUMS: ms(p.cpu), PeakMB: p.peakMB,
-		RowsPerS: float64(b.n) / p.wall.Seconds(),
-		Note:     fmt.Sprintf("C SQLite's floor for the same table: .import to staging, one INSERT in id order, indexes built after; no checks, no natural ids (load %s)", loadAvg())})
+	all := parse.wall + ins.wall
+	b.add(Result{Engine: "sqlite", Phase: "import", Variant: "sqlite3 shell", MS: ms(all), CPUMS: ms(parse.cpu + ins.cpu),
+		PeakMB: max(parse.peakMB, ins.peakMB), RowsPerS: float64(b.n) / all.Seconds(),
+		Note: fmt.Sprintf("C SQLite, same table: .import to staging, then one INSERT in id order, indexes built after; no checks, no natural ids (load %s)", loadAvg())})
+	b.add(Result{Engine: "sqlite", Phase: "import", Variant: "sqlite3 shell insert", MS: ms(ins.wall), CPUMS: ms(ins.cpu),
+		PeakMB: ins.peakMB, RowsPerS: float64(b.n) / ins.wall.Seconds(),
+		Note: "the second step alone: SQLite's own cost for this table with the parsing free"})
 	return nil
 }
