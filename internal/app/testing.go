@@ -1,6 +1,9 @@
 package app
 
 import (
+	"context"
+	"time"
+
 	"github.com/fairshare/fairshare"
 	"github.com/fairshare/fairshare/internal/sqlstore"
 )
@@ -22,4 +25,11 @@ func TestStampReads(a *App) int {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	return st.reads
+}
+
+// TestEngineGroups is the grouped ledger as the report engine gives it
+// (engineGroups), for tests that compare it with the store's grouped
+// query. Only tests call it.
+func TestEngineGroups(a *App, ctx context.Context, asOf time.Time) ([]fairshare.LedgerGroup, sqlstore.LedgerStamp, bool) {
+	return a.engineGroups(ctx, asOf)
 }

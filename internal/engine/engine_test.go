@@ -558,3 +558,59 @@ func TestConcurrentReportsAndWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupsRefuse checks that Groups declines what it cannot give exactly
+// (the store's grouped query answers then): a version of a status it has
+// no name for, also after a snapshot and restore; versions recorded out of
+// time order asked as of an earlier time; a sum past int64.
+func TestGroupsRefuse(t *testing.T) {
+	at := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	c := fairshare.Contribution{ID: "z", Version: 1, Donor: "DNK", Date: fairshare.MustDate("2024-05-06"), Amount: 1,
+		Currency: "EUR", Category: fairshare.InKind, Status: fairshare.Delivered, Dataset: "a", RecordedAt: at}
+	now := at.Add(time.Hour).UnixMicro()
+
+	e := engine.New()
+	e.Apply(c)
+	if gs, n, rec, ok := e.Groups(now); !ok || len(gs) != 1 || gs[0].Count != 1 || n != 1 || rec != at.UnixMicro() {
+		t.Fatalf("one version: %v %d %d %v", gs, n, rec, ok)
+	}
+	odd := c
+	odd.ID, odd.Status = "odd", "Delivered " // not a status the engine knows
+	e.Apply(odd)
+	if _, _, _, ok := e.Groups(now); ok {
+		t.Fatal("groups with a status the engine cannot name")
+	}
+	cols, ids, err := e.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := engine.New()
+	if err := r.Restore(cols); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.RestoreIDs(ids); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, ok := r.Groups(now); ok {
+		t.Fatal("groups with a status the engine cannot name, after a restore")
+	}
+
+	late := engine.New()
+	c2 := c
+	c2.Version, c2.RecordedAt = 2, at.Add(-time.Hour) // recorded before version 1
+	late.Apply(c, c2)
+	if _, _, _, ok := late.Groups(now); !ok {
+		t.Fatal("out of order, as of now: want groups")
+	}
+	if _, _, _, ok := late.Groups(at.Add(-time.Minute).UnixMicro()); ok {
+		t.Fatal("out of order, as of before the newest: want none")
+	}
+
+	big := engine.New()
+	b1, b2 := c, c
+	b1.Amount, b2.ID, b2.Amount = 1<<62, "y", 1<<62
+	big.Apply(b1, b2)
+	if _, _, _, ok := big.Groups(now); ok {
+		t.Fatal("a sum past int64: want none")
+	}
+}

@@ -93,6 +93,9 @@ type ledger struct {
 	latest            []int32 // per entry: row of its latest version
 	maxRec            int64
 	outOfOrder        bool // some entry has versions recorded out of time order
+	// odd: some version (not a deletion) has a category or status catStatus
+	// has no code for; reports do not count it, but Groups cannot name it.
+	odd bool
 
 	// Restored from a snapshot without its id index (persist.go): reports
 	// work, writes wait for RestoreIDs.
@@ -270,7 +273,11 @@ func (l *ledger) push(c *fairshare.Contribution, k int32, rec int64) {
 	col.donor = append(col.donor, uint16(l.donors.id(c.Donor)))
 	col.ds = append(col.ds, uint16(l.dss.id(c.Dataset)))
 	col.cur = append(col.cur, uint16(l.curs.id(c.Currency)))
-	col.cs = append(col.cs, catStatus(c.Category, c.Status, c.Deleted))
+	cs := catStatus(c.Category, c.Status, c.Deleted)
+	col.cs = append(col.cs, cs)
+	if !c.Deleted && (cs>>2 == 15 || cs&3 == 3) {
+		l.odd = true
+	}
 	if rec > l.maxRec {
 		l.maxRec = rec
 	}

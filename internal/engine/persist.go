@@ -25,7 +25,7 @@ import (
 //     applied on top of a snapshot.
 
 const (
-	snapMagic = "FSENGINE4\n"
+	snapMagic = "FSENGINE5\n"
 	idsMagic  = "FSENGIDS3\n"
 	segMagic  = "FSSEG1\n"
 )
@@ -75,11 +75,14 @@ func (e *Engine) Snapshot() (cols, ids []byte, err error) {
 	w.int(int64(l.sorted))
 	w.int(l.maxRec)
 	w.int(int64(len(l.ids.keys)))
-	oo := int64(0)
+	flags := int64(0)
 	if l.outOfOrder {
-		oo = 1
+		flags |= 1
 	}
-	w.int(oo)
+	if l.odd {
+		flags |= 2
+	}
+	w.int(flags)
 	for _, d := range []*dict{&l.donors, &l.curs, &l.dss} {
 		w.int(int64(len(d.names)))
 		for _, s := range d.names {
@@ -360,7 +363,8 @@ func (e *Engine) RestoreChunks(next func() ([]byte, error)) error {
 	l.sorted = int(r.int())
 	l.maxRec = r.int()
 	l.nid = int(r.int())
-	l.outOfOrder = r.int() == 1
+	flags := r.int()
+	l.outOfOrder, l.odd = flags&1 != 0, flags&2 != 0
 	for _, d := range []*dict{&l.donors, &l.curs, &l.dss} {
 		k := int(r.int())
 		if r.err != nil || k < 0 || k > 1<<16 {
