@@ -243,11 +243,9 @@ func (t *RateTable) Lookup(currency string, day Date) (Quote, error) {
 		return Quote{Currency: "EUR", Rate: big.NewRat(1, 1), Text: "1", Basis: BasisEUR, Period: day.String()}, nil
 	}
 	if ds := t.daily[currency]; ds != nil {
-		n := day.Days()
-		i := sort.SearchInts(ds.days, n+1) - 1
-		if i >= 0 && n-ds.days[i] <= MaxEarlierDays {
+		if i, ok := ds.at(day.Days()); ok {
 			b := BasisDay
-			if ds.days[i] != n {
+			if ds.days[i] != day.Days() {
 				b = BasisEarlier
 			}
 			r := &ds.rats[i]
@@ -290,6 +288,42 @@ func (t *RateTable) YearAverage(currency string, year int) (Quote, error) {
 	return q, nil
 }
 
+// at is the index of the daily rate Lookup takes for day n (days since
+// 1970): that day's, or the last one at most MaxEarlierDays before it.
+func (ds *dailyRates) at(n int) (int, bool) {
+	i := sort.SearchInts(ds.days, n+1) - 1
+	return i, i >= 0 && n-ds.days[i] <= MaxEarlierDays
+}
+
+// dailyText is the decimal text of the rate Lookup takes for currency on
+// day, when that is EUR's own or a daily rate.
+func (t *RateTable) dailyText(currency string, day Date) (string, bool) {
+	if currency == "EUR" {
+		return "1", true
+	}
+	if ds := t.daily[currency]; ds != nil {
+		if i, ok := ds.at(day.Days()); ok {
+			return ds.rats[i].text, true
+		}
+	}
+	return "", false
+}
+
+// ConvertAmount is Convert without the quotes, for callers that sum many
+// conversions (the dashboard's statistics convert every group of the
+// ledger): the same amount, without building two quotes each time.
+func (t *RateTable) ConvertAmount(a Amount, from, to string, day Date) (Amount, error) {
+	if ft, ok := t.dailyText(from, day); ok {
+		if tt, ok := t.dailyText(to, day); ok {
+			if v, ok := convertExact(a, from, to, ft, tt); ok {
+				return v, nil
+			}
+		}
+	}
+	v, _, _, err := t.Convert(a, from, to, day)
+	return v, err
+}
+
 // Convert converts amount from one currency to another through the euro,
 // each leg at the rate Lookup finds for day, rounding half to even once.
 func (t *RateTable) Convert(a Amount, from, to string, day Date) (Amount, Quote, Quote, error) {
@@ -300,6 +334,9 @@ func (t *RateTable) Convert(a Amount, from, to string, day Date) (Amount, Quote,
 	qt, err := t.Lookup(to, day)
 	if err != nil {
 		return 0, Quote{}, Quote{}, err
+	}
+	if v, ok := convertExact(a, from, to, qf.Text, qt.Text); ok {
+		return v, qf, qt, nil
 	}
 	return ConvertAt(a, from, to, qf.Rate, qt.Rate), qf, qt, nil
 }

@@ -455,7 +455,7 @@ func (v *ledgerView) datasetStats(ref *Reference) map[string]*DatasetStats {
 			eur, converted := g.Sum, true
 			if g.Currency != "EUR" {
 				var err error
-				if eur, _, _, err = ref.Rates.Convert(g.Sum, g.Currency, "EUR", g.Day); err != nil {
+				if eur, err = ref.Rates.ConvertAmount(g.Sum, g.Currency, "EUR", g.Day); err != nil {
 					s.Unconverted += g.Count
 					eur, converted = 0, false
 				}

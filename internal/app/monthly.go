@@ -103,7 +103,7 @@ func (v *ledgerView) monthlyGiving(p *reportPlan, t *fairshare.Target, cur strin
 			if k < 0 || k >= n {
 				continue
 			}
-			x, _, _, err := p.in.Rates.Convert(g.Sum, g.Currency, cur, g.Day)
+			x, err := p.in.Rates.ConvertAmount(g.Sum, g.Currency, cur, g.Day)
 			if err != nil {
 				return nil, fmt.Errorf("contributions of %s in %s on %s: %w", g.Donor, g.Currency, g.Day, err)
 			}
