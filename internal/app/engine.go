@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -243,6 +244,11 @@ func (a *App) openEngine(ctx context.Context, st *engineState, stamp sqlstore.Le
 	if err := e.Load(ctx, a.sql); err != nil {
 		return nil, err
 	}
+	// Load leaves the columns' first, unsorted copies as garbage; collected
+	// now, they are not part of the peak while the saved form is encoded
+	// (a first report after a big import: 10^6 rows 244 -> 197 MB peak,
+	// 10^7 rows 2,069 -> 1,675 MB).
+	runtime.GC()
 	a.saveEngine(ctx, st, e, stamp, nil, true)
 	return e, nil
 }
