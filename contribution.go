@@ -114,12 +114,11 @@ func (c *Contribution) NaturalID() string {
 	// import of millions of rows hashes every one.
 	var arr [256]byte
 	b := arr[:0]
-	for i, s := range [...]string{c.Dataset, c.Donor, c.Recipient, c.Date.String()} {
-		if i > 0 {
-			b = append(b, '|')
-		}
+	for _, s := range [...]string{c.Dataset, c.Donor, c.Recipient} {
 		b = append(b, s...)
+		b = append(b, '|')
 	}
+	b = c.Date.AppendISO(b)
 	b = append(b, '|')
 	b = strconv.AppendInt(b, int64(c.Amount), 10)
 	for _, s := range [...]string{c.Currency, string(c.Category), string(c.Status), c.Source.URL, c.Description} {

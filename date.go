@@ -42,7 +42,23 @@ func (d Date) String() string {
 	if d.t.IsZero() {
 		return ""
 	}
-	return d.t.Format("2006-01-02")
+	var b [10]byte
+	return string(d.AppendISO(b[:0]))
+}
+
+// AppendISO appends String's form, YYYY-MM-DD, to b; nothing for the zero
+// Date. An import formats a date for each entry's natural id and again for
+// the database, so years 0-9999 skip time.Format.
+func (d Date) AppendISO(b []byte) []byte {
+	if d.t.IsZero() {
+		return b
+	}
+	y, m, dd := d.t.Date()
+	if y < 0 || y > 9999 {
+		return d.t.AppendFormat(b, "2006-01-02")
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+dd/10), byte('0'+dd%10))
 }
 
 // Time returns midnight UTC of the day.

@@ -403,7 +403,11 @@ func (s *copySource) appendTuple(b []byte) []byte {
 	}
 	text(c.Donor)
 	text(c.Recipient)
-	text(c.Date.String())
+	// The date's text, written in place after its length.
+	b = binary.BigEndian.AppendUint32(b, 0)
+	n := len(b)
+	b = c.Date.AppendISO(b)
+	binary.BigEndian.PutUint32(b[n-4:], uint32(len(b)-n))
 	int8(int64(c.Amount))
 	text(c.Currency)
 	text(string(c.Category))
