@@ -164,8 +164,8 @@ func (a *App) freshEngine(ctx context.Context, force bool, mark *dataMark) (*eng
 // the newest it holds, then a look-back window, then a full reload. It
 // returns the versions that were new to e, or reloaded when it read the
 // whole ledger or applied so many that a new base is due: those are not
-// kept, since saveEngine would not write them as a segment (after a big
-// import they were the whole import, 1.9 GB at 10^7).
+// kept, since saveEngine would not write them as a segment (after an
+// import of 10^6 entries they took the process to 1.3 GB).
 func (a *App) refreshEngine(ctx context.Context, e *engine.Engine, stamp sqlstore.LedgerStamp) (applied []fairshare.Contribution, reloaded bool, err error) {
 	st := a.engineState()
 	if err := a.engineIDs(ctx, st, e); err != nil {
