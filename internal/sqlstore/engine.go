@@ -38,8 +38,9 @@ func (s *Store) LedgerStamp(ctx context.Context) (LedgerStamp, error) {
 }
 
 // ScanVersions streams every version recorded at or after sinceUs with the
-// columns a report needs (no descriptions, sources or authors), in table
-// order. The Contribution passed to fn is reused: copy what you keep.
+// columns a report needs (no descriptions, sources or authors): all of
+// them in table order, or those since a time in the order of the index on
+// recorded_us. The Contribution passed to fn is reused: copy what you keep.
 func (s *Store) ScanVersions(ctx context.Context, sinceUs int64, fn func(*fairshare.Contribution) error) error {
 	q := `SELECT id, version, recorded_us, deleted, donor, day, amount, currency, category, status, dataset
 		FROM contribution_versions`
@@ -54,16 +55,21 @@ func (s *Store) ScanVersions(ctx context.Context, sinceUs int64, fn func(*fairsh
 		return s
 	}
 	switch {
+	case s.driver == "sqlite":
+		at, stopped, err := s.scanPacked(ctx, sinceUs, in, fn)
+		if err != nil || !stopped {
+			return err
+		}
+		if sinceUs > 0 {
+			q += ` WHERE recorded_us >= $1 AND (recorded_us > $2 OR (recorded_us = $2 AND rowid >= $3)) ORDER BY recorded_us, rowid`
+			args = append(args, sinceUs, at.rec, at.rowid)
+		} else {
+			q += ` WHERE rowid >= $1 ORDER BY rowid`
+			args = append(args, at.rowid)
+		}
 	case sinceUs > 0:
 		q += ` WHERE recorded_us >= $1`
 		args = append(args, sinceUs)
-	case s.driver == "sqlite":
-		resume, err := s.scanPacked(ctx, in, fn)
-		if err != nil || resume == 0 {
-			return err
-		}
-		q += ` WHERE rowid >= $1 ORDER BY rowid`
-		args = append(args, resume)
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -93,32 +99,41 @@ func (s *Store) ScanVersions(ctx context.Context, sinceUs int64, fn func(*fairsh
 	return rows.Err()
 }
 
-// scanPacked is ScanVersions of the whole SQLite ledger with its text
-// columns joined into one, in rowid order: the driver's cost is mostly per
-// column (each call takes the connection's mutex), and these five columns
-// are read in about two thirds of the time of the eleven (10^6 rows:
-// 2.3-2.5 s against 3.6-3.7 s). Valid text never holds the separator, U+001F;
-// a row whose text does stops the scan, and resume is its rowid, from
-// which the caller reads column by column (rows are only ever appended, so
-// none is missed or read twice). resume is 0 when every row was read.
-func (s *Store) scanPacked(ctx context.Context, in func(string) string, fn func(*fairshare.Contribution) error) (resume int64, err error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid, version * 2 + (deleted <> 0), recorded_us, amount,
+// scanPacked is ScanVersions on SQLite with the text columns joined into
+// one: the driver's cost is mostly per column (each call takes the
+// connection's mutex), and these five columns are read in about two thirds
+// of the time of the eleven (10^6 rows: 2.3-2.5 s against 3.6-3.7 s). Rows
+// come in rowid order, or with sinceUs in the order of the index on
+// recorded_us (then rowid). Valid text never holds the separator, U+001F; a
+// row whose text does stops the scan with stopped set, and at is where the
+// caller goes on, column by column (rows are only ever appended, so none
+// is missed or read twice).
+func (s *Store) scanPacked(ctx context.Context, sinceUs int64, in func(string) string, fn func(*fairshare.Contribution) error) (at rowAt, stopped bool, err error) {
+	q := `SELECT rowid, version * 2 + (deleted <> 0), recorded_us, amount,
 		id || char(31) || day || char(31) || donor || char(31) || currency || char(31) || category || char(31) || status || char(31) || dataset
-		FROM contribution_versions ORDER BY rowid`)
+		FROM contribution_versions`
+	var args []any
+	if sinceUs > 0 {
+		q += ` WHERE recorded_us >= $1 ORDER BY recorded_us, rowid`
+		args = append(args, sinceUs)
+	} else {
+		q += ` ORDER BY rowid`
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return 0, fmt.Errorf("scan versions: %w", err)
+		return at, false, fmt.Errorf("scan versions: %w", err)
 	}
 	defer rows.Close()
 	var c fairshare.Contribution
-	var rowid, verDel, rec, amount int64
+	var verDel, amount int64
 	var packed string
 	var f [7]string
 	for rows.Next() {
-		if err := rows.Scan(&rowid, &verDel, &rec, &amount, &packed); err != nil {
-			return 0, fmt.Errorf("scan versions: %w", err)
+		if err := rows.Scan(&at.rowid, &verDel, &at.rec, &amount, &packed); err != nil {
+			return at, false, fmt.Errorf("scan versions: %w", err)
 		}
 		if strings.Count(packed, "\x1f") != len(f)-1 {
-			return rowid, nil
+			return at, true, nil
 		}
 		rest := packed
 		for i := range f[:len(f)-1] {
@@ -127,19 +142,22 @@ func (s *Store) scanPacked(ctx context.Context, in func(string) string, fn func(
 		f[len(f)-1] = rest
 		c.ID = f[0]
 		c.Version, c.Deleted = int(verDel>>1), verDel&1 != 0
-		c.RecordedAt = time.UnixMicro(rec)
+		c.RecordedAt = time.UnixMicro(at.rec)
 		c.Donor, c.Currency, c.Dataset = in(f[2]), in(f[3]), in(f[6])
 		c.Category, c.Status = fairshare.Category(in(f[4])), fairshare.Status(in(f[5]))
 		c.Amount = fairshare.Amount(amount)
 		if c.Date, err = parseDay(f[1]); err != nil {
-			return 0, fmt.Errorf("scan versions: %s: %w", c.ID, err)
+			return at, false, fmt.Errorf("scan versions: %s: %w", c.ID, err)
 		}
 		if err := fn(&c); err != nil {
-			return 0, err
+			return at, false, err
 		}
 	}
-	return 0, rows.Err()
+	return at, false, rows.Err()
 }
+
+// rowAt is a row's place in a scan: its recorded time and rowid.
+type rowAt struct{ rec, rowid int64 }
 
 // VersionsSince streams versions recorded at or after recordedUs (the
 // engine's incremental refresh); see ScanVersions.

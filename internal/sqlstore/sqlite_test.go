@@ -189,21 +189,24 @@ func TestMigrateAgain(t *testing.T) {
 	}
 }
 
-// TestScanVersionsPacked checks the whole-ledger scan on SQLite (the text
-// columns joined into one) against the column-by-column scan, also when a
-// row's text holds the joining separator, which no valid entry does: the
-// scan then goes on column by column from that row, missing and repeating
-// none.
+// TestScanVersionsPacked checks ScanVersions on SQLite (the text columns
+// joined into one) against the rows read column by column, for the whole
+// ledger and since a time, also when a row's text holds the joining
+// separator, which no valid entry does: the scan then goes on column by
+// column from that row, missing and repeating none.
 func TestScanVersionsPacked(t *testing.T) {
 	ctx := context.Background()
 	s := openMigrated(t, filepath.Join(t.TempDir(), "f.db"))
 	fill(t, s)
+	line := func(id string, v int, rec int64, del bool, donor, day string, amt int64, cur, cat, st, ds string) string {
+		return fmt.Sprintf("%s %d %d %v %s %s %d %s %s %s %s", id, v, rec, del, donor, day, amt, cur, cat, st, ds)
+	}
 	scan := func(since int64) []string {
 		t.Helper()
 		var out []string
 		err := s.ScanVersions(ctx, since, func(c *fairshare.Contribution) error {
-			out = append(out, fmt.Sprintf("%s %d %v %v %s %s %d %s %s %s %s", c.ID, c.Version, c.RecordedAt.UnixMicro(), c.Deleted,
-				c.Donor, c.Date, c.Amount, c.Currency, c.Category, c.Status, c.Dataset))
+			out = append(out, line(c.ID, c.Version, c.RecordedAt.UnixMicro(), c.Deleted, c.Donor, c.Date.String(), int64(c.Amount),
+				c.Currency, string(c.Category), string(c.Status), c.Dataset))
 			return nil
 		})
 		if err != nil {
@@ -211,23 +214,53 @@ func TestScanVersionsPacked(t *testing.T) {
 		}
 		return out
 	}
+	want := func(since int64) []string {
+		t.Helper()
+		rows, err := s.DB().QueryContext(ctx, `SELECT id, version, recorded_us, deleted, donor, day, amount, currency, category, status, dataset
+			FROM contribution_versions WHERE recorded_us >= $1`, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id, donor, day, cur, cat, st, ds string
+			var v int
+			var rec, amt int64
+			var del bool
+			if err := rows.Scan(&id, &v, &rec, &del, &donor, &day, &amt, &cur, &cat, &st, &ds); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, line(id, v, rec, del, donor, day, amt, cur, cat, st, ds))
+		}
+		return out
+	}
+	recorded := time.Date(2025, 1, 2, 3, 4, 5, 678901000, time.UTC).UnixMicro() // fill's import
 	check := func(what string) {
 		t.Helper()
-		packed, byColumn := scan(0), scan(1) // since 1: every row, column by column
-		if len(packed) < 2500 {
-			t.Fatalf("%s: %d rows", what, len(packed))
-		}
-		sorted := append([]string(nil), packed...)
-		slices.Sort(sorted)
-		slices.Sort(byColumn)
-		if !slices.Equal(sorted, byColumn) {
-			t.Fatalf("%s: the scans differ (%d and %d rows)", what, len(packed), len(byColumn))
+		for _, since := range []int64{0, 1, recorded, recorded + 1} {
+			got, w := scan(since), want(since)
+			if since == recorded+1 && len(w) != 2 || since <= recorded && len(w) < 2500 {
+				t.Fatalf("%s since %d: %d rows to compare", what, since, len(w))
+			}
+			slices.Sort(got)
+			slices.Sort(w)
+			if !slices.Equal(got, w) {
+				t.Fatalf("%s since %d: %d rows scanned, want %d\n%v\n%v", what, since, len(got), len(w), first(got), first(w))
+			}
 		}
 	}
 	check("valid text")
 	if _, err := s.DB().ExecContext(ctx, `UPDATE contribution_versions SET dataset = 'a' || char(31) || 'b'
-		WHERE rowid = (SELECT rowid FROM contribution_versions ORDER BY rowid LIMIT 1 OFFSET 1000)`); err != nil {
+		WHERE rowid IN (SELECT rowid FROM contribution_versions ORDER BY rowid LIMIT 2 OFFSET 1000)`); err != nil {
 		t.Fatal(err)
 	}
 	check("a separator in the text")
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return s[0]
 }
