@@ -248,7 +248,9 @@ func (a *App) openEngine(ctx context.Context, st *engineState, stamp sqlstore.Le
 	// now, they are not part of the peak while the saved form is encoded
 	// (a first report after a big import: 10^6 rows 244 -> 197 MB peak,
 	// 10^7 rows 2,069 -> 1,675 MB).
-	runtime.GC()
+	if !cacheOff() {
+		runtime.GC()
+	}
 	a.saveEngine(ctx, st, e, stamp, nil, true)
 	return e, nil
 }
