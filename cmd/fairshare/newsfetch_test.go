@@ -70,7 +70,9 @@ func newNewsSite(t *testing.T) *newsSite {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, body)
 	})
-	s.srv = httptest.NewServer(mux)
+	// Started after s.srv is set: the feed handler reads s.srv.URL.
+	s.srv = httptest.NewUnstartedServer(mux)
+	s.srv.Start()
 	t.Cleanup(s.srv.Close)
 	return s
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -329,7 +330,9 @@ func copyBinary(ctx context.Context, tx pgx.Tx, table string, cols []string, cs 
 		q.WriteString(pgx.Identifier{c}.Sanitize())
 	}
 	q.WriteString(`) FROM STDIN WITH (FORMAT binary)`)
-	tag, err := tx.Conn().PgConn().CopyFrom(ctx, &copyReader{cs: cs}, q.String())
+	r := &copyReader{cs: cs}
+	tag, err := tx.Conn().PgConn().CopyFrom(ctx, r, q.String())
+	r.stop()
 	return tag.RowsAffected(), err
 }
 
@@ -341,6 +344,19 @@ type copyReader struct {
 	buf           []byte
 	off           int
 	started, done bool
+
+	mu      sync.Mutex // held by Read; see stop
+	stopped bool
+}
+
+// stop waits for a Read in progress and makes later ones fail. pgx's
+// CopyFrom can return while its goroutine is still reading (a cancelled
+// context, a broken connection), and the caller then reads the copySource
+// and rewinds the source under it.
+func (r *copyReader) stop() {
+	r.mu.Lock()
+	r.stopped = true
+	r.mu.Unlock()
 }
 
 // copySignature starts a binary COPY stream; flags and header extension
@@ -348,6 +364,11 @@ type copyReader struct {
 const copySignature = "PGCOPY\n\xff\r\n\x00"
 
 func (r *copyReader) Read(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stopped {
+		return 0, errors.New("copy: stopped")
+	}
 	for r.off == len(r.buf) {
 		if r.done {
 			return 0, io.EOF
