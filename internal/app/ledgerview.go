@@ -20,7 +20,7 @@ import (
 // version: a server answers from memory until the ledger or the reference
 // data change. The groups come from the report engine's columns
 // (engineGroups; 0.15-0.4 s at 10^6 contributions), or from one grouped
-// query when the engine cannot give them exactly (6-9 s on SQLite).
+// query when the engine cannot give them exactly (6.9-10.7 s at 10^6 on SQLite).
 
 // ledgerView is the grouped ledger as of one time, with what is derived
 // from it on first use. A view is never changed once published: the

@@ -104,7 +104,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			}
 		}
 		s.driver = "sqlite"
-		if fi, err := os.Stat(path); !strings.Contains(path, "memory") && (errors.Is(err, fs.ErrNotExist) || err == nil && fi.Size() == 0) {
+		if fi, err := os.Stat(path); !s.memory() && (errors.Is(err, fs.ErrNotExist) || err == nil && fi.Size() == 0) {
 			if err := createSQLite(ctx, path); err != nil {
 				return nil, fmt.Errorf("create %s: %w", path, err)
 			}
